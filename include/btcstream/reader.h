@@ -1,0 +1,80 @@
+/*
+ * reader.h - streaming a price file, tick by tick, with bad lines counted, never fatal.
+ *
+ * bs_scan_file() reads a file in large blocks (memory stays bounded whatever the file size),
+ * detects its format from the first line, parses each line and hands each good tick to a
+ * callback. A bad line is skipped and counted, and the first few are kept with their line
+ * number and reason so that the caller can print "file:line: reason". With `strict` the first
+ * bad line stops the scan with that message. A byte range lets several threads scan one file.
+ *
+ * bs_history_load() builds on it to return all ticks of a file in time order.
+ */
+#ifndef BTCSTREAM_READER_H
+#define BTCSTREAM_READER_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "btcstream/status.h"
+#include "btcstream/tick.h"
+
+typedef struct {
+    bs_format format; /* BS_FORMAT_AUTO: detect from the file's first line */
+    int strict;       /* non-zero: the first bad line fails the scan */
+    /*
+     * Byte range [range_start, range_end) to scan; both 0 means the whole file. A line belongs to
+     * the range its first byte falls in, so adjacent ranges cover every line exactly once.
+     */
+    int64_t range_start, range_end;
+} bs_scan_options;
+
+#define BS_SCAN_KEEP_BAD 5
+
+typedef struct {
+    uint64_t line_no;  /* 1-based, counted from the range start in range scans */
+    char reason[192];
+} bs_bad_line;
+
+typedef struct {
+    bs_format format;   /* the format scanned (detected or given) */
+    uint64_t lines;     /* lines read in the range, blank ones included */
+    uint64_t ticks;     /* good ticks handed to the callback */
+    uint64_t bad;       /* bad lines skipped */
+    size_t kept;        /* how many of bad_lines are filled */
+    bs_bad_line bad_lines[BS_SCAN_KEEP_BAD];
+} bs_scan_stats;
+
+/* Called for each good tick; return non-zero to stop the scan early (bs_scan_file returns BS_OK). */
+typedef int (*bs_tick_fn)(void *ctx, const bs_tick *tick);
+
+/*
+ * Scans path. opts may be NULL for defaults; stats (may be NULL) is filled in. A missing file,
+ * an unreadable one or an unrecognised format is an error naming the file; an empty file gives
+ * BS_ERR_EMPTY. In strict mode the first bad line gives BS_ERR_PARSE, "path:line: reason".
+ */
+bs_status bs_scan_file(const char *path, const bs_scan_options *opts, bs_tick_fn on_tick,
+                       void *ctx, bs_scan_stats *stats, bs_error *err);
+
+/* Detects the format of the file at path from its first line. */
+bs_status bs_detect_file_format(const char *path, bs_format *format, bs_error *err);
+
+/* A growable array of ticks; zero-initialise, free with bs_tick_vec_free(). */
+typedef struct {
+    bs_tick *items;
+    size_t len, cap;
+} bs_tick_vec;
+
+bs_status bs_tick_vec_push(bs_tick_vec *vec, const bs_tick *tick);
+void bs_tick_vec_free(bs_tick_vec *vec);
+
+/* Sorts by time, keeping the file order of equal times (stable). */
+void bs_tick_vec_sort(bs_tick_vec *vec);
+
+/*
+ * Loads every good tick of path into out (which the caller frees), sorted by time.
+ * Fails with BS_ERR_EMPTY when the file holds no good tick.
+ */
+bs_status bs_history_load(const char *path, const bs_scan_options *opts, bs_tick_vec *out,
+                          bs_scan_stats *stats, bs_error *err);
+
+#endif

@@ -1,0 +1,72 @@
+/*
+ * tick.h - one price observation and the text formats it travels in.
+ *
+ * A tick is what the producer writes and the history holds: a time and the OHLC prices of the
+ * CoinGecko snapshot (or of a candle from an imported CSV). Input formats:
+ *   BS_FORMAT_JSONL       {"Datetime": "...", "Open": 1, "High": 1, "Low": 1, "Close": 1, "Volume": "1"}
+ *   BS_FORMAT_BINANCE_CSV header open_time,open,high,low,close,volume[,...]
+ *   BS_FORMAT_KRAKEN_CSV  no header: unix_seconds,open,high,low,close,volume,trade_count
+ *   BS_FORMAT_DAILY_CSV   header timestamp,open,close,volume,unix_timestamp,high,low
+ * Parsers validate everything they read: a tick that comes out is finite, with positive prices.
+ */
+#ifndef BTCSTREAM_TICK_H
+#define BTCSTREAM_TICK_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "btcstream/status.h"
+
+typedef struct {
+    int64_t ts_us; /* UTC microseconds since the epoch */
+    double open, high, low, close;
+    double volume; /* NaN when the source gave none */
+} bs_tick;
+
+typedef enum {
+    BS_FORMAT_AUTO = 0,
+    BS_FORMAT_JSONL,
+    BS_FORMAT_BINANCE_CSV,
+    BS_FORMAT_KRAKEN_CSV,
+    BS_FORMAT_DAILY_CSV,
+} bs_format;
+
+/* Longest line any parser accepts; longer lines are bad lines. */
+#define BS_MAX_LINE_BYTES (64 * 1024)
+
+/* Room for the longest line bs_tick_format_json() writes. */
+#define BS_TICK_JSON_MAX 256
+
+/* A short name for a format ("JSON lines", "Binance CSV", ...). */
+const char *bs_format_name(bs_format format);
+
+/*
+ * Detects the format from a file's first line. Returns BS_FORMAT_AUTO when it recognises none.
+ * *has_header is set when that first line is a header to skip.
+ */
+bs_format bs_format_detect(const char *line, size_t len, int *has_header);
+
+/*
+ * Parses one line (without its newline) in the given format. Missing Open/High/Low default to
+ * Close; Close and the time are required. On failure returns BS_ERR_PARSE and, when err is not
+ * NULL, a short reason naming the field ("field \"Close\": not a number").
+ */
+bs_status bs_tick_parse(bs_format format, const char *line, size_t len, bs_tick *out, bs_error *err);
+
+/*
+ * Writes the tick as one JSON line in the tick format, newline included, into buf (at least
+ * BS_TICK_JSON_MAX bytes). Numbers are printed in their shortest exact form, Volume as a string.
+ * Returns the number of bytes written.
+ */
+size_t bs_tick_format_json(const bs_tick *tick, char *buf);
+
+/*
+ * Parses a decimal number (JSON or CSV syntax) from [s, s+len) exactly as strtod would. Returns
+ * BS_ERR_PARSE for text that is not a finite number (NaN and infinities are refused).
+ */
+bs_status bs_number_parse(const char *s, size_t len, double *out);
+
+/* Writes v in the shortest form that reads back to the same double; returns the length. */
+size_t bs_number_format(double v, char *buf, size_t cap);
+
+#endif

@@ -1,0 +1,37 @@
+#!/usr/bin/env bash
+# Installs the Debian packages btcstream needs to build, test and run, and only those missing.
+# Uses sudo when not root. Safe to run again: it does nothing when everything is present.
+set -euo pipefail
+
+packages=(
+    build-essential cmake pkg-config
+    libcmocka-dev
+    libcurl4-openssl-dev
+    libxgboost-dev
+    libzip-dev unzip
+    libsnappy-dev libzstd-dev
+    libplplot-dev plplot-driver-cairo fonts-dejavu-core
+    python3
+)
+# Node.js runs the independent peers in tests (DuckDB, hyparquet, S3 server). A Node.js from
+# another source (one that bundles npm) conflicts with Debian's npm, so ask only for what is absent.
+command -v node >/dev/null || packages+=(nodejs)
+command -v npm >/dev/null || packages+=(npm)
+
+missing=()
+for p in "${packages[@]}"; do
+    if ! dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed"; then
+        missing+=("$p")
+    fi
+done
+[ ${#missing[@]} -eq 0 ] && exit 0
+
+sudo=""
+if [ "$(id -u)" -ne 0 ]; then
+    command -v sudo >/dev/null || { echo "install-deps: need root or sudo to install: ${missing[*]}" >&2; exit 1; }
+    sudo="sudo"
+fi
+echo "install-deps: installing ${missing[*]}" >&2
+export DEBIAN_FRONTEND=noninteractive
+$sudo apt-get update -qq
+$sudo apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null

@@ -1,0 +1,36 @@
+/*
+ * cli.h - what the btcstream command's subcommands share: the entry points and small helpers
+ * for reporting errors. The command only parses arguments, calls the library and renders.
+ */
+#ifndef BTCSTREAM_CLI_H
+#define BTCSTREAM_CLI_H
+
+#include "btcstream/status.h"
+
+/* Exit codes: 0 success, 1 failure at run time, 2 bad usage. */
+enum { CLI_OK = 0, CLI_FAIL = 1, CLI_USAGE = 2 };
+
+/* Each subcommand: argv[0] is the subcommand's name. Returns the process exit code. */
+int cmd_run(int argc, char **argv);
+int cmd_ingest(int argc, char **argv);
+int cmd_stream(int argc, char **argv);
+int cmd_import(int argc, char **argv);
+int cmd_aggregate(int argc, char **argv);
+int cmd_train(int argc, char **argv);
+int cmd_predict(int argc, char **argv);
+int cmd_plot(int argc, char **argv);
+int cmd_upload(int argc, char **argv);
+
+/* Prints "btcstream CMD: message" on stderr. */
+void cli_errorf(const char *cmd, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+/* Prints "btcstream CMD: <err message>" and returns CLI_FAIL. */
+int cli_fail(const char *cmd, const bs_error *err);
+
+/*
+ * Reports an unknown option or a missing argument the way every subcommand does:
+ * one line naming it and pointing at `btcstream CMD --help`. Returns CLI_USAGE.
+ */
+int cli_usage_error(const char *cmd, const char *what);
+
+#endif

@@ -1,0 +1,59 @@
+/*
+ * main.c - the btcstream command: finds the subcommand and hands it the arguments.
+ * Everything a subcommand does lives in the library; see src/cmd_*.c for each one.
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include "btcstream/version.h"
+#include "cli.h"
+
+typedef struct {
+    const char *name;
+    int (*run)(int argc, char **argv);
+    const char *summary;
+} command;
+
+static const command commands[] = {
+    {"run", cmd_run, "the whole pipeline: ingest and stream, then tables, model, outputs"},
+    {"ingest", cmd_ingest, "fetch ticks from a source into the stream directory"},
+    {"stream", cmd_stream, "process the stream directory in micro-batches into the history"},
+    {"import", cmd_import, "append a CSV or JSON-lines price file to the history"},
+    {"aggregate", cmd_aggregate, "print the hourly, daily and moving-average tables"},
+    {"train", cmd_train, "train the gradient-boosted-trees model and report its metrics"},
+    {"predict", cmd_predict, "print the next forecast of a trained model"},
+    {"plot", cmd_plot, "plot actual against predicted close prices to a PNG"},
+    {"upload", cmd_upload, "upload a file to S3 (or an S3-compatible server)"},
+};
+
+static void usage(FILE *out) {
+    fprintf(out,
+            "usage: btcstream COMMAND [OPTIONS]\n"
+            "       btcstream --version | --help | COMMAND --help\n\n"
+            "A real-time Bitcoin price pipeline: ingest, stream processing, aggregate tables,\n"
+            "gradient-boosted-trees forecasts, Parquet/ZIP/S3 outputs and plots.\n\n"
+            "Commands:\n");
+    for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++)
+        fprintf(out, "  %-10s %s\n", commands[i].name, commands[i].summary);
+    fprintf(out, "\nRun 'btcstream COMMAND --help' for a command's options.\n");
+}
+
+int main(int argc, char **argv) {
+    if (argc < 2) {
+        usage(stderr);
+        return CLI_USAGE;
+    }
+    const char *name = argv[1];
+    if (strcmp(name, "--help") == 0 || strcmp(name, "-h") == 0 || strcmp(name, "help") == 0) {
+        usage(stdout);
+        return CLI_OK;
+    }
+    if (strcmp(name, "--version") == 0 || strcmp(name, "-V") == 0) {
+        printf("btcstream %s\n", BS_VERSION);
+        return CLI_OK;
+    }
+    for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++)
+        if (strcmp(name, commands[i].name) == 0) return commands[i].run(argc - 1, argv + 1);
+    fprintf(stderr, "btcstream: unknown command '%s' (see 'btcstream --help')\n", name);
+    return CLI_USAGE;
+}
