@@ -1,0 +1,32 @@
+/*
+ * config.h - settings from the environment and a .env file.
+ *
+ * Precedence (DESIGN.md): command-line flags beat environment variables, which beat a `.env`
+ * file in the working directory. Flags are the CLI's business; this module answers the other two.
+ * Values may be secrets (AWS_SECRET_ACCESS_KEY, COINGECKO_API_KEY): callers must never print them.
+ */
+#ifndef BTCSTREAM_CONFIG_H
+#define BTCSTREAM_CONFIG_H
+
+#include "btcstream/status.h"
+
+/*
+ * The value of key from the environment, else from ./.env, else NULL. Empty values count as
+ * unset. The returned string is owned by the module and lives until bs_config_reset().
+ */
+const char *bs_config_get(const char *key);
+
+/* The value of key, or fallback when it is unset. */
+const char *bs_config_get_or(const char *key, const char *fallback);
+
+/*
+ * Reads .env files from path instead of ./.env (NULL restores the default) and forgets what was
+ * read before. Lines are KEY=VALUE; `export ` prefixes, blank lines and # comments are allowed,
+ * and values may be wrapped in single or double quotes.
+ */
+void bs_config_set_dotenv_path(const char *path);
+
+/* Frees what was read from the .env file. */
+void bs_config_reset(void);
+
+#endif

@@ -1,0 +1,36 @@
+/*
+ * predictions.h - the model's predictions on disk, in Spark's layout (DESIGN.md, contract):
+ *
+ *   bitcoin_predictions.parquet/part-00000-<uuid>-c000.snappy.parquet
+ *   bitcoin_predictions.parquet/_SUCCESS          (empty)
+ *
+ * Columns: timestamp (INT64 TIMESTAMP(MICROS, UTC)), Close (DOUBLE), prediction (DOUBLE) and,
+ * in forecast mode, baseline (DOUBLE, the persistence forecast). The folder is written beside its
+ * final name and renamed into place, so a crash never leaves half a folder.
+ */
+#ifndef BTCSTREAM_PREDICTIONS_H
+#define BTCSTREAM_PREDICTIONS_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "btcstream/status.h"
+
+typedef struct {
+    size_t rows;
+    int64_t *timestamp_us;
+    double *close;
+    double *prediction;
+    double *baseline; /* NULL in seed mode */
+} bs_predictions;
+
+/* Writes p as the folder dir (e.g. "out/bitcoin_predictions.parquet"), replacing it whole. */
+bs_status bs_predictions_write(const char *dir, const bs_predictions *p, bs_error *err);
+
+/* Reads the folder written by bs_predictions_write() (any part file in it). */
+bs_status bs_predictions_read(const char *dir, bs_predictions *out, bs_error *err);
+
+/* Frees the arrays of p (which the reader allocated); accepts a zeroed struct. */
+void bs_predictions_free(bs_predictions *p);
+
+#endif
