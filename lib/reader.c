@@ -1,0 +1,295 @@
+/*
+ * reader.c - scanning price files in bounded memory, and loading them whole when needed.
+ *
+ * The scan reads blocks with pread() rather than mapping the file: a mapped 1.4 GB history would
+ * count toward the process's resident memory as it is read, while a reused block buffer keeps the
+ * footprint at one block whatever the file size. Lines are cut with memchr, the fastest scan the C
+ * library offers. A line longer than the block (a corrupt or binary file) is skipped to its end
+ * in "discard" mode and reported once, so nothing can make the buffer grow.
+ */
+#include "btcstream/reader.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#define BLOCK_BYTES (1 << 20)
+
+typedef struct {
+    const char *path;
+    bs_format format;
+    int strict;
+    bs_tick_fn on_tick;
+    void *ctx;
+    bs_scan_stats *stats;
+    bs_error *err;
+    int stop;
+} scan_state;
+
+static void keep_bad_line(bs_scan_stats *stats, uint64_t line_no, const char *reason) {
+    stats->bad++;
+    if (stats->kept >= BS_SCAN_KEEP_BAD) return;
+    bs_bad_line *bad = &stats->bad_lines[stats->kept++];
+    bad->line_no = line_no;
+    size_t n = strnlen(reason, sizeof bad->reason - 1);
+    memcpy(bad->reason, reason, n);
+    bad->reason[n] = '\0';
+}
+
+/* Handles one line; returns non-zero when the scan must end (strict failure or callback stop). */
+static bs_status handle_line(scan_state *s, const char *line, size_t len) {
+    bs_scan_stats *stats = s->stats;
+    uint64_t line_no = ++stats->lines;
+    if (len > 0 && line[len - 1] == '\r') len--;
+    size_t i = 0;
+    while (i < len && (line[i] == ' ' || line[i] == '\t')) i++;
+    if (i == len) return BS_OK; /* blank lines carry nothing */
+
+    bs_tick tick;
+    bs_error why = {{0}};
+    if (bs_tick_parse(s->format, line, len, &tick, &why) != BS_OK) {
+        if (s->strict)
+            return bs_fail(s->err, BS_ERR_PARSE, "%s:%llu: %s", s->path,
+                           (unsigned long long)line_no, why.msg);
+        keep_bad_line(stats, line_no, why.msg);
+        return BS_OK;
+    }
+    stats->ticks++;
+    if (s->on_tick && s->on_tick(s->ctx, &tick)) s->stop = 1;
+    return BS_OK;
+}
+
+static bs_status long_line(scan_state *s) {
+    char why[64];
+    snprintf(why, sizeof why, "line longer than %d bytes", BS_MAX_LINE_BYTES);
+    uint64_t line_no = ++s->stats->lines;
+    if (s->strict)
+        return bs_fail(s->err, BS_ERR_PARSE, "%s:%llu: %s", s->path, (unsigned long long)line_no, why);
+    keep_bad_line(s->stats, line_no, why);
+    return BS_OK;
+}
+
+/* Reads the first line (up to the line limit) and detects the format from it. */
+static bs_status detect_fd(int fd, const char *path, bs_format *format, int *has_header,
+                           bs_error *err) {
+    char head[4096];
+    ssize_t n = pread(fd, head, sizeof head, 0);
+    if (n < 0) return bs_fail(err, BS_ERR_IO, "%s: %s", path, strerror(errno));
+    if (n == 0) return bs_fail(err, BS_ERR_EMPTY, "%s: file is empty", path);
+    const char *nl = memchr(head, '\n', (size_t)n);
+    size_t len = nl ? (size_t)(nl - head) : (size_t)n;
+    *format = bs_format_detect(head, len, has_header);
+    if (*format == BS_FORMAT_AUTO) {
+        int shown = len > 60 ? 60 : (int)len;
+        for (int i = 0; i < shown; i++)
+            if ((unsigned char)head[i] < 0x20 || (unsigned char)head[i] >= 0x7f) shown = i;
+        return bs_fail(err, BS_ERR_FORMAT,
+                       "%s: unrecognised format (first line \"%.*s\"): expected tick JSON lines or "
+                       "a Binance, Kraken or daily-candle CSV",
+                       path, shown, head);
+    }
+    return BS_OK;
+}
+
+bs_status bs_detect_file_format(const char *path, bs_format *format, bs_error *err) {
+    int fd = open(path, O_RDONLY | O_CLOEXEC);
+    if (fd < 0) return bs_fail(err, BS_ERR_IO, "%s: %s", path, strerror(errno));
+    int has_header;
+    bs_status st = detect_fd(fd, path, format, &has_header, err);
+    close(fd);
+    return st;
+}
+
+/* Finds where the first line owned by a range starting at `start` begins. */
+static bs_status first_line_at(int fd, const char *path, int64_t start, int64_t *out, bs_error *err) {
+    char buf[4096];
+    int64_t pos = start - 1; /* a line starts at `start` exactly when the byte before is '\n' */
+    for (;;) {
+        ssize_t n = pread(fd, buf, sizeof buf, pos);
+        if (n < 0) return bs_fail(err, BS_ERR_IO, "%s: %s", path, strerror(errno));
+        if (n == 0) {
+            *out = pos;
+            return BS_OK;
+        }
+        const char *nl = memchr(buf, '\n', (size_t)n);
+        if (nl) {
+            *out = pos + (nl - buf) + 1;
+            return BS_OK;
+        }
+        pos += n;
+    }
+}
+
+/* The block loop: cuts [start, end) into lines, handing each to handle_line. */
+static bs_status scan_blocks(scan_state *s, int fd, int64_t start, int64_t end, char *buf) {
+    size_t have = 0;
+    int64_t base = start; /* file offset of buf[0] */
+    int discarding = 0;
+    for (;;) {
+        ssize_t n = pread(fd, buf + have, BLOCK_BYTES - have, base + (int64_t)have);
+        if (n < 0) return bs_fail(s->err, BS_ERR_IO, "%s: %s", s->path, strerror(errno));
+        have += (size_t)n;
+        char *p = buf, *limit = buf + have;
+        char *nl;
+        while ((nl = memchr(p, '\n', (size_t)(limit - p))) != NULL) {
+            if (base + (p - buf) >= end) return BS_OK;
+            bs_status st = discarding ? BS_OK : handle_line(s, p, (size_t)(nl - p));
+            discarding = 0;
+            if (st != BS_OK || s->stop) return st;
+            p = nl + 1;
+        }
+        size_t rest = (size_t)(limit - p);
+        if (n == 0) { /* end of file: a last line without a newline still counts */
+            if (rest > 0 && !discarding && base + (p - buf) < end) return handle_line(s, p, rest);
+            return BS_OK;
+        }
+        if (rest == BLOCK_BYTES) { /* no newline in a whole block: skip the rest of this line */
+            if (base >= end) return BS_OK;
+            if (!discarding) {
+                bs_status st = long_line(s);
+                if (st != BS_OK) return st;
+            }
+            discarding = 1;
+            base += (int64_t)rest;
+            have = 0;
+            continue;
+        }
+        memmove(buf, p, rest);
+        base += p - buf;
+        have = rest;
+    }
+}
+
+bs_status bs_scan_file(const char *path, const bs_scan_options *opts, bs_tick_fn on_tick,
+                       void *ctx, bs_scan_stats *stats, bs_error *err) {
+    static const bs_scan_options defaults = {0};
+    bs_scan_stats local;
+    if (!opts) opts = &defaults;
+    if (!stats) stats = &local;
+    memset(stats, 0, sizeof *stats);
+
+    int fd = open(path, O_RDONLY | O_CLOEXEC);
+    if (fd < 0) return bs_fail(err, BS_ERR_IO, "%s: %s", path, strerror(errno));
+    struct stat st_buf;
+    if (fstat(fd, &st_buf) != 0 || S_ISDIR(st_buf.st_mode)) {
+        close(fd);
+        return bs_fail(err, BS_ERR_IO, "%s: not a readable file", path);
+    }
+    char *buf = NULL;
+    int has_header = 0;
+    bs_format format = opts->format;
+    bs_status st = BS_OK;
+    if (st_buf.st_size == 0) {
+        st = bs_fail(err, BS_ERR_EMPTY, "%s: file is empty", path);
+        goto done;
+    }
+    bs_format detected;
+    st = detect_fd(fd, path, &detected, &has_header, err);
+    if (format == BS_FORMAT_AUTO) format = detected;
+    if (st != BS_OK && opts->format == BS_FORMAT_AUTO) goto done;
+    st = BS_OK;
+    stats->format = format;
+
+    int64_t start = opts->range_start, end = opts->range_end ? opts->range_end : st_buf.st_size;
+    if (start > 0) {
+        st = first_line_at(fd, path, start, &start, err);
+        if (st != BS_OK) goto done;
+    }
+    buf = malloc(BLOCK_BYTES);
+    if (!buf) {
+        st = bs_fail(err, BS_ERR_NOMEM, "%s: out of memory for the read buffer", path);
+        goto done;
+    }
+    scan_state s = {path, format, opts->strict, on_tick, ctx, stats, err, 0};
+    if (start == 0 && has_header) { /* the header is line 1, but not a tick */
+        int64_t after;
+        st = first_line_at(fd, path, 1, &after, err);
+        if (st != BS_OK) goto done;
+        stats->lines = 1;
+        start = after;
+    }
+    if (start < end) st = scan_blocks(&s, fd, start, end, buf);
+done:
+    free(buf);
+    close(fd);
+    return st;
+}
+
+/* ---- whole-file loading ------------------------------------------------------------------- */
+
+bs_status bs_tick_vec_push(bs_tick_vec *vec, const bs_tick *tick) {
+    if (vec->len == vec->cap) {
+        size_t cap = vec->cap ? vec->cap * 2 : 1024;
+        bs_tick *items = realloc(vec->items, cap * sizeof *items);
+        if (!items) return BS_ERR_NOMEM;
+        vec->items = items;
+        vec->cap = cap;
+    }
+    vec->items[vec->len++] = *tick;
+    return BS_OK;
+}
+
+void bs_tick_vec_free(bs_tick_vec *vec) {
+    if (!vec) return;
+    free(vec->items);
+    vec->items = NULL;
+    vec->len = vec->cap = 0;
+}
+
+static void merge_sort(bs_tick *a, bs_tick *tmp, size_t n) {
+    if (n < 2) return;
+    size_t half = n / 2;
+    merge_sort(a, tmp, half);
+    merge_sort(a + half, tmp, n - half);
+    if (a[half - 1].ts_us <= a[half].ts_us) return; /* already in order: the common case */
+    size_t i = 0, j = half, k = 0;
+    while (i < half && j < n) tmp[k++] = a[j].ts_us < a[i].ts_us ? a[j++] : a[i++];
+    while (i < half) tmp[k++] = a[i++];
+    while (j < n) tmp[k++] = a[j++];
+    memcpy(a, tmp, n * sizeof *a);
+}
+
+bs_status bs_tick_vec_sort(bs_tick_vec *vec) {
+    size_t n = vec->len;
+    size_t i = 1;
+    while (i < n && vec->items[i - 1].ts_us <= vec->items[i].ts_us) i++;
+    if (i >= n) return BS_OK;
+    bs_tick *tmp = malloc(n * sizeof *tmp);
+    if (!tmp) return BS_ERR_NOMEM;
+    merge_sort(vec->items, tmp, n);
+    free(tmp);
+    return BS_OK;
+}
+
+static int push_tick(void *ctx, const bs_tick *tick) {
+    bs_tick_vec *vec = ctx;
+    return bs_tick_vec_push(vec, tick) != BS_OK; /* stop on allocation failure */
+}
+
+bs_status bs_history_load(const char *path, const bs_scan_options *opts, bs_tick_vec *out,
+                          bs_scan_stats *stats, bs_error *err) {
+    bs_scan_stats local;
+    if (!stats) stats = &local;
+    bs_tick_vec vec = {0};
+    bs_status st = bs_scan_file(path, opts, push_tick, &vec, stats, err);
+    if (st == BS_OK && vec.len < stats->ticks)
+        st = bs_fail(err, BS_ERR_NOMEM, "%s: out of memory after %zu ticks", path, vec.len);
+    if (st == BS_OK && vec.len == 0)
+        st = bs_fail(err, BS_ERR_EMPTY, "%s: no valid ticks (%llu bad lines)", path,
+                     (unsigned long long)stats->bad);
+    if (st != BS_OK) {
+        bs_tick_vec_free(&vec);
+        return st;
+    }
+    if (bs_tick_vec_sort(&vec) != BS_OK) {
+        st = bs_fail(err, BS_ERR_NOMEM, "%s: out of memory sorting %zu ticks", path, vec.len);
+        bs_tick_vec_free(&vec);
+        return st;
+    }
+    *out = vec;
+    return BS_OK;
+}

@@ -1,0 +1,428 @@
+/*
+ * tick.c - parsing ticks from JSON lines and CSV rows, and printing them back as JSON lines.
+ *
+ * This is the innermost loop of every load (ten million lines is an ordinary history), so the
+ * JSON parser is a small hand-written one for flat objects: it walks the line once, validates
+ * the JSON it passes over (unknown keys included) and converts numbers with a fast exact path.
+ * Any line it cannot fully trust is refused with a reason naming the field; it never guesses.
+ */
+#include "btcstream/tick.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "btcstream/timeutil.h"
+
+/* Powers of ten that a double holds exactly: m / 10^k is then correctly rounded (m < 2^53). */
+static const double exact_pow10[] = {1e0,  1e1,  1e2,  1e3,  1e4,  1e5,  1e6,  1e7,
+                                     1e8,  1e9,  1e10, 1e11, 1e12, 1e13, 1e14, 1e15,
+                                     1e16, 1e17, 1e18, 1e19, 1e20, 1e21, 1e22};
+
+static int is_digit(char c) { return (unsigned)(c - '0') < 10; }
+
+/* Slow path: strtod on a bounded copy, refusing anything but plain decimal syntax. */
+static bs_status number_slow(const char *s, size_t len, double *out) {
+    char buf[128];
+    if (len == 0 || len >= sizeof buf) return BS_ERR_PARSE;
+    for (size_t i = 0; i < len; i++) {
+        char c = s[i];
+        if (!is_digit(c) && c != '.' && c != '-' && c != '+' && c != 'e' && c != 'E')
+            return BS_ERR_PARSE;
+    }
+    memcpy(buf, s, len);
+    buf[len] = '\0';
+    char *end;
+    double v = strtod(buf, &end);
+    if (end != buf + len || !isfinite(v)) return BS_ERR_PARSE;
+    *out = v;
+    return BS_OK;
+}
+
+bs_status bs_number_parse(const char *s, size_t len, double *out) {
+    const char *p = s, *end = s + len;
+    int negative = 0;
+    if (p < end && (*p == '-' || *p == '+')) negative = *p++ == '-';
+    uint64_t mantissa = 0;
+    int digit_count = 0, fraction_digits = 0;
+    while (p < end && is_digit(*p)) {
+        mantissa = mantissa * 10 + (uint64_t)(*p++ - '0');
+        digit_count++;
+    }
+    if (p < end && *p == '.') {
+        p++;
+        while (p < end && is_digit(*p)) {
+            mantissa = mantissa * 10 + (uint64_t)(*p++ - '0');
+            digit_count++;
+            fraction_digits++;
+        }
+    }
+    /* Fifteen digits keep the mantissa below 2^53, where the division below is exact-rounded. */
+    if (p != end || digit_count == 0 || digit_count > 15) return number_slow(s, len, out);
+    double v = (double)mantissa / exact_pow10[fraction_digits];
+    *out = negative ? -v : v;
+    return BS_OK;
+}
+
+size_t bs_number_format(double v, char *buf, size_t cap) {
+    int n = 0;
+    for (int precision = 15; precision <= 17; precision++) {
+        n = snprintf(buf, cap, "%.*g", precision, v);
+        if (n < 0 || (size_t)n >= cap) return 0;
+        if (strtod(buf, NULL) == v) break;
+    }
+    return (size_t)n;
+}
+
+const char *bs_format_name(bs_format format) {
+    switch (format) {
+    case BS_FORMAT_AUTO: return "unknown";
+    case BS_FORMAT_JSONL: return "JSON lines";
+    case BS_FORMAT_BINANCE_CSV: return "OHLCV CSV (Binance klines)";
+    case BS_FORMAT_KRAKEN_CSV: return "headerless OHLCVT CSV (Kraken)";
+    case BS_FORMAT_DAILY_CSV: return "daily candle CSV";
+    }
+    return "unknown";
+}
+
+static int starts_with_ci(const char *s, size_t len, const char *prefix) {
+    size_t n = strlen(prefix);
+    if (len < n) return 0;
+    for (size_t i = 0; i < n; i++) {
+        char c = s[i];
+        if (c >= 'A' && c <= 'Z') c = (char)(c - 'A' + 'a');
+        if (c != prefix[i]) return 0;
+    }
+    return 1;
+}
+
+bs_format bs_format_detect(const char *line, size_t len, int *has_header) {
+    *has_header = 0;
+    while (len > 0 && (*line == ' ' || *line == '\t')) line++, len--;
+    /* A UTF-8 byte-order mark is common in CSVs saved by spreadsheets. */
+    if (len >= 3 && memcmp(line, "\xEF\xBB\xBF", 3) == 0) line += 3, len -= 3;
+    if (len > 0 && line[0] == '{') return BS_FORMAT_JSONL;
+    if (starts_with_ci(line, len, "timestamp,open,close,volume,unix_timestamp,high,low")) {
+        *has_header = 1;
+        return BS_FORMAT_DAILY_CSV;
+    }
+    if (starts_with_ci(line, len, "open_time,open,high,low,close") ||
+        starts_with_ci(line, len, "timestamp,open,high,low,close") ||
+        starts_with_ci(line, len, "datetime,open,high,low,close") ||
+        starts_with_ci(line, len, "time,open,high,low,close")) {
+        *has_header = 1;
+        return BS_FORMAT_BINANCE_CSV;
+    }
+    if (len > 0 && is_digit(line[0])) {
+        size_t commas = 0;
+        for (size_t i = 0; i < len; i++) commas += line[i] == ',';
+        if (commas >= 5) return BS_FORMAT_KRAKEN_CSV;
+    }
+    return BS_FORMAT_AUTO;
+}
+
+/* ---- JSON -------------------------------------------------------------------------------- */
+
+typedef struct {
+    const char *p, *end;
+} cursor;
+
+static void skip_ws(cursor *c) {
+    while (c->p < c->end && (*c->p == ' ' || *c->p == '\t' || *c->p == '\r' || *c->p == '\n'))
+        c->p++;
+}
+
+/* Reads a JSON string at c->p (which is '"'); [*s, *s + *n) is its raw text between the quotes. */
+static int read_string(cursor *c, const char **s, size_t *n) {
+    const char *p = c->p + 1;
+    *s = p;
+    for (; p < c->end; p++) {
+        unsigned char ch = (unsigned char)*p;
+        if (ch == '"') {
+            *n = (size_t)(p - *s);
+            c->p = p + 1;
+            return 1;
+        }
+        if (ch < 0x20) return 0;
+        if (ch == '\\') {
+            if (++p >= c->end) return 0;
+            if (*p == 'u') {
+                for (int i = 0; i < 4; i++)
+                    if (++p >= c->end || !strchr("0123456789abcdefABCDEF", *p)) return 0;
+            } else if (!strchr("\"\\/bfnrt", *p)) {
+                return 0;
+            }
+        }
+    }
+    return 0;
+}
+
+/* Reads the bytes of a bare JSON token (number, true, false, null, NaN, Infinity). */
+static void read_token(cursor *c, const char **s, size_t *n) {
+    const char *p = c->p;
+    while (p < c->end && *p != ',' && *p != '}' && *p != ']' && *p != ' ' && *p != '\t' &&
+           *p != '\r' && *p != '\n')
+        p++;
+    *s = c->p;
+    *n = (size_t)(p - c->p);
+    c->p = p;
+}
+
+static int skip_value(cursor *c, int depth);
+
+static int skip_container(cursor *c, char close, int depth) {
+    c->p++;
+    skip_ws(c);
+    if (c->p < c->end && *c->p == close) {
+        c->p++;
+        return 1;
+    }
+    for (;;) {
+        if (close == '}') {
+            const char *s;
+            size_t n;
+            if (c->p >= c->end || *c->p != '"' || !read_string(c, &s, &n)) return 0;
+            skip_ws(c);
+            if (c->p >= c->end || *c->p++ != ':') return 0;
+            skip_ws(c);
+        }
+        if (!skip_value(c, depth + 1)) return 0;
+        skip_ws(c);
+        if (c->p >= c->end) return 0;
+        if (*c->p == close) {
+            c->p++;
+            return 1;
+        }
+        if (*c->p++ != ',') return 0;
+        skip_ws(c);
+    }
+}
+
+static int skip_value(cursor *c, int depth) {
+    if (c->p >= c->end || depth > 64) return 0;
+    const char *s;
+    size_t n;
+    double v;
+    switch (*c->p) {
+    case '"': return read_string(c, &s, &n);
+    case '{': return skip_container(c, '}', depth);
+    case '[': return skip_container(c, ']', depth);
+    default:
+        read_token(c, &s, &n);
+        if ((n == 4 && (memcmp(s, "true", 4) == 0 || memcmp(s, "null", 4) == 0)) ||
+            (n == 5 && memcmp(s, "false", 5) == 0))
+            return 1;
+        return n > 0 && bs_number_parse(s, n, &v) == BS_OK;
+    }
+}
+
+enum { F_DATETIME, F_OPEN, F_HIGH, F_LOW, F_CLOSE, F_VOLUME, F_COUNT, F_UNKNOWN = F_COUNT };
+static const char *const field_names[] = {"Datetime", "Open", "High", "Low", "Close", "Volume"};
+
+static int field_of(const char *s, size_t n) {
+    for (int f = 0; f < F_COUNT; f++)
+        if (strlen(field_names[f]) == n && memcmp(field_names[f], s, n) == 0) return f;
+    return F_UNKNOWN;
+}
+
+static bs_status field_error(bs_error *err, int field, const char *why) {
+    return bs_fail(err, BS_ERR_PARSE, "field \"%s\": %s", field_names[field], why);
+}
+
+/* Reads a number value (a JSON number, or a string holding one); *present = 0 for null. */
+static bs_status read_number_field(cursor *c, int field, double *out, int *present, bs_error *err) {
+    const char *s;
+    size_t n;
+    if (c->p < c->end && *c->p == '"') {
+        if (!read_string(c, &s, &n)) return bs_fail(err, BS_ERR_PARSE, "invalid JSON string");
+    } else {
+        read_token(c, &s, &n);
+        if (n == 4 && memcmp(s, "null", 4) == 0) {
+            *present = 0;
+            return BS_OK;
+        }
+    }
+    if (bs_number_parse(s, n, out) != BS_OK) {
+        int nan_or_inf = (n >= 3 && (memcmp(s, "NaN", 3) == 0 || memcmp(s, "nan", 3) == 0)) ||
+                         memchr(s, 'I', n) || memchr(s, 'i', n);
+        return field_error(err, field, nan_or_inf ? "NaN or infinity" : "not a number");
+    }
+    *present = 1;
+    return BS_OK;
+}
+
+static bs_status read_datetime(cursor *c, int64_t *ts, bs_error *err) {
+    const char *s;
+    size_t n;
+    if (c->p >= c->end || *c->p != '"') return field_error(err, F_DATETIME, "not a string");
+    if (!read_string(c, &s, &n)) return bs_fail(err, BS_ERR_PARSE, "invalid JSON string");
+    bs_error time_err = {{0}};
+    if (bs_time_parse(s, n, ts, err ? &time_err : NULL) != BS_OK)
+        return field_error(err, F_DATETIME, time_err.msg);
+    return BS_OK;
+}
+
+/* Fills defaults for missing fields and checks that every price is a positive number. */
+static bs_status finish_tick(bs_tick *t, const int *present, bs_error *err) {
+    if (!present[F_DATETIME]) return field_error(err, F_DATETIME, "missing");
+    if (!present[F_CLOSE]) return field_error(err, F_CLOSE, "missing");
+    if (!present[F_OPEN]) t->open = t->close;
+    if (!present[F_HIGH]) t->high = t->close;
+    if (!present[F_LOW]) t->low = t->close;
+    if (!present[F_VOLUME]) t->volume = NAN;
+    const double prices[] = {t->open, t->high, t->low, t->close};
+    for (int f = F_OPEN; f <= F_CLOSE; f++)
+        if (!(prices[f - F_OPEN] > 0)) return field_error(err, f, "price is not positive");
+    if (present[F_VOLUME] && t->volume < 0) return field_error(err, F_VOLUME, "negative volume");
+    return BS_OK;
+}
+
+static bs_status read_field(cursor *c, int field, bs_tick *t, int *present, bs_error *err) {
+    double *slots[] = {NULL, &t->open, &t->high, &t->low, &t->close, &t->volume};
+    if (field == F_DATETIME) {
+        present[field] = 1;
+        return read_datetime(c, &t->ts_us, err);
+    }
+    if (field == F_UNKNOWN)
+        return skip_value(c, 1) ? BS_OK : bs_fail(err, BS_ERR_PARSE, "invalid JSON value");
+    return read_number_field(c, field, slots[field], &present[field], err);
+}
+
+static bs_status parse_json(const char *line, size_t len, bs_tick *t, bs_error *err) {
+    cursor c = {line, line + len};
+    int present[F_COUNT] = {0};
+    skip_ws(&c);
+    if (c.p >= c.end || *c.p++ != '{') return bs_fail(err, BS_ERR_PARSE, "not a JSON object");
+    skip_ws(&c);
+    int empty = c.p < c.end && *c.p == '}';
+    if (empty) c.p++;
+    while (!empty) {
+        const char *key;
+        size_t key_len;
+        if (c.p >= c.end || *c.p != '"' || !read_string(&c, &key, &key_len))
+            return bs_fail(err, BS_ERR_PARSE, "invalid JSON: expected a key");
+        skip_ws(&c);
+        if (c.p >= c.end || *c.p++ != ':') return bs_fail(err, BS_ERR_PARSE, "invalid JSON: expected ':'");
+        skip_ws(&c);
+        bs_status st = read_field(&c, field_of(key, key_len), t, present, err);
+        if (st != BS_OK) return st;
+        skip_ws(&c);
+        if (c.p < c.end && *c.p == ',') {
+            c.p++;
+            skip_ws(&c);
+            continue;
+        }
+        if (c.p < c.end && *c.p == '}') {
+            c.p++;
+            break;
+        }
+        return bs_fail(err, BS_ERR_PARSE, "invalid JSON: expected ',' or '}'");
+    }
+    skip_ws(&c);
+    if (c.p != c.end) return bs_fail(err, BS_ERR_PARSE, "invalid JSON: text after the object");
+    return finish_tick(t, present, err);
+}
+
+/* ---- CSV --------------------------------------------------------------------------------- */
+
+#define CSV_MAX_FIELDS 16
+
+typedef struct {
+    const char *s;
+    size_t n;
+} slice;
+
+/* Splits on commas, trimming spaces and one pair of double quotes; returns the field count. */
+static size_t split_csv(const char *line, size_t len, slice *fields) {
+    size_t count = 0;
+    const char *p = line, *end = line + len;
+    while (count < CSV_MAX_FIELDS) {
+        const char *comma = memchr(p, ',', (size_t)(end - p));
+        const char *stop = comma ? comma : end;
+        const char *a = p, *b = stop;
+        while (a < b && (*a == ' ' || *a == '\t')) a++;
+        while (b > a && (b[-1] == ' ' || b[-1] == '\t' || b[-1] == '\r')) b--;
+        if (b - a >= 2 && *a == '"' && b[-1] == '"') a++, b--;
+        fields[count].s = a;
+        fields[count].n = (size_t)(b - a);
+        count++;
+        if (!comma) break;
+        p = comma + 1;
+    }
+    return count;
+}
+
+/* A time cell: a date-time text, or epoch seconds (milliseconds when it is that large). */
+static bs_status csv_time(slice cell, int64_t *ts, bs_error *err) {
+    double v;
+    if (cell.n > 0 && is_digit(cell.s[0]) && bs_number_parse(cell.s, cell.n, &v) == BS_OK) {
+        double us = v >= 1e11 ? v * 1e3 : v * 1e6;
+        if (us > 9.2e18) return bs_fail(err, BS_ERR_PARSE, "column 1 (time): out of range");
+        *ts = (int64_t)llround(us);
+        return BS_OK;
+    }
+    bs_error time_err = {{0}};
+    if (bs_time_parse(cell.s, cell.n, ts, err ? &time_err : NULL) != BS_OK)
+        return bs_fail(err, BS_ERR_PARSE, "column 1 (time): %s", time_err.msg);
+    return BS_OK;
+}
+
+static bs_status parse_csv(bs_format format, const char *line, size_t len, bs_tick *t,
+                           bs_error *err) {
+    /* Column of Datetime, Open, High, Low, Close, Volume in each layout. */
+    static const int binance[] = {0, 1, 2, 3, 4, 5}, daily[] = {0, 1, 5, 6, 2, 3};
+    const int *col = format == BS_FORMAT_DAILY_CSV ? daily : binance;
+    slice cells[CSV_MAX_FIELDS];
+    size_t count = split_csv(line, len, cells);
+    size_t needed = format == BS_FORMAT_DAILY_CSV ? 7 : 6;
+    if (count < needed)
+        return bs_fail(err, BS_ERR_PARSE, "expected %zu columns, found %zu", needed, count);
+    bs_status st = csv_time(cells[col[F_DATETIME]], &t->ts_us, err);
+    if (st != BS_OK) return st;
+    double *slots[] = {NULL, &t->open, &t->high, &t->low, &t->close, &t->volume};
+    int present[F_COUNT] = {1, 1, 1, 1, 1, 1};
+    for (int f = F_OPEN; f < F_COUNT; f++) {
+        slice cell = cells[col[f]];
+        if (bs_number_parse(cell.s, cell.n, slots[f]) != BS_OK)
+            return bs_fail(err, BS_ERR_PARSE, "column %d (%s): not a finite number", col[f] + 1,
+                           field_names[f]);
+    }
+    return finish_tick(t, present, err);
+}
+
+bs_status bs_tick_parse(bs_format format, const char *line, size_t len, bs_tick *out,
+                        bs_error *err) {
+    if (len > BS_MAX_LINE_BYTES)
+        return bs_fail(err, BS_ERR_PARSE, "line longer than %d bytes", BS_MAX_LINE_BYTES);
+    switch (format) {
+    case BS_FORMAT_JSONL: return parse_json(line, len, out, err);
+    case BS_FORMAT_BINANCE_CSV:
+    case BS_FORMAT_KRAKEN_CSV:
+    case BS_FORMAT_DAILY_CSV: return parse_csv(format, line, len, out, err);
+    case BS_FORMAT_AUTO: break;
+    }
+    return bs_fail(err, BS_ERR_ARG, "no format given");
+}
+
+size_t bs_tick_format_json(const bs_tick *t, char *buf) {
+    char when[BS_TIME_ISO_SIZE], o[32], h[32], l[32], c[32], v[32];
+    bs_time_format_iso(t->ts_us, when);
+    bs_number_format(t->open, o, sizeof o);
+    bs_number_format(t->high, h, sizeof h);
+    bs_number_format(t->low, l, sizeof l);
+    bs_number_format(t->close, c, sizeof c);
+    int n;
+    if (isnan(t->volume)) {
+        n = snprintf(buf, BS_TICK_JSON_MAX,
+                     "{\"Datetime\": \"%s\", \"Open\": %s, \"High\": %s, \"Low\": %s, \"Close\": %s}\n",
+                     when, o, h, l, c);
+    } else {
+        bs_number_format(t->volume, v, sizeof v);
+        n = snprintf(buf, BS_TICK_JSON_MAX,
+                     "{\"Datetime\": \"%s\", \"Open\": %s, \"High\": %s, \"Low\": %s, \"Close\": %s, "
+                     "\"Volume\": \"%s\"}\n",
+                     when, o, h, l, c, v);
+    }
+    return n < 0 ? 0 : (size_t)n;
+}

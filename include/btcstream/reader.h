@@ -67,8 +67,8 @@ typedef struct {
 bs_status bs_tick_vec_push(bs_tick_vec *vec, const bs_tick *tick);
 void bs_tick_vec_free(bs_tick_vec *vec);
 
-/* Sorts by time, keeping the file order of equal times (stable). */
-void bs_tick_vec_sort(bs_tick_vec *vec);
+/* Sorts by time, keeping the file order of equal times (stable). BS_ERR_NOMEM leaves it as is. */
+bs_status bs_tick_vec_sort(bs_tick_vec *vec);
 
 /*
  * Loads every good tick of path into out (which the caller frees), sorted by time.

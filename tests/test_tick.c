@@ -1,0 +1,167 @@
+/* Tick parsing and printing: every accepted variant, and each class of bad line. */
+#include <math.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "btcstream/tick.h"
+
+static bs_tick parse_json_ok(const char *line) {
+    bs_tick t;
+    bs_error err = {{0}};
+    bs_status st = bs_tick_parse(BS_FORMAT_JSONL, line, strlen(line), &t, &err);
+    if (st != BS_OK) fail_msg("refused %s: %s", line, err.msg);
+    return t;
+}
+
+static void expect_bad(bs_format format, const char *line, const char *reason_part) {
+    bs_tick t;
+    bs_error err = {{0}};
+    assert_int_equal(bs_tick_parse(format, line, strlen(line), &t, &err), BS_ERR_PARSE);
+    if (!strstr(err.msg, reason_part)) fail_msg("reason \"%s\" lacks \"%s\"", err.msg, reason_part);
+}
+
+static void test_seed_line_parses(void **state) {
+    (void)state;
+    bs_tick t = parse_json_ok("{\"Datetime\": \"2025-05-12T01:22:54.181814+00:00\", \"Open\": 104579, "
+                              "\"High\": 104899, \"Low\": 103480, \"Close\": 104579, \"Volume\": "
+                              "\"26503597248\"}");
+    assert_int_equal(t.ts_us, INT64_C(1747012974181814));
+    assert_true(t.open == 104579.0 && t.high == 104899.0 && t.low == 103480.0);
+    assert_true(t.close == 104579.0 && t.volume == 26503597248.0);
+}
+
+static void test_numbers_equal_strtod(void **state) {
+    (void)state;
+    const char *texts[] = {"104579", "23142.31", "0.00039585", "1.9265781400000002", "-0.5",
+                           "1e3", "12345678901234567890", "0.1", "99999.99999999", "3.14159e-2"};
+    for (size_t i = 0; i < sizeof texts / sizeof texts[0]; i++) {
+        double v;
+        assert_int_equal(bs_number_parse(texts[i], strlen(texts[i]), &v), BS_OK);
+        assert_true(v == strtod(texts[i], NULL));
+    }
+    /* Random decimals with up to 15 digits take the fast path; all must match strtod exactly. */
+    srand(7);
+    for (int i = 0; i < 100000; i++) {
+        char buf[64];
+        int whole = rand() % 1000000, frac_digits = rand() % 9;
+        long frac = rand() % 100000000;
+        snprintf(buf, sizeof buf, "%d.%0*ld", whole, frac_digits + 1, frac % (long)pow(10, frac_digits + 1));
+        double v;
+        assert_int_equal(bs_number_parse(buf, strlen(buf), &v), BS_OK);
+        if (v != strtod(buf, NULL)) fail_msg("%s parsed as %.17g", buf, v);
+    }
+}
+
+static void test_number_refuses_nan_inf_and_junk(void **state) {
+    (void)state;
+    const char *bad[] = {"NaN", "nan", "Infinity", "-inf", "1e999", "0x10", "", "1.2.3", "12a"};
+    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+        double v;
+        assert_int_equal(bs_number_parse(bad[i], strlen(bad[i]), &v), BS_ERR_PARSE);
+    }
+}
+
+static void test_volume_as_number_string_or_absent(void **state) {
+    (void)state;
+    bs_tick a = parse_json_ok("{\"Datetime\":\"2025-05-12T01:19:10.542969\",\"Close\":104000.5,\"Volume\":12.5}");
+    assert_true(a.volume == 12.5);
+    assert_true(a.open == 104000.5 && a.high == 104000.5 && a.low == 104000.5);
+    bs_tick b = parse_json_ok("{\"Close\": 1, \"Datetime\": \"2025-05-12T01:19:10Z\", \"extra\": [1, {\"x\": null}], \"Volume\": null}");
+    assert_true(isnan(b.volume));
+    assert_true(b.close == 1.0);
+}
+
+static void test_each_bad_line_class_has_a_reason(void **state) {
+    (void)state;
+    expect_bad(BS_FORMAT_JSONL, "{\"Datetime\": \"2025-05-12T01:22:54\", \"Close\": 1", "invalid JSON");
+    expect_bad(BS_FORMAT_JSONL, "not json", "not a JSON object");
+    expect_bad(BS_FORMAT_JSONL, "{\"Datetime\": \"2025-05-12T01:22:54\"}", "\"Close\": missing");
+    expect_bad(BS_FORMAT_JSONL, "{\"Datetime\": \"2025-05-12T01:22:54\", \"Close\": \"abc\"}", "\"Close\": not a number");
+    expect_bad(BS_FORMAT_JSONL, "{\"Datetime\": \"2025-05-12T01:22:54\", \"Close\": true}", "\"Close\": not a number");
+    expect_bad(BS_FORMAT_JSONL, "{\"Datetime\": \"2025-05-12T01:22:54\", \"Close\": NaN}", "NaN or infinity");
+    expect_bad(BS_FORMAT_JSONL, "{\"Datetime\": \"2025-05-12T01:22:54\", \"Close\": Infinity}", "NaN or infinity");
+    expect_bad(BS_FORMAT_JSONL, "{\"Datetime\": \"2025-05-12T01:22:54\", \"Close\": 0}", "not positive");
+    expect_bad(BS_FORMAT_JSONL, "{\"Datetime\": \"2025-05-12T01:22:54\", \"Close\": -5}", "not positive");
+    expect_bad(BS_FORMAT_JSONL, "{\"Datetime\": \"2025-05-12T01:22:54\", \"Close\": 5, \"Low\": -1}", "\"Low\": price is not positive");
+    expect_bad(BS_FORMAT_JSONL, "{\"Datetime\": \"12/05/2025\", \"Close\": 5}", "\"Datetime\": bad timestamp");
+    expect_bad(BS_FORMAT_JSONL, "{\"Datetime\": 1747012974, \"Close\": 5}", "\"Datetime\": not a string");
+    expect_bad(BS_FORMAT_JSONL, "{\"Close\": 5}", "\"Datetime\": missing");
+    expect_bad(BS_FORMAT_JSONL, "{\"Datetime\": \"2025-05-12T01:22:54\", \"Close\": 5} x", "text after");
+    char *huge = malloc(BS_MAX_LINE_BYTES + 10);
+    memset(huge, ' ', BS_MAX_LINE_BYTES + 9);
+    huge[BS_MAX_LINE_BYTES + 9] = '\0';
+    expect_bad(BS_FORMAT_JSONL, huge, "longer than");
+    free(huge);
+}
+
+static void test_csv_layouts(void **state) {
+    (void)state;
+    bs_tick t;
+    const char *binance = "2023-03-01 00:01:00+00:00,23143.89,23148.8,23137.61,23137.77,0.881378";
+    assert_int_equal(bs_tick_parse(BS_FORMAT_BINANCE_CSV, binance, strlen(binance), &t, NULL), BS_OK);
+    assert_int_equal(t.ts_us, INT64_C(1677628860000000));
+    assert_true(t.open == 23143.89 && t.high == 23148.8 && t.low == 23137.61 && t.close == 23137.77);
+    const char *kraken = "1672531740,16513.41,16513.41,16513.41,16513.41,0.00039585,1";
+    assert_int_equal(bs_tick_parse(BS_FORMAT_KRAKEN_CSV, kraken, strlen(kraken), &t, NULL), BS_OK);
+    assert_int_equal(t.ts_us, INT64_C(1672531740000000));
+    assert_true(t.close == 16513.41 && t.volume == 0.00039585);
+    /* The daily layout puts close third and high, low last. */
+    const char *daily = "2011-08-19 00:00:00,10.9,11.69,1.9265781400000002,1313712000,11.85,10.9";
+    assert_int_equal(bs_tick_parse(BS_FORMAT_DAILY_CSV, daily, strlen(daily), &t, NULL), BS_OK);
+    assert_int_equal(t.ts_us, INT64_C(1313712000000000));
+    assert_true(t.open == 10.9 && t.close == 11.69 && t.high == 11.85 && t.low == 10.9);
+    assert_true(t.volume == 1.9265781400000002);
+    expect_bad(BS_FORMAT_KRAKEN_CSV, "1672531740,16513.41,nan,16513.41,16513.41,1,1", "column 3 (High)");
+    expect_bad(BS_FORMAT_BINANCE_CSV, "2023-03-01 00:01:00,1,2,3", "expected 6 columns");
+}
+
+static void test_detects_each_format(void **state) {
+    (void)state;
+    int header;
+    assert_int_equal(bs_format_detect("{\"Datetime\": 1}", 15, &header), BS_FORMAT_JSONL);
+    assert_int_equal(header, 0);
+    const char *b = "open_time,open,high,low,close,volume";
+    assert_int_equal(bs_format_detect(b, strlen(b), &header), BS_FORMAT_BINANCE_CSV);
+    assert_int_equal(header, 1);
+    const char *d = "timestamp,open,close,volume,unix_timestamp,high,low";
+    assert_int_equal(bs_format_detect(d, strlen(d), &header), BS_FORMAT_DAILY_CSV);
+    const char *k = "1672531200,16535.97,16535.97,16522.66,16522.66,0.01429883,2";
+    assert_int_equal(bs_format_detect(k, strlen(k), &header), BS_FORMAT_KRAKEN_CSV);
+    assert_int_equal(header, 0);
+    assert_int_equal(bs_format_detect("hello", 5, &header), BS_FORMAT_AUTO);
+}
+
+static void test_json_output_parses_back_identically(void **state) {
+    (void)state;
+    bs_tick in = {INT64_C(1747012974181814), 104579, 104899.25, 0.1, 1.9265781400000002, 26503597248};
+    char buf[BS_TICK_JSON_MAX];
+    size_t n = bs_tick_format_json(&in, buf);
+    assert_true(n > 0 && buf[n - 1] == '\n');
+    assert_non_null(strstr(buf, "\"Datetime\": \"2025-05-12T01:22:54.181814+00:00\""));
+    assert_non_null(strstr(buf, "\"Open\": 104579,"));
+    assert_non_null(strstr(buf, "\"Volume\": \"26503597248\""));
+    bs_tick out;
+    assert_int_equal(bs_tick_parse(BS_FORMAT_JSONL, buf, n - 1, &out, NULL), BS_OK);
+    assert_memory_equal(&in, &out, sizeof in);
+}
+
+int main(void) {
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_seed_line_parses),
+        cmocka_unit_test(test_numbers_equal_strtod),
+        cmocka_unit_test(test_number_refuses_nan_inf_and_junk),
+        cmocka_unit_test(test_volume_as_number_string_or_absent),
+        cmocka_unit_test(test_each_bad_line_class_has_a_reason),
+        cmocka_unit_test(test_csv_layouts),
+        cmocka_unit_test(test_detects_each_format),
+        cmocka_unit_test(test_json_output_parses_back_identically),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}

@@ -1,0 +1,120 @@
+/* Timestamp and duration parsing; expected epochs were computed with Python's datetime. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "btcstream/timeutil.h"
+
+static int64_t parse_ok(const char *text) {
+    int64_t us = 0;
+    bs_error err = {{0}};
+    assert_int_equal(bs_time_parse(text, strlen(text), &us, &err), BS_OK);
+    return us;
+}
+
+static void test_offset_naive_and_z_forms_agree(void **state) {
+    (void)state;
+    const int64_t expected = INT64_C(1747012974181814);
+    assert_int_equal(parse_ok("2025-05-12T01:22:54.181814+00:00"), expected);
+    assert_int_equal(parse_ok("2025-05-12T01:22:54.181814"), expected);
+    assert_int_equal(parse_ok("2025-05-12T01:22:54.181814Z"), expected);
+    assert_int_equal(parse_ok("2025-05-12 01:22:54.181814+0000"), expected);
+    assert_int_equal(parse_ok("2025-05-12T01:22:54.181814999"), expected); /* 9 digits truncate */
+}
+
+static void test_positive_offset_moves_time_back(void **state) {
+    (void)state;
+    assert_int_equal(parse_ok("2025-05-12T01:22:54.123456+05:30"), INT64_C(1746993174123456));
+}
+
+static void test_fraction_digits_zero_to_nine(void **state) {
+    (void)state;
+    const int64_t base = INT64_C(1677628800000000);
+    assert_int_equal(parse_ok("2023-03-01 00:00:00"), base);
+    assert_int_equal(parse_ok("2023-03-01 00:00"), base);
+    assert_int_equal(parse_ok("2023-03-01 00:00:00.5"), base + 500000);
+    assert_int_equal(parse_ok("2023-03-01 00:00:00.000001"), base + 1);
+    assert_int_equal(parse_ok("2023-03-01 00:00:00+00:00"), base);
+}
+
+static void test_leap_day_and_pre_epoch(void **state) {
+    (void)state;
+    assert_int_equal(parse_ok("2024-02-29T23:59:59"), INT64_C(1709251199000000));
+    assert_int_equal(parse_ok("1969-12-31T23:00:00"), INT64_C(-3600000000));
+}
+
+static void test_bad_timestamps_are_refused_with_reason(void **state) {
+    (void)state;
+    const char *bad[] = {"",           "2023-02-29T00:00:00", "2023-13-01T00:00:00",
+                         "2023-01-01T24:00:00", "2023-01-01X00:00:00", "2023-01-01T00:00:00.",
+                         "2023-01-01T00:00:00.1234567890", "2023-01-01T00:00:00+25:00",
+                         "2023-01-01T00:00:00 junk", "yesterday"};
+    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+        int64_t us;
+        bs_error err = {{0}};
+        assert_int_equal(bs_time_parse(bad[i], strlen(bad[i]), &us, &err), BS_ERR_PARSE);
+        assert_non_null(strstr(err.msg, "bad timestamp"));
+    }
+}
+
+static void test_format_round_trips(void **state) {
+    (void)state;
+    char text[BS_TIME_TEXT_SIZE], iso[BS_TIME_ISO_SIZE], day[11];
+    bs_time_format(INT64_C(1747012974181814), text);
+    assert_string_equal(text, "2025-05-12 01:22:54");
+    bs_time_format_iso(INT64_C(1747012974181814), iso);
+    assert_string_equal(iso, "2025-05-12T01:22:54.181814+00:00");
+    bs_time_format(INT64_C(-3600000000), text);
+    assert_string_equal(text, "1969-12-31 23:00:00");
+    bs_time_format_day(INT64_C(1709251199000000), day);
+    assert_string_equal(day, "2024-02-29");
+}
+
+static void test_hour_and_spark_dayofweek(void **state) {
+    (void)state;
+    /* 2025-05-11 was a Sunday: Spark's dayofweek is 1; the next day a Monday, 2. */
+    assert_int_equal(bs_time_dayofweek(parse_ok("2025-05-11T12:00:00")), 1);
+    assert_int_equal(bs_time_dayofweek(parse_ok("2025-05-12T01:22:54")), 2);
+    assert_int_equal(bs_time_dayofweek(parse_ok("2025-05-17T23:59:59")), 7);
+    assert_int_equal(bs_time_hour(parse_ok("2025-05-12T01:22:54")), 1);
+    assert_int_equal(bs_time_hour(parse_ok("1969-12-31T23:00:00")), 23);
+}
+
+static void test_durations(void **state) {
+    (void)state;
+    int64_t ms;
+    assert_int_equal(bs_duration_parse("500ms", &ms, NULL), BS_OK);
+    assert_int_equal(ms, 500);
+    assert_int_equal(bs_duration_parse("30s", &ms, NULL), BS_OK);
+    assert_int_equal(ms, 30000);
+    assert_int_equal(bs_duration_parse("15m", &ms, NULL), BS_OK);
+    assert_int_equal(ms, 900000);
+    assert_int_equal(bs_duration_parse("1h", &ms, NULL), BS_OK);
+    assert_int_equal(ms, 3600000);
+    assert_int_equal(bs_duration_parse("1d", &ms, NULL), BS_OK);
+    assert_int_equal(ms, 86400000);
+    assert_int_equal(bs_duration_parse("0", &ms, NULL), BS_OK);
+    assert_int_equal(ms, 0);
+    bs_error err = {{0}};
+    assert_int_equal(bs_duration_parse("10x", &ms, &err), BS_ERR_ARG);
+    assert_non_null(strstr(err.msg, "10x"));
+    assert_int_equal(bs_duration_parse("-1s", &ms, &err), BS_ERR_ARG);
+}
+
+int main(void) {
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_offset_naive_and_z_forms_agree),
+        cmocka_unit_test(test_positive_offset_moves_time_back),
+        cmocka_unit_test(test_fraction_digits_zero_to_nine),
+        cmocka_unit_test(test_leap_day_and_pre_epoch),
+        cmocka_unit_test(test_bad_timestamps_are_refused_with_reason),
+        cmocka_unit_test(test_format_round_trips),
+        cmocka_unit_test(test_hour_and_spark_dayofweek),
+        cmocka_unit_test(test_durations),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
