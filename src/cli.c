@@ -22,3 +22,24 @@ int cli_usage_error(const char *cmd, const char *what) {
     fprintf(stderr, "btcstream %s: %s (see 'btcstream %s --help')\n", cmd, what, cmd);
     return CLI_USAGE;
 }
+
+void cli_report_bad_lines(const char *cmd, const char *path, const bs_scan_stats *stats) {
+    if (stats->bad == 0) return;
+    cli_errorf(cmd, "skipped %llu bad line%s of %llu in %s", (unsigned long long)stats->bad,
+               stats->bad == 1 ? "" : "s", (unsigned long long)stats->lines, path);
+    for (size_t i = 0; i < stats->kept; i++)
+        fprintf(stderr, "  %s:%llu: %s\n", path, (unsigned long long)stats->bad_lines[i].line_no,
+                stats->bad_lines[i].reason);
+    if (stats->bad > stats->kept) fprintf(stderr, "  ... and %llu more\n",
+                                          (unsigned long long)(stats->bad - stats->kept));
+}
+
+int cli_option_error(const char *cmd, int c, char **argv) {
+    char what[160];
+    extern int optind, optopt;
+    const char *arg = argv[optind - 1];
+    if (c == ':') snprintf(what, sizeof what, "option '%s' needs a value", arg);
+    else if (optopt) snprintf(what, sizeof what, "unknown option '-%c'", optopt);
+    else snprintf(what, sizeof what, "unknown option '%s'", arg);
+    return cli_usage_error(cmd, what);
+}

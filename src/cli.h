@@ -33,4 +33,22 @@ int cli_fail(const char *cmd, const bs_error *err);
  */
 int cli_usage_error(const char *cmd, const char *what);
 
+
+#include "btcstream/reader.h"
+
+/*
+ * Prints the bad-line summary of a scan on stderr: the count, then "file:line: reason" for the
+ * first few. Prints nothing when there were none.
+ */
+void cli_report_bad_lines(const char *cmd, const char *path, const bs_scan_stats *stats);
+
+/*
+ * Turns getopt_long's answer for an unknown option (c == '?') or a missing value (c == ':') into
+ * the one-line usage error; returns CLI_USAGE.
+ */
+int cli_option_error(const char *cmd, int c, char **argv);
+
+/* The default history file (DESIGN.md). */
+#define CLI_DEFAULT_HISTORY "Data/bitcoin_combined.json"
+
 #endif

@@ -1,0 +1,66 @@
+/* grain_map.c - see grain_map.h. Linear probing, capacity a power of two, load kept under 1/2. */
+#include "grain_map.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+static size_t hash_key(int64_t key, size_t mask) {
+    uint64_t x = (uint64_t)key * UINT64_C(0x9E3779B97F4A7C15);
+    return (size_t)(x >> 29) & mask;
+}
+
+static grain_stats *probe(grain_stats *slots, unsigned char *used, size_t cap, int64_t key) {
+    size_t mask = cap - 1, i = hash_key(key, mask);
+    while (used[i] && slots[i].key != key) i = (i + 1) & mask;
+    return &slots[i];
+}
+
+static int grow(grain_map *map) {
+    size_t cap = map->cap ? map->cap * 2 : 1024;
+    grain_stats *slots = malloc(cap * sizeof *slots);
+    unsigned char *used = calloc(cap, 1);
+    if (!slots || !used) {
+        free(slots);
+        free(used);
+        return 0;
+    }
+    for (size_t i = 0; i < map->cap; i++) {
+        if (!map->used[i]) continue;
+        grain_stats *dst = probe(slots, used, cap, map->slots[i].key);
+        *dst = map->slots[i];
+        used[dst - slots] = 1;
+    }
+    free(map->slots);
+    free(map->used);
+    map->slots = slots;
+    map->used = used;
+    map->cap = cap;
+    map->last = NULL;
+    return 1;
+}
+
+grain_stats *grain_map_slot(grain_map *map, int64_t key) {
+    if (map->last && map->last->key == key) return map->last;
+    if ((map->len + 1) * 2 > map->cap && !grow(map)) return NULL;
+    grain_stats *slot = probe(map->slots, map->used, map->cap, key);
+    size_t index = (size_t)(slot - map->slots);
+    if (!map->used[index]) {
+        memset(slot, 0, sizeof *slot);
+        slot->key = key;
+        map->used[index] = 1;
+        map->len++;
+    }
+    map->last = slot;
+    return slot;
+}
+
+void grain_map_each(const grain_map *map, void (*fn)(void *ctx, const grain_stats *g), void *ctx) {
+    for (size_t i = 0; i < map->cap; i++)
+        if (map->used[i]) fn(ctx, &map->slots[i]);
+}
+
+void grain_map_free(grain_map *map) {
+    free(map->slots);
+    free(map->used);
+    memset(map, 0, sizeof *map);
+}

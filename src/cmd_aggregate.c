@@ -1,0 +1,123 @@
+/* cmd_aggregate.c - `btcstream aggregate`: the four tables of DESIGN.md over a history file. */
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "btcstream/aggregate.h"
+#include "btcstream/timeutil.h"
+#include "cli.h"
+#include "render.h"
+
+static const char usage_text[] =
+    "usage: btcstream aggregate [--input H] [--table NAME] [--window 1h] [--slide 30m]\n"
+    "                           [--format table|csv|json] [--strict] [--threads N]\n\n"
+    "Prints the course project's tables over a price history (tick JSON lines, or any CSV\n"
+    "that 'btcstream import' reads):\n"
+    "  hour_of_day  Hour, Hourly_Avg_Close, Hourly_Min_Close, Hourly_Max_Close (UTC, all days)\n"
+    "  hourly       Hour_Start, Open, High, Low, Close, Avg_Close, Count (calendar hours)\n"
+    "  daily        Day, Daily_Avg_Close, Daily_Min_Close, Daily_Max_Close\n"
+    "  moving_avg   Start, End, Moving_Avg_Close (Spark window(ts, WINDOW, SLIDE))\n\n"
+    "Options:\n"
+    "  --input H      history file (default " CLI_DEFAULT_HISTORY ")\n"
+    "  --table NAME   print only this table (default: all four)\n"
+    "  --window D     moving-average window (default 1h)\n"
+    "  --slide D      moving-average slide (default 30m)\n"
+    "  --format F     table (bordered grid, every row), csv (header row) or json (JSON lines)\n"
+    "  --strict       stop at the first bad line instead of skipping it\n"
+    "  --threads N    scan with N threads (default: one per core)\n\n"
+    "Bad lines are skipped and counted on stderr with their file:line and reason.\n";
+
+typedef struct {
+    const char *input;
+    int table; /* -1: all */
+    bs_aggregate_options windows;
+    render_format format;
+    int strict, threads;
+} aggregate_args;
+
+static int parse_duration_flag(const char *cmd, const char *text, int64_t *us) {
+    int64_t ms;
+    bs_error err = {{0}};
+    if (bs_duration_parse(text, &ms, &err) != BS_OK) return cli_usage_error(cmd, err.msg);
+    if (ms <= 0) return cli_usage_error(cmd, "window and slide must be longer than zero");
+    *us = ms * 1000;
+    return CLI_OK;
+}
+
+static int parse_args(int argc, char **argv, aggregate_args *a) {
+    static const struct option options[] = {
+        {"input", required_argument, 0, 'i'},  {"table", required_argument, 0, 't'},
+        {"window", required_argument, 0, 'w'}, {"slide", required_argument, 0, 's'},
+        {"format", required_argument, 0, 'f'}, {"strict", no_argument, 0, 'S'},
+        {"threads", required_argument, 0, 'j'}, {"help", no_argument, 0, 'h'},
+        {0, 0, 0, 0}};
+    const char *cmd = argv[0];
+    int c, rc = CLI_OK;
+    opterr = 0;
+    while (rc == CLI_OK && (c = getopt_long(argc, argv, ":h", options, NULL)) != -1) {
+        bs_error err = {{0}};
+        bs_table_kind kind;
+        switch (c) {
+        case 'i': a->input = optarg; break;
+        case 't':
+            if (bs_table_kind_parse(optarg, &kind, &err) != BS_OK) return cli_usage_error(cmd, err.msg);
+            a->table = (int)kind;
+            break;
+        case 'w': rc = parse_duration_flag(cmd, optarg, &a->windows.window_us); break;
+        case 's': rc = parse_duration_flag(cmd, optarg, &a->windows.slide_us); break;
+        case 'f':
+            if (!render_format_parse(optarg, &a->format))
+                return cli_usage_error(cmd, "--format must be table, csv or json");
+            break;
+        case 'S': a->strict = 1; break;
+        case 'j':
+            a->threads = atoi(optarg);
+            if (a->threads < 1) return cli_usage_error(cmd, "--threads must be a positive number");
+            break;
+        case 'h': fputs(usage_text, stdout); return -1;
+        default: return cli_option_error(cmd, c, argv);
+        }
+    }
+    if (rc == CLI_OK && optind < argc) return cli_usage_error(cmd, "unexpected argument");
+    return rc;
+}
+
+static int print_tables(const bs_aggregate *agg, const aggregate_args *a) {
+    int first = a->table >= 0 ? a->table : 0, last = a->table >= 0 ? a->table : BS_TABLE_COUNT - 1;
+    for (int k = first; k <= last; k++) {
+        bs_table table;
+        bs_error err = {{0}};
+        if (bs_aggregate_table(agg, (bs_table_kind)k, &table, &err) != BS_OK)
+            return cli_fail("aggregate", &err);
+        if (k > first) fputc('\n', stdout);
+        if (a->format == RENDER_TABLE)
+            printf("%s (%zu row%s)\n", table.name, table.rows, table.rows == 1 ? "" : "s");
+        int ok = render_table(stdout, &table, a->format);
+        bs_table_free(&table);
+        if (!ok) return CLI_FAIL;
+    }
+    return fflush(stdout) == 0 ? CLI_OK : CLI_FAIL;
+}
+
+int cmd_aggregate(int argc, char **argv) {
+    aggregate_args a = {CLI_DEFAULT_HISTORY, -1, bs_aggregate_defaults(), RENDER_TABLE, 0, 0};
+    int rc = parse_args(argc, argv, &a);
+    if (rc != CLI_OK) return rc < 0 ? CLI_OK : rc;
+
+    bs_scan_options scan = {.strict = a.strict};
+    bs_scan_stats stats;
+    bs_aggregate *agg = NULL;
+    bs_error err = {{0}};
+    if (bs_aggregate_file(a.input, &a.windows, &scan, a.threads, &agg, &stats, &err) != BS_OK)
+        return cli_fail(argv[0], &err);
+    cli_report_bad_lines(argv[0], a.input, &stats);
+    if (bs_aggregate_ticks(agg) == 0) {
+        bs_aggregate_free(agg);
+        cli_errorf(argv[0], "%s: no valid ticks", a.input);
+        return CLI_FAIL;
+    }
+    rc = print_tables(agg, &a);
+    bs_aggregate_free(agg);
+    return rc;
+}
