@@ -271,9 +271,11 @@ static bs_status finish_tick(bs_tick *t, const int *present, bs_error *err) {
     if (!present[F_HIGH]) t->high = t->close;
     if (!present[F_LOW]) t->low = t->close;
     if (!present[F_VOLUME]) t->volume = NAN;
-    const double prices[] = {t->open, t->high, t->low, t->close};
-    for (int f = F_OPEN; f <= F_CLOSE; f++)
-        if (!(prices[f - F_OPEN] > 0)) return field_error(err, f, "price is not positive");
+    /* Close first: when Open/High/Low were defaulted from it, the message names the real culprit. */
+    const double prices[] = {t->close, t->open, t->high, t->low};
+    const int fields[] = {F_CLOSE, F_OPEN, F_HIGH, F_LOW};
+    for (int i = 0; i < 4; i++)
+        if (!(prices[i] > 0)) return field_error(err, fields[i], "price is not positive");
     if (present[F_VOLUME] && t->volume < 0) return field_error(err, F_VOLUME, "negative volume");
     return BS_OK;
 }
