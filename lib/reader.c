@@ -1,11 +1,16 @@
 /*
  * reader.c - scanning price files in bounded memory, and loading them whole when needed.
  *
- * The scan reads blocks with pread() rather than mapping the file: a mapped 1.4 GB history would
- * count toward the process's resident memory as it is read, while a reused block buffer keeps the
- * footprint at one block whatever the file size. Lines are cut with memchr, the fastest scan the C
- * library offers. A line longer than the block (a corrupt or binary file) is skipped to its end
- * in "discard" mode and reported once, so nothing can make the buffer grow.
+ * Regular files are mapped rather than read: copying a 1.4 GB history out of the page cache
+ * cost a third of the scan time. Mapped pages count toward resident memory as they are touched,
+ * so the scan releases what lies behind it every few megabytes (MADV_DONTNEED), which keeps the
+ * footprint at one window whatever the file size. Where mapping fails (a pipe, say), blocks are
+ * read with pread() into one reused buffer instead; there a line longer than the block (a
+ * corrupt or binary file) is skipped to its end in "discard" mode and reported once, so nothing
+ * can make the buffer grow. Lines are cut with memchr, the fastest scan the C library offers.
+ *
+ * The history is append-only, so a file is mapped at the size it has when the scan starts and
+ * lines appended meanwhile are left for the next scan.
  */
 #include "btcstream/reader.h"
 
@@ -14,10 +19,12 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
 #define BLOCK_BYTES (1 << 20)
+#define RELEASE_BYTES (16 << 20) /* mapped bytes read before they are given back */
 
 typedef struct {
     const char *path;
@@ -164,6 +171,42 @@ static bs_status scan_blocks(scan_state *s, int fd, int64_t start, int64_t end, 
     }
 }
 
+/* Scans [start, end) of a mapping of the whole file (size bytes); the range's lines may run on
+ * past end, up to the file's end. */
+static bs_status scan_mapped(scan_state *s, const char *map, int64_t size, int64_t start,
+                             int64_t end) {
+    const char *p = map + start, *stop = map + end, *file_end = map + size;
+    const char *released = map + (start & ~(int64_t)(sysconf(_SC_PAGESIZE) - 1));
+    bs_status st = BS_OK;
+    while (p < stop && st == BS_OK && !s->stop) {
+        const char *nl = memchr(p, '\n', (size_t)(file_end - p));
+        const char *line_end = nl ? nl : file_end;
+        st = handle_line(s, p, (size_t)(line_end - p));
+        p = nl ? nl + 1 : file_end;
+        if (p - released >= RELEASE_BYTES) {
+            const char *upto = released + RELEASE_BYTES;
+            madvise((void *)released, (size_t)(upto - released), MADV_DONTNEED);
+            released = upto;
+        }
+    }
+    return st;
+}
+
+static bs_status scan_range(scan_state *s, int fd, int64_t size, int64_t start, int64_t end) {
+    void *map = mmap(NULL, (size_t)size, PROT_READ, MAP_PRIVATE, fd, 0);
+    if (map == MAP_FAILED) {
+        char *buf = malloc(BLOCK_BYTES);
+        if (!buf) return bs_fail(s->err, BS_ERR_NOMEM, "%s: out of memory for the read buffer", s->path);
+        bs_status st = scan_blocks(s, fd, start, end, buf);
+        free(buf);
+        return st;
+    }
+    madvise(map, (size_t)size, MADV_SEQUENTIAL);
+    bs_status st = scan_mapped(s, map, size, start, end);
+    munmap(map, (size_t)size);
+    return st;
+}
+
 bs_status bs_scan_file(const char *path, const bs_scan_options *opts, bs_tick_fn on_tick,
                        void *ctx, bs_scan_stats *stats, bs_error *err) {
     static const bs_scan_options defaults = {0};
@@ -179,7 +222,6 @@ bs_status bs_scan_file(const char *path, const bs_scan_options *opts, bs_tick_fn
         close(fd);
         return bs_fail(err, BS_ERR_IO, "%s: not a readable file", path);
     }
-    char *buf = NULL;
     int has_header = 0;
     bs_format format = opts->format;
     bs_status st = BS_OK;
@@ -199,11 +241,6 @@ bs_status bs_scan_file(const char *path, const bs_scan_options *opts, bs_tick_fn
         st = first_line_at(fd, path, start, &start, err);
         if (st != BS_OK) goto done;
     }
-    buf = malloc(BLOCK_BYTES);
-    if (!buf) {
-        st = bs_fail(err, BS_ERR_NOMEM, "%s: out of memory for the read buffer", path);
-        goto done;
-    }
     scan_state s = {path, format, opts->strict, on_tick, ctx, stats, err, 0};
     if (start == 0 && has_header) { /* the header is line 1, but not a tick */
         int64_t after;
@@ -212,9 +249,8 @@ bs_status bs_scan_file(const char *path, const bs_scan_options *opts, bs_tick_fn
         stats->lines = 1;
         start = after;
     }
-    if (start < end) st = scan_blocks(&s, fd, start, end, buf);
+    if (start < end) st = scan_range(&s, fd, st_buf.st_size, start, end);
 done:
-    free(buf);
     close(fd);
     return st;
 }

@@ -65,7 +65,50 @@ bs_status bs_number_parse(const char *s, size_t len, double *out) {
     return BS_OK;
 }
 
+/*
+ * Prices usually have a few decimals: when v times 10^k is a whole number below 2^53 for some
+ * k <= 8, the digits are written directly (the division below is exactly rounded, so equality
+ * proves the text reads back as v). Other values take the printf loop, which costs up to three
+ * snprintf/strtod pairs and dominated printing of large tables.
+ */
+static size_t format_fixed(double v, char *buf, size_t cap) {
+    double magnitude = v < 0 ? -v : v;
+    if (!(magnitude < 1e9) || (magnitude != 0 && magnitude < 1e-4)) return 0;
+    for (int k = 0; k <= 8; k++) {
+        double scaled = magnitude * exact_pow10[k];
+        if (scaled >= 9007199254740992.0) break; /* 2^53: whole numbers stop being exact */
+        double whole = (double)(uint64_t)(scaled + 0.5);
+        if (whole / exact_pow10[k] != magnitude) continue;
+        char digits[32];
+        int n = snprintf(digits, sizeof digits, "%llu", (unsigned long long)whole);
+        char *p = buf;
+        if (v < 0) *p++ = '-';
+        if (n <= k) { /* 0.00ddd */
+            *p++ = '0';
+            *p++ = '.';
+            for (int i = n; i < k; i++) *p++ = '0';
+            memcpy(p, digits, (size_t)n);
+            p += n;
+        } else {
+            memcpy(p, digits, (size_t)(n - k));
+            p += n - k;
+            if (k > 0) {
+                *p++ = '.';
+                memcpy(p, digits + n - k, (size_t)k);
+                p += k;
+            }
+        }
+        *p = '\0';
+        return (size_t)(p - buf) < cap ? (size_t)(p - buf) : 0;
+    }
+    return 0;
+}
+
 size_t bs_number_format(double v, char *buf, size_t cap) {
+    if (cap >= 32) {
+        size_t n = format_fixed(v, buf, cap);
+        if (n > 0) return n;
+    }
     int n = 0;
     for (int precision = 15; precision <= 17; precision++) {
         n = snprintf(buf, cap, "%.*g", precision, v);
@@ -291,6 +334,58 @@ static bs_status read_field(cursor *c, int field, bs_tick *t, int *present, bs_e
     return read_number_field(c, field, slots[field], &present[field], err);
 }
 
+/*
+ * The fast path: a line exactly as btcstream and the seed's producer write it,
+ *   {"Datetime": "...", "Open": N, "High": N, "Low": N, "Close": N, "Volume": "N"}
+ * is read by matching the fixed text between the values. Anything else, or any value that is not
+ * a plain decimal of at most 15 digits, returns 0 and the general parser takes the line, so the
+ * fast path changes speed only, never results or error messages.
+ */
+static const char *fast_decimal(const char *p, const char *end, double *out) {
+    uint64_t mantissa = 0;
+    int digits = 0, fraction = 0;
+    while (p < end && is_digit(*p)) {
+        mantissa = mantissa * 10 + (uint64_t)(*p++ - '0');
+        digits++;
+    }
+    if (p < end && *p == '.') {
+        const char *first = ++p;
+        while (p < end && is_digit(*p)) mantissa = mantissa * 10 + (uint64_t)(*p++ - '0');
+        fraction = (int)(p - first);
+        digits += fraction;
+        if (fraction == 0) return NULL;
+    }
+    if (digits == 0 || digits > 15) return NULL;
+    *out = (double)mantissa / exact_pow10[fraction];
+    return p;
+}
+
+static const char *expect_text(const char *p, const char *end, const char *text, size_t n) {
+    return (size_t)(end - p) >= n && memcmp(p, text, n) == 0 ? p + n : NULL;
+}
+
+#define EXPECT(p, text) ((p) ? expect_text((p), end, (text), sizeof(text) - 1) : NULL)
+#define DECIMAL(p, out) ((p) ? fast_decimal((p), end, (out)) : NULL)
+
+static int parse_json_fast(const char *line, size_t len, bs_tick *t) {
+    const char *end = line + len, *p = EXPECT(line, "{\"Datetime\": \"");
+    if (!p) return 0;
+    const char *quote = memchr(p, '"', (size_t)(end - p) < 40 ? (size_t)(end - p) : 40);
+    if (!quote || bs_time_parse(p, (size_t)(quote - p), &t->ts_us, NULL) != BS_OK) return 0;
+    p = DECIMAL(EXPECT(quote, "\", \"Open\": "), &t->open);
+    p = DECIMAL(EXPECT(p, ", \"High\": "), &t->high);
+    p = DECIMAL(EXPECT(p, ", \"Low\": "), &t->low);
+    p = DECIMAL(EXPECT(p, ", \"Close\": "), &t->close);
+    if (!p) return 0;
+    if (p + 1 == end && *p == '}') {
+        t->volume = NAN;
+    } else {
+        p = EXPECT(DECIMAL(EXPECT(p, ", \"Volume\": \""), &t->volume), "\"}");
+        if (p != end) return 0;
+    }
+    return t->open > 0 && t->high > 0 && t->low > 0 && t->close > 0;
+}
+
 static bs_status parse_json(const char *line, size_t len, bs_tick *t, bs_error *err) {
     cursor c = {line, line + len};
     int present[F_COUNT] = {0};
@@ -398,7 +493,8 @@ bs_status bs_tick_parse(bs_format format, const char *line, size_t len, bs_tick 
     if (len > BS_MAX_LINE_BYTES)
         return bs_fail(err, BS_ERR_PARSE, "line longer than %d bytes", BS_MAX_LINE_BYTES);
     switch (format) {
-    case BS_FORMAT_JSONL: return parse_json(line, len, out, err);
+    case BS_FORMAT_JSONL:
+        return parse_json_fast(line, len, out) ? BS_OK : parse_json(line, len, out, err);
     case BS_FORMAT_BINANCE_CSV:
     case BS_FORMAT_KRAKEN_CSV:
     case BS_FORMAT_DAILY_CSV: return parse_csv(format, line, len, out, err);

@@ -78,12 +78,38 @@ static size_t parse_offset(const char *s, size_t n, int *offset_s) {
     return used;
 }
 
-bs_status bs_time_parse(const char *s, size_t len, int64_t *out_us, bs_error *err) {
-    int year, month, day, hour, minute, second = 0;
-    if (len < 16) return bad_time(err, s, len, "too short for YYYY-MM-DD HH:MM");
+/*
+ * Consecutive ticks nearly always share their date, so the last date text seen and its day
+ * number are kept per thread; a hit skips the date's digits, checks and calendar arithmetic.
+ */
+static _Thread_local struct {
+    char text[10];
+    int64_t days;
+} last_date = {"", 0};
+
+static bs_status parse_date(const char *s, size_t len, int64_t *days, bs_error *err) {
+    if (memcmp(s, last_date.text, 10) == 0) {
+        *days = last_date.days;
+        return BS_OK;
+    }
+    int year, month, day;
     if (!digits(s, 4, &year) || s[4] != '-' || !digits(s + 5, 2, &month) || s[7] != '-' ||
         !digits(s + 8, 2, &day))
         return bad_time(err, s, len, "date is not YYYY-MM-DD");
+    if (month < 1 || month > 12 || day < 1 || day > days_in_month(year, month))
+        return bad_time(err, s, len, "no such date");
+    *days = bs_days_from_civil(year, (unsigned)month, (unsigned)day);
+    memcpy(last_date.text, s, 10);
+    last_date.days = *days;
+    return BS_OK;
+}
+
+bs_status bs_time_parse(const char *s, size_t len, int64_t *out_us, bs_error *err) {
+    int hour, minute, second = 0;
+    int64_t days = 0;
+    if (len < 16) return bad_time(err, s, len, "too short for YYYY-MM-DD HH:MM");
+    bs_status date_status = parse_date(s, len, &days, err);
+    if (date_status != BS_OK) return date_status;
     if (s[10] != 'T' && s[10] != ' ') return bad_time(err, s, len, "expected 'T' or ' ' after the date");
     if (!digits(s + 11, 2, &hour) || s[13] != ':' || !digits(s + 14, 2, &minute))
         return bad_time(err, s, len, "time is not HH:MM");
@@ -92,8 +118,6 @@ bs_status bs_time_parse(const char *s, size_t len, int64_t *out_us, bs_error *er
         if (len < 19 || !digits(s + 17, 2, &second)) return bad_time(err, s, len, "seconds are not SS");
         i = 19;
     }
-    if (month < 1 || month > 12 || day < 1 || day > days_in_month(year, month))
-        return bad_time(err, s, len, "no such date");
     if (hour > 23 || minute > 59 || second > 59) return bad_time(err, s, len, "no such time of day");
 
     int64_t micros = 0;
@@ -118,7 +142,6 @@ bs_status bs_time_parse(const char *s, size_t len, int64_t *out_us, bs_error *er
     }
     if (i != len) return bad_time(err, s, len, "unexpected text after the time");
 
-    int64_t days = bs_days_from_civil(year, (unsigned)month, (unsigned)day);
     int64_t secs = days * 86400 + hour * 3600 + minute * 60 + second - offset_s;
     *out_us = secs * BS_US_PER_SECOND + micros;
     return BS_OK;

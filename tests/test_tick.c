@@ -152,6 +152,41 @@ static void test_json_output_parses_back_identically(void **state) {
     assert_memory_equal(&in, &out, sizeof in);
 }
 
+static void test_number_format_is_shortest_and_exact(void **state) {
+    (void)state;
+    char buf[64];
+    const struct {
+        double v;
+        const char *text;
+    } cases[] = {{104579, "104579"}, {23142.31, "23142.31"}, {0.1, "0.1"}, {-0.5, "-0.5"},
+                 {0.00039585, "0.00039585"}, {1.9265781400000002, "1.9265781400000002"},
+                 {30087.543906249997, "30087.543906249997"}, {0, "0"}, {1e20, "1e+20"}};
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        bs_number_format(cases[i].v, buf, sizeof buf);
+        assert_string_equal(buf, cases[i].text);
+    }
+    srand(11);
+    for (int i = 0; i < 200000; i++) {
+        double v = (double)rand() / RAND_MAX * pow(10, rand() % 14 - 5);
+        if (i % 2) v = round(v * 100) / 100;
+        size_t n = bs_number_format(v, buf, sizeof buf);
+        assert_true(n > 0 && strtod(buf, NULL) == v);
+        char shortest[64]; /* no %.Ng with fewer digits may read back as v */
+        int p = 1;
+        for (; p < 17; p++) {
+            snprintf(shortest, sizeof shortest, "%.*g", p, v);
+            if (strtod(shortest, NULL) == v) break;
+        }
+        size_t sig = 0;
+        for (const char *c = buf; *c && *c != 'e'; c++) sig += *c >= '0' && *c <= '9';
+        const char *first = buf + strspn(buf, "-0.");
+        size_t leading = 0;
+        for (const char *c = buf; c < first; c++) leading += *c == '0';
+        if (sig - leading > (size_t)p && strchr(buf, '.'))
+            fail_msg("%s is longer than %s", buf, shortest);
+    }
+}
+
 int main(void) {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_seed_line_parses),
@@ -162,6 +197,7 @@ int main(void) {
         cmocka_unit_test(test_csv_layouts),
         cmocka_unit_test(test_detects_each_format),
         cmocka_unit_test(test_json_output_parses_back_identically),
+        cmocka_unit_test(test_number_format_is_shortest_and_exact),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
