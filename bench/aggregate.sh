@@ -40,4 +40,4 @@ ours_s=$(median "$data/ours.times" 1); duck_s=$(median "$data/duckdb.times" 1)
 ours_kb=$(median "$data/ours.times" 2); duck_kb=$(median "$data/duckdb.times" 2)
 printf '%-28s %10s %10s %8s %12s %12s\n' workload "ours (s)" "duckdb (s)" ratio "ours RSS" "duckdb RSS"
 printf '%-28s %10s %10s %7.2fx %9d MB %9d MB\n' "aggregate hourly, $ticks" "$ours_s" "$duck_s" \
-    "$(echo "$duck_s / $ours_s" | bc -l)" $((ours_kb / 1024)) $((duck_kb / 1024))
+    "$(awk -v a="$duck_s" -v b="$ours_s" 'BEGIN {print a / b}')" $((ours_kb / 1024)) $((duck_kb / 1024))
