@@ -14,6 +14,7 @@
 #include <string.h>
 
 #include "btcstream/timeutil.h"
+#include "tick_fast.h"
 
 /* Powers of ten that a double holds exactly: m / 10^k is then correctly rounded (m < 2^53). */
 static const double exact_pow10[] = {1e0,  1e1,  1e2,  1e3,  1e4,  1e5,  1e6,  1e7,
@@ -367,23 +368,24 @@ static const char *expect_text(const char *p, const char *end, const char *text,
 #define EXPECT(p, text) ((p) ? expect_text((p), end, (text), sizeof(text) - 1) : NULL)
 #define DECIMAL(p, out) ((p) ? fast_decimal((p), end, (out)) : NULL)
 
-static int parse_json_fast(const char *line, size_t len, bs_tick *t) {
-    const char *end = line + len, *p = EXPECT(line, "{\"Datetime\": \"");
-    if (!p) return 0;
+const char *bs_tick_parse_canonical(const char *line, const char *end, bs_tick *t) {
+    const char *p = EXPECT(line, "{\"Datetime\": \"");
+    if (!p) return NULL;
     const char *quote = memchr(p, '"', (size_t)(end - p) < 40 ? (size_t)(end - p) : 40);
-    if (!quote || bs_time_parse(p, (size_t)(quote - p), &t->ts_us, NULL) != BS_OK) return 0;
+    if (!quote || bs_time_parse(p, (size_t)(quote - p), &t->ts_us, NULL) != BS_OK) return NULL;
     p = DECIMAL(EXPECT(quote, "\", \"Open\": "), &t->open);
     p = DECIMAL(EXPECT(p, ", \"High\": "), &t->high);
     p = DECIMAL(EXPECT(p, ", \"Low\": "), &t->low);
     p = DECIMAL(EXPECT(p, ", \"Close\": "), &t->close);
-    if (!p) return 0;
-    if (p + 1 == end && *p == '}') {
+    if (!p || p >= end) return NULL;
+    if (*p == '}') {
         t->volume = NAN;
+        p++;
     } else {
         p = EXPECT(DECIMAL(EXPECT(p, ", \"Volume\": \""), &t->volume), "\"}");
-        if (p != end) return 0;
+        if (!p) return NULL;
     }
-    return t->open > 0 && t->high > 0 && t->low > 0 && t->close > 0;
+    return t->open > 0 && t->high > 0 && t->low > 0 && t->close > 0 ? p : NULL;
 }
 
 static bs_status parse_json(const char *line, size_t len, bs_tick *t, bs_error *err) {
@@ -494,7 +496,8 @@ bs_status bs_tick_parse(bs_format format, const char *line, size_t len, bs_tick 
         return bs_fail(err, BS_ERR_PARSE, "line longer than %d bytes", BS_MAX_LINE_BYTES);
     switch (format) {
     case BS_FORMAT_JSONL:
-        return parse_json_fast(line, len, out) ? BS_OK : parse_json(line, len, out, err);
+        if (bs_tick_parse_canonical(line, line + len, out) == line + len) return BS_OK;
+        return parse_json(line, len, out, err);
     case BS_FORMAT_BINANCE_CSV:
     case BS_FORMAT_KRAKEN_CSV:
     case BS_FORMAT_DAILY_CSV: return parse_csv(format, line, len, out, err);
