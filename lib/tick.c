@@ -154,7 +154,8 @@ bs_format bs_format_detect(const char *line, size_t len, int *has_header) {
     if (starts_with_ci(line, len, "open_time,open,high,low,close") ||
         starts_with_ci(line, len, "timestamp,open,high,low,close") ||
         starts_with_ci(line, len, "datetime,open,high,low,close") ||
-        starts_with_ci(line, len, "time,open,high,low,close")) {
+        starts_with_ci(line, len, "time,open,high,low,close") ||
+        starts_with_ci(line, len, "date,open,high,low,close")) {
         *has_header = 1;
         return BS_FORMAT_BINANCE_CSV;
     }
