@@ -133,6 +133,26 @@ bs_status bs_aggregate_merge(bs_aggregate *into, const bs_aggregate *from) {
     return m.failed ? BS_ERR_NOMEM : BS_OK;
 }
 
+void bs_aggregate_span(const bs_aggregate *agg, int64_t start_us, int64_t end_us, bs_span_stats *out) {
+    grain_stats total;
+    memset(&total, 0, sizeof total);
+    int64_t first = bs_time_floor(start_us, agg->grain_us) / agg->grain_us;
+    int64_t last = bs_time_floor(end_us - 1, agg->grain_us) / agg->grain_us;
+    if (last - first + 1 <= (int64_t)agg->grains.len) { /* few grains in the span: look them up */
+        for (int64_t k = first; k <= last; k++) {
+            const grain_stats *g = grain_map_find(&agg->grains, k);
+            if (g) merge_stats(&total, g);
+        }
+    } else {
+        for (size_t i = 0; i < agg->grains.cap; i++)
+            if (agg->grains.used[i] && agg->grains.slots[i].key >= first && agg->grains.slots[i].key <= last)
+                merge_stats(&total, &agg->grains.slots[i]);
+    }
+    *out = (bs_span_stats){start_us, end_us, total.count,
+                           total.count ? total.sum_close / (double)total.count : 0,
+                           total.min_close, total.max_close};
+}
+
 /* ---- tables ------------------------------------------------------------------------------- */
 
 typedef struct {

@@ -54,6 +54,12 @@ grain_stats *grain_map_slot(grain_map *map, int64_t key) {
     return slot;
 }
 
+const grain_stats *grain_map_find(const grain_map *map, int64_t key) {
+    if (map->cap == 0) return NULL;
+    grain_stats *slot = probe(map->slots, map->used, map->cap, key);
+    return map->used[slot - map->slots] ? slot : NULL;
+}
+
 void grain_map_each(const grain_map *map, void (*fn)(void *ctx, const grain_stats *g), void *ctx) {
     for (size_t i = 0; i < map->cap; i++)
         if (map->used[i]) fn(ctx, &map->slots[i]);

@@ -28,6 +28,9 @@ typedef struct {
 /* Returns the slot for key, inserting a zeroed one (key set) when absent; NULL when out of memory. */
 grain_stats *grain_map_slot(grain_map *map, int64_t key);
 
+/* The slot for key, or NULL when absent. */
+const grain_stats *grain_map_find(const grain_map *map, int64_t key);
+
 /* Calls fn for every occupied slot, in no particular order. */
 void grain_map_each(const grain_map *map, void (*fn)(void *ctx, const grain_stats *g), void *ctx);
 

@@ -11,6 +11,7 @@
 #include <libgen.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/file.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -50,17 +51,32 @@ static int ends_torn(int fd) {
     return pread(fd, &last, 1, st.st_size - 1) == 1 && last != '\n';
 }
 
-bs_status bs_history_append(const char *path, const bs_tick *ticks, size_t n, int64_t *new_size,
-                            bs_error *err) {
+bs_status bs_history_lock(const char *path, int *fd, int64_t *size, bs_error *err) {
     int created = access(path, F_OK) != 0;
-    int fd = open(path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0644);
-    if (fd < 0) return bs_fail(err, BS_ERR_IO, "%s: cannot open for append: %s", path, strerror(errno));
-    char *buf = malloc(WRITE_CHUNK + BS_TICK_JSON_MAX);
-    bs_status st = BS_OK;
-    if (!buf) {
-        st = bs_fail(err, BS_ERR_NOMEM, "out of memory");
-        goto done;
+    *fd = open(path, O_RDWR | O_APPEND | O_CREAT | O_CLOEXEC, 0644); /* read: torn-line check */
+    if (*fd < 0) return bs_fail(err, BS_ERR_IO, "%s: cannot open for append: %s", path, strerror(errno));
+    struct stat sb;
+    if (flock(*fd, LOCK_EX) != 0 || fstat(*fd, &sb) != 0) {
+        int e = errno;
+        close(*fd);
+        return bs_fail(err, BS_ERR_IO, "%s: cannot lock: %s", path, strerror(e));
     }
+    *size = (int64_t)sb.st_size;
+    bs_status st = created ? bs_sync_parent_dir(path, err) : BS_OK;
+    if (st != BS_OK) bs_history_unlock(*fd);
+    return st;
+}
+
+void bs_history_unlock(int fd) {
+    flock(fd, LOCK_UN);
+    close(fd);
+}
+
+bs_status bs_history_append_fd(int fd, const char *path, const bs_tick *ticks, size_t n,
+                               int64_t *new_size, bs_error *err) {
+    char *buf = malloc(WRITE_CHUNK + BS_TICK_JSON_MAX);
+    if (!buf) return bs_fail(err, BS_ERR_NOMEM, "out of memory");
+    bs_status st = BS_OK;
     size_t used = 0;
     if (ends_torn(fd)) buf[used++] = '\n';
     for (size_t i = 0; i < n && st == BS_OK; i++) {
@@ -73,13 +89,21 @@ bs_status bs_history_append(const char *path, const bs_tick *ticks, size_t n, in
     if (st == BS_OK) st = write_all(fd, buf, used, path, err);
     if (st == BS_OK && fsync(fd) != 0)
         st = bs_fail(err, BS_ERR_IO, "%s: fsync failed: %s", path, strerror(errno));
-    if (st == BS_OK && created) st = bs_sync_parent_dir(path, err);
     if (st == BS_OK && new_size) {
         struct stat sb;
         *new_size = fstat(fd, &sb) == 0 ? (int64_t)sb.st_size : -1;
     }
-done:
     free(buf);
-    close(fd);
+    return st;
+}
+
+bs_status bs_history_append(const char *path, const bs_tick *ticks, size_t n, int64_t *new_size,
+                            bs_error *err) {
+    int fd;
+    int64_t size;
+    bs_status st = bs_history_lock(path, &fd, &size, err);
+    if (st != BS_OK) return st;
+    st = bs_history_append_fd(fd, path, ticks, n, new_size, err);
+    bs_history_unlock(fd);
     return st;
 }

@@ -14,6 +14,7 @@
 #include <string.h>
 
 #include "btcstream/timeutil.h"
+#include "json_scan.h"
 #include "tick_fast.h"
 
 /* Powers of ten that a double holds exactly: m / 10^k is then correctly rounded (m < 2^53). */
@@ -169,99 +170,6 @@ bs_format bs_format_detect(const char *line, size_t len, int *has_header) {
 
 /* ---- JSON -------------------------------------------------------------------------------- */
 
-typedef struct {
-    const char *p, *end;
-} cursor;
-
-static void skip_ws(cursor *c) {
-    while (c->p < c->end && (*c->p == ' ' || *c->p == '\t' || *c->p == '\r' || *c->p == '\n'))
-        c->p++;
-}
-
-/* Reads a JSON string at c->p (which is '"'); [*s, *s + *n) is its raw text between the quotes. */
-static int read_string(cursor *c, const char **s, size_t *n) {
-    const char *p = c->p + 1;
-    *s = p;
-    for (; p < c->end; p++) {
-        unsigned char ch = (unsigned char)*p;
-        if (ch == '"') {
-            *n = (size_t)(p - *s);
-            c->p = p + 1;
-            return 1;
-        }
-        if (ch < 0x20) return 0;
-        if (ch == '\\') {
-            if (++p >= c->end) return 0;
-            if (*p == 'u') {
-                for (int i = 0; i < 4; i++)
-                    if (++p >= c->end || !strchr("0123456789abcdefABCDEF", *p)) return 0;
-            } else if (!strchr("\"\\/bfnrt", *p)) {
-                return 0;
-            }
-        }
-    }
-    return 0;
-}
-
-/* Reads the bytes of a bare JSON token (number, true, false, null, NaN, Infinity). */
-static void read_token(cursor *c, const char **s, size_t *n) {
-    const char *p = c->p;
-    while (p < c->end && *p != ',' && *p != '}' && *p != ']' && *p != ' ' && *p != '\t' &&
-           *p != '\r' && *p != '\n')
-        p++;
-    *s = c->p;
-    *n = (size_t)(p - c->p);
-    c->p = p;
-}
-
-static int skip_value(cursor *c, int depth);
-
-static int skip_container(cursor *c, char close, int depth) {
-    c->p++;
-    skip_ws(c);
-    if (c->p < c->end && *c->p == close) {
-        c->p++;
-        return 1;
-    }
-    for (;;) {
-        if (close == '}') {
-            const char *s;
-            size_t n;
-            if (c->p >= c->end || *c->p != '"' || !read_string(c, &s, &n)) return 0;
-            skip_ws(c);
-            if (c->p >= c->end || *c->p++ != ':') return 0;
-            skip_ws(c);
-        }
-        if (!skip_value(c, depth + 1)) return 0;
-        skip_ws(c);
-        if (c->p >= c->end) return 0;
-        if (*c->p == close) {
-            c->p++;
-            return 1;
-        }
-        if (*c->p++ != ',') return 0;
-        skip_ws(c);
-    }
-}
-
-static int skip_value(cursor *c, int depth) {
-    if (c->p >= c->end || depth > 64) return 0;
-    const char *s;
-    size_t n;
-    double v;
-    switch (*c->p) {
-    case '"': return read_string(c, &s, &n);
-    case '{': return skip_container(c, '}', depth);
-    case '[': return skip_container(c, ']', depth);
-    default:
-        read_token(c, &s, &n);
-        if ((n == 4 && (memcmp(s, "true", 4) == 0 || memcmp(s, "null", 4) == 0)) ||
-            (n == 5 && memcmp(s, "false", 5) == 0))
-            return 1;
-        return n > 0 && bs_number_parse(s, n, &v) == BS_OK;
-    }
-}
-
 enum { F_DATETIME, F_OPEN, F_HIGH, F_LOW, F_CLOSE, F_VOLUME, F_COUNT, F_UNKNOWN = F_COUNT };
 static const char *const field_names[] = {"Datetime", "Open", "High", "Low", "Close", "Volume"};
 
@@ -280,9 +188,9 @@ static bs_status read_number_field(cursor *c, int field, double *out, int *prese
     const char *s;
     size_t n;
     if (c->p < c->end && *c->p == '"') {
-        if (!read_string(c, &s, &n)) return bs_fail(err, BS_ERR_PARSE, "invalid JSON string");
+        if (!json_read_string(c, &s, &n)) return bs_fail(err, BS_ERR_PARSE, "invalid JSON string");
     } else {
-        read_token(c, &s, &n);
+        json_read_token(c, &s, &n);
         if (n == 4 && memcmp(s, "null", 4) == 0) {
             *present = 0;
             return BS_OK;
@@ -301,7 +209,7 @@ static bs_status read_datetime(cursor *c, int64_t *ts, bs_error *err) {
     const char *s;
     size_t n;
     if (c->p >= c->end || *c->p != '"') return field_error(err, F_DATETIME, "not a string");
-    if (!read_string(c, &s, &n)) return bs_fail(err, BS_ERR_PARSE, "invalid JSON string");
+    if (!json_read_string(c, &s, &n)) return bs_fail(err, BS_ERR_PARSE, "invalid JSON string");
     bs_error time_err = {{0}};
     if (bs_time_parse(s, n, ts, err ? &time_err : NULL) != BS_OK)
         return field_error(err, F_DATETIME, time_err.msg);
@@ -332,7 +240,7 @@ static bs_status read_field(cursor *c, int field, bs_tick *t, int *present, bs_e
         return read_datetime(c, &t->ts_us, err);
     }
     if (field == F_UNKNOWN)
-        return skip_value(c, 1) ? BS_OK : bs_fail(err, BS_ERR_PARSE, "invalid JSON value");
+        return json_skip_value(c, 1) ? BS_OK : bs_fail(err, BS_ERR_PARSE, "invalid JSON value");
     return read_number_field(c, field, slots[field], &present[field], err);
 }
 
@@ -392,25 +300,25 @@ const char *bs_tick_parse_canonical(const char *line, const char *end, bs_tick *
 static bs_status parse_json(const char *line, size_t len, bs_tick *t, bs_error *err) {
     cursor c = {line, line + len};
     int present[F_COUNT] = {0};
-    skip_ws(&c);
+    json_skip_ws(&c);
     if (c.p >= c.end || *c.p++ != '{') return bs_fail(err, BS_ERR_PARSE, "not a JSON object");
-    skip_ws(&c);
+    json_skip_ws(&c);
     int empty = c.p < c.end && *c.p == '}';
     if (empty) c.p++;
     while (!empty) {
         const char *key;
         size_t key_len;
-        if (c.p >= c.end || *c.p != '"' || !read_string(&c, &key, &key_len))
+        if (c.p >= c.end || *c.p != '"' || !json_read_string(&c, &key, &key_len))
             return bs_fail(err, BS_ERR_PARSE, "invalid JSON: expected a key");
-        skip_ws(&c);
+        json_skip_ws(&c);
         if (c.p >= c.end || *c.p++ != ':') return bs_fail(err, BS_ERR_PARSE, "invalid JSON: expected ':'");
-        skip_ws(&c);
+        json_skip_ws(&c);
         bs_status st = read_field(&c, field_of(key, key_len), t, present, err);
         if (st != BS_OK) return st;
-        skip_ws(&c);
+        json_skip_ws(&c);
         if (c.p < c.end && *c.p == ',') {
             c.p++;
-            skip_ws(&c);
+            json_skip_ws(&c);
             continue;
         }
         if (c.p < c.end && *c.p == '}') {
@@ -419,7 +327,7 @@ static bs_status parse_json(const char *line, size_t len, bs_tick *t, bs_error *
         }
         return bs_fail(err, BS_ERR_PARSE, "invalid JSON: expected ',' or '}'");
     }
-    skip_ws(&c);
+    json_skip_ws(&c);
     if (c.p != c.end) return bs_fail(err, BS_ERR_PARSE, "invalid JSON: text after the object");
     return finish_tick(t, present, err);
 }

@@ -3,6 +3,9 @@
 
 #include <stdarg.h>
 #include <stdio.h>
+#include <string.h>
+
+#include "btcstream/timeutil.h"
 
 void cli_errorf(const char *cmd, const char *fmt, ...) {
     va_list ap;
@@ -42,4 +45,38 @@ int cli_option_error(const char *cmd, int c, char **argv) {
     else if (optopt) snprintf(what, sizeof what, "unknown option '-%c'", optopt);
     else snprintf(what, sizeof what, "unknown option '%s'", arg);
     return cli_usage_error(cmd, what);
+}
+
+int cli_parse_duration(const char *cmd, const char *flag, const char *text, int allow_zero,
+                       int64_t *us) {
+    int64_t ms;
+    bs_error err = {{0}};
+    char what[600];
+    if (bs_duration_parse(text, &ms, &err) != BS_OK) {
+        snprintf(what, sizeof what, "%s: %s", flag, err.msg);
+        return cli_usage_error(cmd, what);
+    }
+    if (ms == 0 && !allow_zero) {
+        snprintf(what, sizeof what, "%s must be longer than zero", flag);
+        return cli_usage_error(cmd, what);
+    }
+    *us = ms * 1000;
+    return CLI_OK;
+}
+
+static volatile sig_atomic_t *stop_flag;
+
+static void on_stop_signal(int sig) {
+    (void)sig;
+    if (stop_flag) *stop_flag = 1;
+}
+
+void cli_stop_on_signals(volatile sig_atomic_t *flag) {
+    stop_flag = flag;
+    struct sigaction sa;
+    memset(&sa, 0, sizeof sa);
+    sa.sa_handler = on_stop_signal;
+    sigemptyset(&sa.sa_mask);
+    sigaction(SIGINT, &sa, NULL);
+    sigaction(SIGTERM, &sa, NULL);
 }

@@ -48,7 +48,19 @@ void cli_report_bad_lines(const char *cmd, const char *path, const bs_scan_stats
  */
 int cli_option_error(const char *cmd, int c, char **argv);
 
+#include <signal.h>
+#include <stdint.h>
+
+/* Parses a duration flag (500ms, 30s, 15m, 1h, 1d) into microseconds; zero only if allowed.
+ * Prints the usage error and returns CLI_USAGE when it is bad. */
+int cli_parse_duration(const char *cmd, const char *flag, const char *text, int allow_zero,
+                       int64_t *us);
+
+/* Makes SIGINT and SIGTERM set *flag (so the work in hand can finish) instead of killing. */
+void cli_stop_on_signals(volatile sig_atomic_t *flag);
+
 /* The default history file (DESIGN.md). */
 #define CLI_DEFAULT_HISTORY "Data/bitcoin_combined.json"
+#define CLI_DEFAULT_STREAM_DIR "Data/stream"
 
 #endif

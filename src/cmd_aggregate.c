@@ -36,15 +36,6 @@ typedef struct {
     int strict, threads;
 } aggregate_args;
 
-static int parse_duration_flag(const char *cmd, const char *text, int64_t *us) {
-    int64_t ms;
-    bs_error err = {{0}};
-    if (bs_duration_parse(text, &ms, &err) != BS_OK) return cli_usage_error(cmd, err.msg);
-    if (ms <= 0) return cli_usage_error(cmd, "window and slide must be longer than zero");
-    *us = ms * 1000;
-    return CLI_OK;
-}
-
 static int parse_args(int argc, char **argv, aggregate_args *a) {
     static const struct option options[] = {
         {"input", required_argument, 0, 'i'},  {"table", required_argument, 0, 't'},
@@ -64,8 +55,8 @@ static int parse_args(int argc, char **argv, aggregate_args *a) {
             if (bs_table_kind_parse(optarg, &kind, &err) != BS_OK) return cli_usage_error(cmd, err.msg);
             a->table = (int)kind;
             break;
-        case 'w': rc = parse_duration_flag(cmd, optarg, &a->windows.window_us); break;
-        case 's': rc = parse_duration_flag(cmd, optarg, &a->windows.slide_us); break;
+        case 'w': rc = cli_parse_duration(cmd, "--window", optarg, 0, &a->windows.window_us); break;
+        case 's': rc = cli_parse_duration(cmd, "--slide", optarg, 0, &a->windows.slide_us); break;
         case 'f':
             if (!render_format_parse(optarg, &a->format))
                 return cli_usage_error(cmd, "--format must be table, csv or json");

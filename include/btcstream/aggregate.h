@@ -76,6 +76,19 @@ bs_status bs_aggregate_file(const char *path, const bs_aggregate_options *opts,
                             const bs_scan_options *scan, int threads, bs_aggregate **out,
                             bs_scan_stats *stats, bs_error *err);
 
+/* Close-price statistics of the ticks in [start_us, end_us), for live views of a stream. */
+typedef struct {
+    int64_t start_us, end_us;
+    uint64_t count;
+    double avg_close, min_close, max_close;
+} bs_span_stats;
+
+/*
+ * Fills *out for the span [start_us, end_us); both must be multiples of the accumulator's grain
+ * (any hour, day, or window start and end are). count is 0 when no tick falls in it.
+ */
+void bs_aggregate_span(const bs_aggregate *agg, int64_t start_us, int64_t end_us, bs_span_stats *out);
+
 /* Builds one table, rows in time order (hours 0-23 for hour_of_day). The caller frees it. */
 bs_status bs_aggregate_table(const bs_aggregate *agg, bs_table_kind kind, bs_table *out,
                              bs_error *err);

@@ -24,6 +24,20 @@
 bs_status bs_history_append(const char *path, const bs_tick *ticks, size_t n, int64_t *new_size,
                             bs_error *err);
 
+/*
+ * Opens path for appending (creating it and syncing its directory when new) and takes its writer
+ * lock (flock), so that `import` and the stream processor never interleave their appends.
+ * *size receives the size under the lock. Release with bs_history_unlock().
+ */
+bs_status bs_history_lock(const char *path, int *fd, int64_t *size, bs_error *err);
+
+/* Appends as bs_history_append() does, through a descriptor from bs_history_lock(). */
+bs_status bs_history_append_fd(int fd, const char *path, const bs_tick *ticks, size_t n,
+                               int64_t *new_size, bs_error *err);
+
+/* Releases the lock and closes the descriptor. */
+void bs_history_unlock(int fd);
+
 /* fsyncs the directory holding path, so that a create or rename in it survives a crash. */
 bs_status bs_sync_parent_dir(const char *path, bs_error *err);
 

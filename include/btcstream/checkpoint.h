@@ -1,0 +1,60 @@
+/*
+ * checkpoint.h - the stream processor's commit log: what makes a micro-batch count exactly once.
+ *
+ * The log (STREAM_DIR/_checkpoint.log) holds one line per step, appended and fsync'd:
+ *   begin N S          batch N is about to append to a history of S bytes
+ *   commit N S R F...  batch N is in the history, which is now S bytes (R rows); F are its files,
+ *                      each "p:NAME" (to _processed/) or "q:NAME" (to _quarantine/)
+ * A batch is committed exactly when its commit line is durable. Recovery after a crash at any
+ * instant:
+ *   - a torn last line was never acknowledged: it is cut off;
+ *   - a begin with no commit after it means the append may be partial: the history is cut back to
+ *     S, the begin line dropped, and the batch's files (still in the stream directory, since
+ *     files move only after commit) are simply read again;
+ *   - after a commit, the files it names that are still in the stream directory are moved now.
+ * Each file is thus either not yet in the history and still in the stream directory, or in the
+ * history exactly once and on its way out: no crash can lose or duplicate a tick. The history may
+ * grow past the last commit's size through `import` (which appends under the same lock); only a
+ * history shorter than the log says is an error, since that means data we committed is gone.
+ */
+#ifndef BTCSTREAM_CHECKPOINT_H
+#define BTCSTREAM_CHECKPOINT_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "btcstream/status.h"
+
+typedef struct {
+    char log_path[4096];
+    char stream_dir[4096];
+    uint64_t last_batch;  /* the last committed batch number, 0 when none */
+    int64_t history_size; /* the history's size after that commit */
+} bs_checkpoint;
+
+/* A file of a batch and where it goes once the batch commits. */
+typedef struct {
+    const char *name;
+    int quarantine; /* non-zero: to _quarantine/ (some or all of its lines were bad) */
+} bs_checkpoint_file;
+
+/*
+ * Opens the log of stream_dir (creating _processed/ and _quarantine/) and recovers from any
+ * crash as described above, cutting the history at history_path back when needed.
+ */
+bs_status bs_checkpoint_open(bs_checkpoint *cp, const char *stream_dir, const char *history_path,
+                             bs_error *err);
+
+/* Appends and syncs "begin N S". */
+bs_status bs_checkpoint_begin(bs_checkpoint *cp, uint64_t batch, int64_t history_size, bs_error *err);
+
+/* Appends and syncs the commit line: after this returns, the batch counts. */
+bs_status bs_checkpoint_commit(bs_checkpoint *cp, uint64_t batch, int64_t history_size,
+                               uint64_t rows, const bs_checkpoint_file *files, size_t count,
+                               bs_error *err);
+
+/* Moves a committed batch's files out of the stream directory (idempotent). */
+bs_status bs_checkpoint_move_files(const bs_checkpoint *cp, const bs_checkpoint_file *files,
+                                   size_t count, bs_error *err);
+
+#endif

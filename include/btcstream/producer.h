@@ -1,0 +1,26 @@
+/*
+ * producer.h - one stream file per tick (DESIGN.md, contract):
+ * `STREAM_DIR/ohlc_YYYYmmdd_HHMMSS_<n>.json`, written under a dot-name and renamed into place, so
+ * the stream processor never reads half a file. A name is never reused: if it exists, <n> grows.
+ */
+#ifndef BTCSTREAM_PRODUCER_H
+#define BTCSTREAM_PRODUCER_H
+
+#include <stdint.h>
+
+#include "btcstream/status.h"
+#include "btcstream/tick.h"
+
+typedef struct {
+    char dir[4096];
+    uint64_t next_n; /* <n> of the next file */
+    int sync;        /* fsync each file before its rename (default on) */
+} bs_producer;
+
+/* Prepares a producer for dir, creating the directory when missing. */
+bs_status bs_producer_open(bs_producer *p, const char *dir, bs_error *err);
+
+/* Writes one tick as a stream file; name (may be NULL, else 64 bytes) receives its file name. */
+bs_status bs_producer_write(bs_producer *p, const bs_tick *tick, char *name, bs_error *err);
+
+#endif

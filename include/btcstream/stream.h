@@ -1,0 +1,70 @@
+/*
+ * stream.h - the stream processor: new files in the stream directory, in micro-batches, into the
+ * history exactly once (the protocol is in checkpoint.h), with live aggregates kept as it goes.
+ *
+ * Like Spark's file source, it finds new files (by inotify, or by polling where inotify is not
+ * available), groups them into a batch per trigger (at most max_files_per_trigger files), and
+ * ignores names starting with '.' or '_'. Unlike it, a crash at any instant loses and duplicates
+ * nothing, and a file it cannot read goes to _quarantine/ with a NAME.reason file instead of
+ * stopping the stream. Ticks older than the hour the live view has reached are "late": they are
+ * stored and counted like any other, and the batch tables include them.
+ */
+#ifndef BTCSTREAM_STREAM_H
+#define BTCSTREAM_STREAM_H
+
+#include <signal.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "btcstream/aggregate.h"
+#include "btcstream/status.h"
+#include "btcstream/tick.h"
+
+typedef struct {
+    uint64_t batch;        /* batch number, from 1, continuing across restarts */
+    const bs_tick *ticks;  /* the batch's new rows, in time order */
+    size_t rows;
+    size_t files;          /* files in the batch */
+    size_t quarantined;    /* of which moved to _quarantine/ */
+    uint64_t bad_lines;    /* bad lines in the batch's files */
+    size_t late;           /* rows older than the live hour before this batch */
+    bs_span_stats hour, day, window; /* live views around the newest tick seen */
+    int64_t commit_us;     /* when the batch became durable (monotonic clock) */
+} bs_batch_report;
+
+/* Called after each committed batch. Return non-zero to stop the stream. */
+typedef int (*bs_batch_fn)(void *ctx, const bs_batch_report *report);
+
+/* Called with a one-line message about a file that was quarantined or a passing problem. */
+typedef void (*bs_notice_fn)(void *ctx, const char *message);
+
+typedef struct {
+    const char *stream_dir;       /* default "Data/stream" */
+    const char *history;          /* default "Data/bitcoin_combined.json" */
+    int64_t trigger_us;           /* time between batches; 0: a batch as soon as files arrive */
+    size_t max_files_per_trigger; /* 0: no limit */
+    int until_idle;               /* stop when no file is waiting */
+    int64_t duration_us;          /* stop after this long; 0: run until stopped */
+    int poll;                     /* force polling instead of inotify */
+    bs_aggregate_options windows; /* for the live moving-average view */
+    volatile sig_atomic_t *stop;  /* when it becomes non-zero, finish the batch and return */
+    bs_batch_fn on_batch;
+    bs_notice_fn on_notice;
+    void *ctx;
+} bs_stream_options;
+
+typedef struct {
+    uint64_t batches, rows, files, quarantined, bad_lines, late;
+} bs_stream_totals;
+
+/* Defaults as documented above: trigger 1 s, no file limit, run until stopped. */
+bs_stream_options bs_stream_defaults(void);
+
+/*
+ * Recovers from any earlier crash, then processes batches until stopped (stop flag, duration,
+ * until_idle, or the callback). Returns BS_OK when stopped, an error when the history or the
+ * checkpoint cannot be written (the batch in hand is then not committed and will be redone).
+ */
+bs_status bs_stream_run(const bs_stream_options *opts, bs_stream_totals *totals, bs_error *err);
+
+#endif

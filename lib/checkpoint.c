@@ -1,0 +1,206 @@
+/*
+ * checkpoint.c - the stream's commit log and its crash recovery; the protocol and the argument
+ * for its safety are in checkpoint.h. The log is compacted (rewritten to its last commit line,
+ * atomically) once it passes a megabyte, so recovery reads little whatever the stream's age.
+ */
+#include "btcstream/checkpoint.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "btcstream/fsutil.h"
+
+#define COMPACT_BYTES (1 << 20)
+
+static bs_status read_whole(const char *path, char **out, size_t *len, bs_error *err) {
+    *out = NULL;
+    *len = 0;
+    FILE *f = fopen(path, "rb");
+    if (!f) return errno == ENOENT ? BS_OK : bs_fail(err, BS_ERR_IO, "%s: %s", path, strerror(errno));
+    struct stat sb;
+    char *buf = fstat(fileno(f), &sb) == 0 ? malloc((size_t)sb.st_size + 1) : NULL;
+    size_t n = buf ? fread(buf, 1, (size_t)sb.st_size, f) : 0;
+    int failed = !buf || ferror(f);
+    fclose(f);
+    if (failed) {
+        free(buf);
+        return bs_fail(err, BS_ERR_IO, "%s: cannot read the checkpoint log", path);
+    }
+    buf[n] = '\0';
+    *out = buf;
+    *len = n;
+    return BS_OK;
+}
+
+static bs_status append_line(const bs_checkpoint *cp, const char *line, size_t len, bs_error *err) {
+    int fd = open(cp->log_path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0644);
+    if (fd < 0) return bs_fail(err, BS_ERR_IO, "%s: %s", cp->log_path, strerror(errno));
+    ssize_t w = write(fd, line, len);
+    int ok = w == (ssize_t)len && fsync(fd) == 0;
+    int e = errno;
+    close(fd);
+    if (!ok) return bs_fail(err, BS_ERR_IO, "%s: cannot append: %s", cp->log_path, strerror(e));
+    return BS_OK;
+}
+
+static bs_status move_one(const bs_checkpoint *cp, const bs_checkpoint_file *f, bs_error *err) {
+    char from[8192], to[8192];
+    snprintf(from, sizeof from, "%s/%s", cp->stream_dir, f->name);
+    snprintf(to, sizeof to, "%s/%s/%s", cp->stream_dir, f->quarantine ? "_quarantine" : "_processed",
+             f->name);
+    if (rename(from, to) != 0 && errno != ENOENT)
+        return bs_fail(err, BS_ERR_IO, "%s: cannot move to %s: %s", from, to, strerror(errno));
+    return BS_OK;
+}
+
+bs_status bs_checkpoint_move_files(const bs_checkpoint *cp, const bs_checkpoint_file *files,
+                                   size_t count, bs_error *err) {
+    for (size_t i = 0; i < count; i++) {
+        bs_status st = move_one(cp, &files[i], err);
+        if (st != BS_OK) return st;
+    }
+    return BS_OK;
+}
+
+/* Moves the files named in a commit line ("commit N S R p:a q:b ...", modified in place). */
+static bs_status finish_commit_line(const bs_checkpoint *cp, char *line, bs_error *err) {
+    char *save = NULL, *tok = strtok_r(line, " ", &save);
+    for (int field = 0; tok; tok = strtok_r(NULL, " ", &save), field++) {
+        if (field < 4 || strlen(tok) < 3 || tok[1] != ':') continue;
+        bs_checkpoint_file f = {tok + 2, tok[0] == 'q'};
+        bs_status st = move_one(cp, &f, err);
+        if (st != BS_OK) return st;
+    }
+    return BS_OK;
+}
+
+static bs_status cut_file(const char *path, int64_t size, bs_error *err) {
+    if (truncate(path, size) != 0)
+        return bs_fail(err, BS_ERR_IO, "%s: cannot cut back to %" PRId64 " bytes: %s", path, size,
+                       strerror(errno));
+    int fd = open(path, O_WRONLY | O_CLOEXEC);
+    if (fd >= 0) {
+        fsync(fd);
+        close(fd);
+    }
+    return BS_OK;
+}
+
+static int64_t file_size(const char *path) {
+    struct stat sb;
+    return stat(path, &sb) == 0 ? (int64_t)sb.st_size : 0;
+}
+
+/* Applies the recovery rules to the log text; `text` is modified. */
+static bs_status recover(bs_checkpoint *cp, char *text, size_t len, const char *history, bs_error *err) {
+    size_t complete = len;
+    while (complete > 0 && text[complete - 1] != '\n') complete--; /* torn tail */
+    char *last_commit = NULL, *pending_begin = NULL;
+    for (char *line = text; line < text + complete;) {
+        char *nl = memchr(line, '\n', (size_t)(text + complete - line));
+        *nl = '\0';
+        if (strncmp(line, "commit ", 7) == 0) {
+            last_commit = line;
+            pending_begin = NULL;
+        } else if (strncmp(line, "begin ", 6) == 0) {
+            pending_begin = line;
+        }
+        line = nl + 1;
+    }
+    size_t keep = pending_begin ? (size_t)(pending_begin - text) : complete;
+    if (keep != len) {
+        bs_status st = cut_file(cp->log_path, (int64_t)keep, err);
+        if (st != BS_OK) return st;
+    }
+    int64_t history_size = file_size(history);
+    if (pending_begin) {
+        unsigned long long batch;
+        long long before;
+        if (sscanf(pending_begin, "begin %llu %lld", &batch, &before) != 2)
+            return bs_fail(err, BS_ERR_FORMAT, "%s: unreadable line \"%s\"", cp->log_path, pending_begin);
+        if (history_size > before) {
+            bs_status st = cut_file(history, before, err);
+            if (st != BS_OK) return st;
+            history_size = before;
+        }
+    }
+    if (!last_commit) return BS_OK;
+    unsigned long long batch;
+    long long size;
+    if (sscanf(last_commit, "commit %llu %lld", &batch, &size) != 2)
+        return bs_fail(err, BS_ERR_FORMAT, "%s: unreadable line \"%.60s\"", cp->log_path, last_commit);
+    cp->last_batch = batch;
+    cp->history_size = size;
+    if (history_size < size)
+        return bs_fail(err, BS_ERR_FORMAT,
+                       "%s is %" PRId64 " bytes but batch %llu committed %lld: the history lost data "
+                       "(restore it, or remove %s to start a new stream)",
+                       history, history_size, batch, size, cp->log_path);
+    return finish_commit_line(cp, last_commit, err);
+}
+
+bs_status bs_checkpoint_open(bs_checkpoint *cp, const char *stream_dir, const char *history_path,
+                             bs_error *err) {
+    memset(cp, 0, sizeof *cp);
+    snprintf(cp->stream_dir, sizeof cp->stream_dir, "%s", stream_dir);
+    if (snprintf(cp->log_path, sizeof cp->log_path, "%s/_checkpoint.log", stream_dir) >=
+        (int)sizeof cp->log_path)
+        return bs_fail(err, BS_ERR_ARG, "stream directory path too long");
+    char sub[8192];
+    const char *subdirs[] = {"_processed", "_quarantine"};
+    for (int i = 0; i < 2; i++) {
+        snprintf(sub, sizeof sub, "%s/%s", stream_dir, subdirs[i]);
+        bs_status st = bs_mkdirs(sub, err);
+        if (st != BS_OK) return st;
+    }
+    char *text;
+    size_t len;
+    bs_status st = read_whole(cp->log_path, &text, &len, err);
+    if (st != BS_OK) return st;
+    if (text) st = recover(cp, text, len, history_path, err);
+    free(text);
+    return st;
+}
+
+bs_status bs_checkpoint_begin(bs_checkpoint *cp, uint64_t batch, int64_t history_size, bs_error *err) {
+    char line[96];
+    int n = snprintf(line, sizeof line, "begin %llu %lld\n", (unsigned long long)batch,
+                     (long long)history_size);
+    return append_line(cp, line, (size_t)n, err);
+}
+
+/* Rewrites the log as its last commit line alone, atomically. */
+static bs_status compact(bs_checkpoint *cp, const char *line, size_t len, bs_error *err) {
+    const char *slash = strrchr(cp->log_path, '/');
+    bs_status st = bs_write_file_atomic(cp->stream_dir, slash ? slash + 1 : cp->log_path, line, len,
+                                        1, 0, err);
+    return st == BS_OK ? bs_sync_dir(cp->stream_dir, err) : st;
+}
+
+bs_status bs_checkpoint_commit(bs_checkpoint *cp, uint64_t batch, int64_t history_size,
+                               uint64_t rows, const bs_checkpoint_file *files, size_t count,
+                               bs_error *err) {
+    size_t cap = 128 + count * 8;
+    for (size_t i = 0; i < count; i++) cap += strlen(files[i].name);
+    char *line = malloc(cap);
+    if (!line) return bs_fail(err, BS_ERR_NOMEM, "out of memory");
+    size_t n = (size_t)snprintf(line, cap, "commit %llu %lld %llu", (unsigned long long)batch,
+                                (long long)history_size, (unsigned long long)rows);
+    for (size_t i = 0; i < count; i++)
+        n += (size_t)snprintf(line + n, cap - n, " %c:%s", files[i].quarantine ? 'q' : 'p', files[i].name);
+    line[n++] = '\n';
+    bs_status st = file_size(cp->log_path) > COMPACT_BYTES ? compact(cp, line, n, err)
+                                                           : append_line(cp, line, n, err);
+    free(line);
+    if (st == BS_OK) {
+        cp->last_batch = batch;
+        cp->history_size = history_size;
+    }
+    return st;
+}

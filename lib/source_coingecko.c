@@ -1,0 +1,150 @@
+/*
+ * source_coingecko.c - live prices from CoinGecko's /coins/markets, through libcurl.
+ *
+ * The mapping is the course project's: Open = Close = current_price, High = high_24h,
+ * Low = low_24h, Volume = total_volume, time = now. An API key (COINGECKO_API_KEY) goes in the
+ * header its plan wants (COINGECKO_API_PLAN: demo, the default, or pro) and picks the plan's
+ * host; COINGECKO_BASE_URL overrides the host (tests point it at a local server). The key is
+ * never part of an error message.
+ */
+#include <curl/curl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "btcstream/config.h"
+#include "btcstream/source.h"
+#include "btcstream/timeutil.h"
+#include "btcstream/version.h"
+#include "json_scan.h"
+
+#define MAX_ANSWER_BYTES (1 << 20)
+
+typedef struct {
+    bs_source base;
+    CURL *curl;
+    struct curl_slist *headers;
+    char url[1024];
+    char *body;
+    size_t body_len;
+    int64_t retry_after_ms;
+} gecko_source;
+
+static size_t on_body(char *data, size_t size, size_t count, void *ctx) {
+    gecko_source *g = ctx;
+    size_t n = size * count;
+    if (g->body_len + n > MAX_ANSWER_BYTES) return 0; /* refuse absurd answers */
+    char *grown = realloc(g->body, g->body_len + n + 1);
+    if (!grown) return 0;
+    g->body = grown;
+    memcpy(g->body + g->body_len, data, n);
+    g->body_len += n;
+    g->body[g->body_len] = '\0';
+    return n;
+}
+
+static size_t on_header(char *data, size_t size, size_t count, void *ctx) {
+    gecko_source *g = ctx;
+    size_t n = size * count;
+    if (n > 12 && strncasecmp(data, "Retry-After:", 12) == 0) {
+        long seconds = strtol(data + 12, NULL, 10);
+        if (seconds > 0 && seconds < 86400) g->retry_after_ms = seconds * 1000;
+    }
+    return n;
+}
+
+static bs_status map_answer(gecko_source *g, bs_tick *t, bs_error *err) {
+    bs_error why = {{0}};
+    double price, high, low, volume;
+    if (json_first_object_number(g->body, g->body_len, "current_price", &price, &why) != BS_OK ||
+        json_first_object_number(g->body, g->body_len, "high_24h", &high, &why) != BS_OK ||
+        json_first_object_number(g->body, g->body_len, "low_24h", &low, &why) != BS_OK ||
+        json_first_object_number(g->body, g->body_len, "total_volume", &volume, &why) != BS_OK)
+        return bs_fail(err, BS_ERR_PARSE, "%s: %s", g->url, why.msg);
+    if (!(price > 0 && high > 0 && low > 0 && volume >= 0))
+        return bs_fail(err, BS_ERR_PARSE, "%s: prices are not positive", g->url);
+    *t = (bs_tick){bs_now_us(), price, high, low, price, volume};
+    return BS_OK;
+}
+
+static bs_status gecko_next(bs_source *src, bs_tick *out, int *got, int64_t *retry_after_ms,
+                            bs_error *err) {
+    gecko_source *g = (gecko_source *)src;
+    *got = 0;
+    g->body_len = 0;
+    g->retry_after_ms = 0;
+    CURLcode rc = curl_easy_perform(g->curl);
+    *retry_after_ms = g->retry_after_ms;
+    if (rc != CURLE_OK)
+        return bs_fail(err, BS_ERR_NET, "%s: %s", g->url, curl_easy_strerror(rc));
+    long status = 0;
+    curl_easy_getinfo(g->curl, CURLINFO_RESPONSE_CODE, &status);
+    if (status != 200) {
+        if (status == 429 && *retry_after_ms == 0) *retry_after_ms = -1; /* back off, no hint */
+        return bs_fail(err, BS_ERR_HTTP, "%s: HTTP %ld", g->url, status);
+    }
+    if (g->body_len == 0) return bs_fail(err, BS_ERR_PARSE, "%s: empty answer", g->url);
+    bs_status st = map_answer(g, out, err);
+    *got = st == BS_OK;
+    return st;
+}
+
+static void gecko_free(bs_source *src) {
+    gecko_source *g = (gecko_source *)src;
+    if (g->curl) curl_easy_cleanup(g->curl);
+    curl_slist_free_all(g->headers);
+    free(g->body);
+    free(g);
+}
+
+/* Host and key header from the configuration (flags are not involved: see config.h). */
+static bs_status choose_endpoint(const bs_source_options *opts, gecko_source *g, bs_error *err) {
+    const char *key = bs_config_get("COINGECKO_API_KEY");
+    const char *plan = bs_config_get_or("COINGECKO_API_PLAN", "demo");
+    int pro = strcmp(plan, "pro") == 0;
+    if (!pro && strcmp(plan, "demo") != 0)
+        return bs_fail(err, BS_ERR_CONFIG, "COINGECKO_API_PLAN must be demo or pro, not \"%s\"", plan);
+    const char *base = opts->base_url ? opts->base_url : bs_config_get("COINGECKO_BASE_URL");
+    if (!base) base = pro && key ? "https://pro-api.coingecko.com/api/v3" : "https://api.coingecko.com/api/v3";
+    char *coin = curl_easy_escape(g->curl, opts->coin, 0), *vs = curl_easy_escape(g->curl, opts->vs, 0);
+    int n = snprintf(g->url, sizeof g->url, "%s/coins/markets?vs_currency=%s&ids=%s", base,
+                     vs ? vs : "", coin ? coin : "");
+    curl_free(coin);
+    curl_free(vs);
+    if (n < 0 || (size_t)n >= sizeof g->url) return bs_fail(err, BS_ERR_ARG, "CoinGecko URL too long");
+    if (key) {
+        char header[512];
+        snprintf(header, sizeof header, "%s: %s", pro ? "x-cg-pro-api-key" : "x-cg-demo-api-key", key);
+        g->headers = curl_slist_append(g->headers, header);
+    }
+    g->headers = curl_slist_append(g->headers, "Accept: application/json");
+    return BS_OK;
+}
+
+bs_status bs_source_coingecko_open(const bs_source_options *opts, bs_source **out, bs_error *err) {
+    static int curl_ready;
+    if (!curl_ready && curl_global_init(CURL_GLOBAL_DEFAULT) == 0) curl_ready = 1;
+    gecko_source *g = calloc(1, sizeof *g);
+    if (!g) return bs_fail(err, BS_ERR_NOMEM, "out of memory");
+    g->base = (bs_source){"coingecko", 0, gecko_next, gecko_free};
+    g->curl = curl_easy_init();
+    bs_status st = g->curl ? choose_endpoint(opts, g, err) : bs_fail(err, BS_ERR_NOMEM, "curl_easy_init failed");
+    if (st != BS_OK) {
+        gecko_free(&g->base);
+        return st;
+    }
+    curl_easy_setopt(g->curl, CURLOPT_URL, g->url);
+    curl_easy_setopt(g->curl, CURLOPT_HTTPHEADER, g->headers);
+    curl_easy_setopt(g->curl, CURLOPT_USERAGENT, "btcstream/" BS_VERSION);
+    curl_easy_setopt(g->curl, CURLOPT_TIMEOUT_MS, opts->timeout_ms > 0 ? opts->timeout_ms : 10000L);
+    curl_easy_setopt(g->curl, CURLOPT_CONNECTTIMEOUT_MS, opts->timeout_ms > 0 ? opts->timeout_ms : 10000L);
+    curl_easy_setopt(g->curl, CURLOPT_NOSIGNAL, 1L);
+    curl_easy_setopt(g->curl, CURLOPT_SSL_VERIFYPEER, 1L);
+    curl_easy_setopt(g->curl, CURLOPT_SSL_VERIFYHOST, 2L);
+    curl_easy_setopt(g->curl, CURLOPT_WRITEFUNCTION, on_body);
+    curl_easy_setopt(g->curl, CURLOPT_WRITEDATA, g);
+    curl_easy_setopt(g->curl, CURLOPT_HEADERFUNCTION, on_header);
+    curl_easy_setopt(g->curl, CURLOPT_HEADERDATA, g);
+    *out = &g->base;
+    return BS_OK;
+}

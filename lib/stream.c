@@ -1,0 +1,268 @@
+/*
+ * stream.c - the micro-batch loop: list, read, commit (checkpoint.h), move, report.
+ *
+ * One batch at a time, in file-name order (the producer's names sort by time). Files are read
+ * whole with the ordinary scanner, so a huge or binary file costs bounded memory and ends up in
+ * _quarantine/ with its reasons; good lines of a partly bad file still count. Reason files are
+ * written before the commit, so a crash can at worst leave a reason file that the redone batch
+ * writes again.
+ */
+#include "btcstream/stream.h"
+
+#include <dirent.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "btcstream/checkpoint.h"
+#include "btcstream/fsutil.h"
+#include "btcstream/history.h"
+#include "btcstream/reader.h"
+#include "btcstream/timeutil.h"
+#include "stream_watch.h"
+
+typedef struct {
+    char **names;
+    size_t len, cap;
+} name_list;
+
+static void names_free(name_list *l) {
+    for (size_t i = 0; i < l->len; i++) free(l->names[i]);
+    free(l->names);
+    memset(l, 0, sizeof *l);
+}
+
+static int by_name(const void *a, const void *b) {
+    return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+static int is_candidate(const char *dir, const struct dirent *e) {
+    if (e->d_name[0] == '.' || e->d_name[0] == '_') return 0;
+    if (e->d_type == DT_REG) return 1;
+    if (e->d_type != DT_UNKNOWN) return 0;
+    char path[8192];
+    struct stat sb;
+    snprintf(path, sizeof path, "%s/%s", dir, e->d_name);
+    return stat(path, &sb) == 0 && S_ISREG(sb.st_mode);
+}
+
+/* A name the commit log cannot hold (it separates names by spaces) goes straight to the
+ * quarantine: nothing of it has been read, so nothing needs committing. */
+static int set_aside_odd_name(const bs_stream_options *o, const char *name) {
+    if (!strpbrk(name, " \t\r\n")) return 0;
+    char from[8192], to[8192];
+    snprintf(from, sizeof from, "%s/%s", o->stream_dir, name);
+    snprintf(to, sizeof to, "%s/_quarantine/%s", o->stream_dir, name);
+    if (rename(from, to) == 0 && o->on_notice)
+        o->on_notice(o->ctx, "quarantined a file whose name holds white space (not accepted)");
+    return 1;
+}
+
+/* The waiting files, sorted by name, at most max (0: all). */
+static bs_status list_pending(const bs_stream_options *o, size_t max, name_list *out, bs_error *err) {
+    const char *dir = o->stream_dir;
+    DIR *d = opendir(dir);
+    if (!d) return bs_fail(err, BS_ERR_IO, "%s: cannot list the stream directory", dir);
+    struct dirent *e;
+    bs_status st = BS_OK;
+    while (st == BS_OK && (e = readdir(d)) != NULL) {
+        if (!is_candidate(dir, e) || set_aside_odd_name(o, e->d_name)) continue;
+        if (out->len == out->cap) {
+            size_t cap = out->cap ? out->cap * 2 : 64;
+            char **grown = realloc(out->names, cap * sizeof *grown);
+            if (!grown) st = bs_fail(err, BS_ERR_NOMEM, "out of memory listing %s", dir);
+            else out->names = grown, out->cap = cap;
+        }
+        if (st == BS_OK && !(out->names[out->len++] = strdup(e->d_name)))
+            st = bs_fail(err, BS_ERR_NOMEM, "out of memory listing %s", dir);
+    }
+    closedir(d);
+    if (st != BS_OK) return st;
+    qsort(out->names, out->len, sizeof *out->names, by_name);
+    while (max > 0 && out->len > max) free(out->names[--out->len]);
+    return BS_OK;
+}
+
+typedef struct {
+    bs_tick_vec ticks;
+    bs_checkpoint_file *files;
+    size_t count;
+    uint64_t bad_lines;
+    size_t quarantined;
+} batch;
+
+static int push_tick(void *ctx, const bs_tick *t) {
+    return bs_tick_vec_push(ctx, t) != BS_OK;
+}
+
+static bs_status write_reason(const char *dir, const char *name, const char *text, bs_error *err) {
+    char qdir[8192], file[512];
+    snprintf(qdir, sizeof qdir, "%s/_quarantine", dir);
+    snprintf(file, sizeof file, "%s.reason", name);
+    return bs_write_file_atomic(qdir, file, text, strlen(text), 0, 0, err);
+}
+
+/* Reads one stream file into the batch, deciding whether it goes to the quarantine. */
+static bs_status read_file(const bs_stream_options *o, const char *name, batch *b, bs_error *err) {
+    char path[8192], reason[2048];
+    snprintf(path, sizeof path, "%s/%s", o->stream_dir, name);
+    bs_scan_stats stats;
+    bs_error why = {{0}};
+    size_t before = b->ticks.len;
+    bs_status st = bs_scan_file(path, NULL, push_tick, &b->ticks, &stats, &why);
+    if (st == BS_ERR_NOMEM || b->ticks.len - before < (st == BS_OK ? stats.ticks : 0))
+        return bs_fail(err, BS_ERR_NOMEM, "out of memory reading %s", path);
+    int n = 0;
+    if (st != BS_OK) {
+        b->ticks.len = before; /* an unreadable file contributes nothing */
+        n = snprintf(reason, sizeof reason, "%s\n", why.msg);
+    } else if (stats.bad > 0 || stats.ticks == 0) {
+        n = snprintf(reason, sizeof reason, "%s: %llu bad line%s, %llu good tick%s kept\n", name,
+                     (unsigned long long)stats.bad, stats.bad == 1 ? "" : "s",
+                     (unsigned long long)stats.ticks, stats.ticks == 1 ? "" : "s");
+        for (size_t i = 0; i < stats.kept && n > 0 && (size_t)n < sizeof reason; i++)
+            n += snprintf(reason + n, sizeof reason - (size_t)n, "%s:%llu: %s\n", name,
+                          (unsigned long long)stats.bad_lines[i].line_no, stats.bad_lines[i].reason);
+        b->bad_lines += stats.bad;
+    }
+    bs_checkpoint_file *f = &b->files[b->count++];
+    f->name = name;
+    f->quarantine = n > 0;
+    if (!f->quarantine) return BS_OK;
+    b->quarantined++;
+    if (o->on_notice) {
+        char notice[512];
+        snprintf(notice, sizeof notice, "quarantined %s: %.*s", name, (int)strcspn(reason, "\n"), reason);
+        o->on_notice(o->ctx, notice);
+    }
+    return write_reason(o->stream_dir, name, reason, err);
+}
+
+/* Appends the batch to the history and commits it; see checkpoint.h for why this order. */
+static bs_status commit_batch(const bs_stream_options *o, bs_checkpoint *cp, batch *b, bs_error *err) {
+    int fd;
+    int64_t size, new_size;
+    bs_status st = bs_history_lock(o->history, &fd, &size, err);
+    if (st != BS_OK) return st;
+    uint64_t number = cp->last_batch + 1;
+    st = bs_checkpoint_begin(cp, number, size, err);
+    new_size = size;
+    if (st == BS_OK && b->ticks.len > 0)
+        st = bs_history_append_fd(fd, o->history, b->ticks.items, b->ticks.len, &new_size, err);
+    if (st == BS_OK)
+        st = bs_checkpoint_commit(cp, number, new_size, b->ticks.len, b->files, b->count, err);
+    bs_history_unlock(fd);
+    if (st != BS_OK) return st;
+    return bs_checkpoint_move_files(cp, b->files, b->count, err);
+}
+
+typedef struct {
+    bs_aggregate *live;
+    int64_t newest; /* newest tick time seen, INT64_MIN before any */
+} live_view;
+
+static void update_live(const bs_stream_options *o, live_view *v, const batch *b, bs_batch_report *r) {
+    int64_t live_hour = v->newest == INT64_MIN ? INT64_MIN : bs_time_floor(v->newest, BS_US_PER_HOUR);
+    for (size_t i = 0; i < b->ticks.len; i++) {
+        const bs_tick *t = &b->ticks.items[i];
+        if (t->ts_us < live_hour) r->late++;
+        if (t->ts_us > v->newest) v->newest = t->ts_us;
+        bs_aggregate_add(v->live, t); /* only a live view: a failure here loses no data */
+    }
+    if (v->newest == INT64_MIN) return;
+    int64_t hour = bs_time_floor(v->newest, BS_US_PER_HOUR), day = bs_time_floor(v->newest, BS_US_PER_DAY);
+    int64_t window = bs_time_floor(v->newest, o->windows.slide_us); /* the latest window holding it */
+    bs_aggregate_span(v->live, hour, hour + BS_US_PER_HOUR, &r->hour);
+    bs_aggregate_span(v->live, day, day + BS_US_PER_DAY, &r->day);
+    bs_aggregate_span(v->live, window, window + o->windows.window_us, &r->window);
+}
+
+/* One batch of the given files: read, commit, report. */
+static bs_status run_batch(const bs_stream_options *o, bs_checkpoint *cp, live_view *v,
+                           name_list *names, bs_stream_totals *totals, int *stop, bs_error *err) {
+    batch b = {0};
+    b.files = calloc(names->len, sizeof *b.files);
+    bs_status st = b.files ? BS_OK : bs_fail(err, BS_ERR_NOMEM, "out of memory");
+    for (size_t i = 0; st == BS_OK && i < names->len; i++) st = read_file(o, names->names[i], &b, err);
+    if (st == BS_OK && bs_tick_vec_sort(&b.ticks) != BS_OK) st = bs_fail(err, BS_ERR_NOMEM, "out of memory");
+    if (st == BS_OK) st = commit_batch(o, cp, &b, err);
+    if (st == BS_OK) {
+        bs_batch_report r = {cp->last_batch, b.ticks.items, b.ticks.len, b.count, b.quarantined,
+                             b.bad_lines, 0, {0}, {0}, {0}, bs_monotonic_us()};
+        update_live(o, v, &b, &r);
+        totals->batches++;
+        totals->rows += r.rows;
+        totals->files += r.files;
+        totals->quarantined += r.quarantined;
+        totals->bad_lines += r.bad_lines;
+        totals->late += r.late;
+        if (o->on_batch && o->on_batch(o->ctx, &r)) *stop = 1;
+    }
+    bs_tick_vec_free(&b.ticks);
+    free(b.files);
+    return st;
+}
+
+bs_stream_options bs_stream_defaults(void) {
+    bs_stream_options o;
+    memset(&o, 0, sizeof o);
+    o.stream_dir = "Data/stream";
+    o.history = "Data/bitcoin_combined.json";
+    o.trigger_us = BS_US_PER_SECOND;
+    o.windows = bs_aggregate_defaults();
+    return o;
+}
+
+static int should_stop(const bs_stream_options *o, int64_t started) {
+    if (o->stop && *o->stop) return 1;
+    return o->duration_us > 0 && bs_monotonic_us() - started >= o->duration_us;
+}
+
+static bs_status loop(const bs_stream_options *o, bs_checkpoint *cp, live_view *v,
+                      bs_stream_totals *totals, bs_error *err) {
+    stream_watch watch;
+    stream_watch_open(&watch, o->stream_dir, o->poll);
+    int64_t started = bs_monotonic_us(), next_trigger = started;
+    int stop = 0;
+    bs_status st = BS_OK;
+    while (st == BS_OK && !stop && !should_stop(o, started)) {
+        int64_t now = bs_monotonic_us();
+        if (now < next_trigger) {
+            stream_watch_wait(&watch, next_trigger - now);
+            continue;
+        }
+        name_list names = {0};
+        st = list_pending(o, o->max_files_per_trigger, &names, err);
+        if (st == BS_OK && names.len > 0) {
+            st = run_batch(o, cp, v, &names, totals, &stop, err);
+            next_trigger = now + o->trigger_us;
+        } else if (st == BS_OK) {
+            if (o->until_idle) stop = 1;
+            else stream_watch_wait(&watch, o->trigger_us > 0 ? o->trigger_us : 100000);
+        }
+        names_free(&names);
+    }
+    stream_watch_close(&watch);
+    return st;
+}
+
+bs_status bs_stream_run(const bs_stream_options *opts, bs_stream_totals *totals, bs_error *err) {
+    bs_stream_options o = opts ? *opts : bs_stream_defaults();
+    memset(totals, 0, sizeof *totals);
+    const char *slash = strrchr(o.history, '/');
+    if (slash) {
+        char dir[4096];
+        snprintf(dir, sizeof dir, "%.*s", (int)(slash - o.history), o.history);
+        bs_status st = bs_mkdirs(dir, err);
+        if (st != BS_OK) return st;
+    }
+    bs_status st = bs_mkdirs(o.stream_dir, err);
+    bs_checkpoint cp;
+    if (st == BS_OK) st = bs_checkpoint_open(&cp, o.stream_dir, o.history, err);
+    live_view v = {NULL, INT64_MIN};
+    if (st == BS_OK) st = bs_aggregate_new(&o.windows, &v.live, err);
+    if (st == BS_OK) st = loop(&o, &cp, &v, totals, err);
+    bs_aggregate_free(v.live);
+    return st;
+}
