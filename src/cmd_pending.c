@@ -12,7 +12,6 @@ static int pending(const char *cmd, int issue) {
     return CLI_FAIL;
 }
 
-int cmd_run(int argc, char **argv) { (void)argc; return pending(argv[0], 4); }
 int cmd_train(int argc, char **argv) { (void)argc; return pending(argv[0], 5); }
 int cmd_predict(int argc, char **argv) { (void)argc; return pending(argv[0], 5); }
 int cmd_plot(int argc, char **argv) { (void)argc; return pending(argv[0], 5); }

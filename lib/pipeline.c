@@ -1,0 +1,66 @@
+/* pipeline.c - see pipeline.h. */
+#include "btcstream/pipeline.h"
+
+#include <pthread.h>
+#include <string.h>
+
+typedef struct {
+    bs_pipeline_options *opts;
+    bs_ingest_totals totals;
+    bs_status status;
+    bs_error err;
+    volatile sig_atomic_t done; /* the stream's stop flag while the producer runs */
+    volatile sig_atomic_t halt; /* the producer's stop flag when the caller gave none */
+} ingest_job;
+
+static void *run_ingest(void *arg) {
+    ingest_job *job = arg;
+    job->status = bs_ingest_run(&job->opts->ingest, &job->totals, &job->err);
+    job->done = 1;
+    return NULL;
+}
+
+bs_status bs_pipeline_stream(bs_pipeline_options *opts, bs_pipeline_totals *totals, bs_error *err) {
+    memset(totals, 0, sizeof *totals);
+    ingest_job job;
+    memset(&job, 0, sizeof job);
+    job.opts = opts;
+    volatile sig_atomic_t *given_stop = opts->ingest.stop;
+    if (!given_stop) opts->ingest.stop = &job.halt;
+    pthread_t thread;
+    if (pthread_create(&thread, NULL, run_ingest, &job) != 0)
+        return bs_fail(err, BS_ERR_NOMEM, "cannot start the producer thread");
+
+    /* While producing, the stream stops when the producer is done (or the user stops both). */
+    bs_stream_options live = opts->stream;
+    live.stop = &job.done;
+    live.until_idle = 0;
+    live.duration_us = 0;
+    bs_stream_totals first;
+    bs_status st = bs_stream_run(&live, &first, err);
+    if (st != BS_OK) *opts->ingest.stop = 1; /* do not leave the producer running */
+    pthread_join(thread, NULL);
+    opts->ingest.stop = given_stop;
+    totals->ingest = job.totals;
+    if (job.status != BS_OK) {
+        *err = job.err;
+        return job.status;
+    }
+    if (st != BS_OK) return st;
+
+    /* Stopped by the user: what is left waits in the stream directory for the next run. */
+    bs_stream_options drain = opts->stream;
+    drain.until_idle = 1;
+    drain.duration_us = 0;
+    drain.trigger_us = 0;
+    bs_stream_totals rest;
+    st = bs_stream_run(&drain, &rest, err);
+    totals->stream = first;
+    totals->stream.batches += rest.batches;
+    totals->stream.rows += rest.rows;
+    totals->stream.files += rest.files;
+    totals->stream.quarantined += rest.quarantined;
+    totals->stream.bad_lines += rest.bad_lines;
+    totals->stream.late += rest.late;
+    return st;
+}
