@@ -110,7 +110,8 @@ static bs_status read_file(const bs_stream_options *o, const char *name, batch *
     bs_scan_stats stats;
     bs_error why = {{0}};
     size_t before = b->ticks.len;
-    bs_status st = bs_scan_file(path, NULL, push_tick, &b->ticks, &stats, &why);
+    bs_scan_options scan = {.format = BS_FORMAT_JSONL}; /* stream files are tick JSON lines */
+    bs_status st = bs_scan_file(path, &scan, push_tick, &b->ticks, &stats, &why);
     if (st == BS_ERR_NOMEM || b->ticks.len - before < (st == BS_OK ? stats.ticks : 0))
         return bs_fail(err, BS_ERR_NOMEM, "out of memory reading %s", path);
     int n = 0;
