@@ -26,6 +26,7 @@
 #include "tick_fast.h"
 
 #define BLOCK_BYTES (1 << 20)
+#define SMALL_FILE_BYTES (64 << 10)
 #define RELEASE_BYTES (16 << 20) /* mapped bytes read before they are given back */
 
 typedef struct {
@@ -138,12 +139,13 @@ static bs_status first_line_at(int fd, const char *path, int64_t start, int64_t 
 }
 
 /* The block loop: cuts [start, end) into lines, handing each to handle_line. */
-static bs_status scan_blocks(scan_state *s, int fd, int64_t start, int64_t end, char *buf) {
+static bs_status scan_blocks(scan_state *s, int fd, int64_t start, int64_t end, char *buf,
+                             size_t block) {
     size_t have = 0;
     int64_t base = start; /* file offset of buf[0] */
     int discarding = 0;
     for (;;) {
-        ssize_t n = pread(fd, buf + have, BLOCK_BYTES - have, base + (int64_t)have);
+        ssize_t n = pread(fd, buf + have, block - have, base + (int64_t)have);
         if (n < 0) return bs_fail(s->err, BS_ERR_IO, "%s: %s", s->path, strerror(errno));
         have += (size_t)n;
         char *p = buf, *limit = buf + have;
@@ -160,7 +162,7 @@ static bs_status scan_blocks(scan_state *s, int fd, int64_t start, int64_t end, 
             if (rest > 0 && !discarding && base + (p - buf) < end) return handle_line(s, p, rest);
             return BS_OK;
         }
-        if (rest == BLOCK_BYTES) { /* no newline in a whole block: skip the rest of this line */
+        if (rest == block) { /* no newline in a whole block: skip the rest of this line */
             if (base >= end) return BS_OK;
             if (!discarding) {
                 bs_status st = long_line(s);
@@ -208,12 +210,16 @@ static bs_status scan_mapped(scan_state *s, const char *map, int64_t size, int64
     return st;
 }
 
+/* Small files (a stream file is one tick) are read in one go: mapping them costs more than
+ * the copy. Large ones are mapped; where mapping fails, they are read block by block. */
 static bs_status scan_range(scan_state *s, int fd, int64_t size, int64_t start, int64_t end) {
-    void *map = mmap(NULL, (size_t)size, PROT_READ, MAP_PRIVATE, fd, 0);
+    void *map = size > SMALL_FILE_BYTES ? mmap(NULL, (size_t)size, PROT_READ, MAP_PRIVATE, fd, 0)
+                                        : MAP_FAILED;
     if (map == MAP_FAILED) {
-        char *buf = malloc(BLOCK_BYTES);
+        size_t block = size < BLOCK_BYTES ? (size_t)size + 1 : BLOCK_BYTES;
+        char *buf = malloc(block);
         if (!buf) return bs_fail(s->err, BS_ERR_NOMEM, "%s: out of memory for the read buffer", s->path);
-        bs_status st = scan_blocks(s, fd, start, end, buf);
+        bs_status st = scan_blocks(s, fd, start, end, buf, block);
         free(buf);
         return st;
     }
