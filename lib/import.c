@@ -54,7 +54,7 @@ static bs_status load_history_ts(const char *history, ts_set *set, bs_error *err
         return bs_fail(err, BS_ERR_FORMAT, "%s: the history must be tick JSON lines, found %s",
                        history, bs_format_name(stats.format));
     if (set->len < stats.ticks) return bs_fail(err, BS_ERR_NOMEM, "%s: out of memory", history);
-    qsort(set->ts, set->len, sizeof *set->ts, cmp_ts);
+    if (set->len > 1) qsort(set->ts, set->len, sizeof *set->ts, cmp_ts);
     return BS_OK;
 }
 

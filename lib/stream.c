@@ -79,7 +79,7 @@ static bs_status list_pending(const bs_stream_options *o, size_t max, name_list 
     }
     closedir(d);
     if (st != BS_OK) return st;
-    qsort(out->names, out->len, sizeof *out->names, by_name);
+    if (out->len > 1) qsort(out->names, out->len, sizeof *out->names, by_name);
     while (max > 0 && out->len > max) free(out->names[--out->len]);
     return BS_OK;
 }
