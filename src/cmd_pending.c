@@ -12,7 +12,4 @@ static int pending(const char *cmd, int issue) {
     return CLI_FAIL;
 }
 
-int cmd_train(int argc, char **argv) { (void)argc; return pending(argv[0], 5); }
-int cmd_predict(int argc, char **argv) { (void)argc; return pending(argv[0], 5); }
-int cmd_plot(int argc, char **argv) { (void)argc; return pending(argv[0], 5); }
 int cmd_upload(int argc, char **argv) { (void)argc; return pending(argv[0], 6); }

@@ -1,0 +1,51 @@
+/* cmd_predict.c - `btcstream predict`: the next forecast of a trained model. */
+#include <getopt.h>
+#include <stdio.h>
+
+#include "btcstream/model.h"
+#include "btcstream/reader.h"
+#include "btcstream/timeutil.h"
+#include "cli.h"
+
+static const char usage_text[] =
+    "usage: btcstream predict --model model.json [--input H]\n\n"
+    "Prints the next forecast of a model trained by 'btcstream train', from the newest ticks of\n"
+    "the history: in forecast mode the close HORIZON ticks after the last one, in seed mode the\n"
+    "close at the next expected tick time.\n";
+
+int cmd_predict(int argc, char **argv) {
+    static const struct option options[] = {{"model", required_argument, 0, 'm'},
+                                            {"input", required_argument, 0, 'i'},
+                                            {"help", no_argument, 0, 'h'},
+                                            {0, 0, 0, 0}};
+    const char *model = NULL, *input = CLI_DEFAULT_HISTORY;
+    int c;
+    opterr = 0;
+    while ((c = getopt_long(argc, argv, ":h", options, NULL)) != -1) {
+        if (c == 'm') model = optarg;
+        else if (c == 'i') input = optarg;
+        else if (c == 'h') return fputs(usage_text, stdout), CLI_OK;
+        else return cli_option_error(argv[0], c, argv);
+    }
+    if (!model) return cli_usage_error(argv[0], "missing --model");
+    if (optind < argc) return cli_usage_error(argv[0], "unexpected argument");
+    bs_tick_vec ticks = {0};
+    bs_scan_stats stats;
+    bs_error err = {{0}};
+    if (bs_history_load(input, NULL, &ticks, &stats, &err) != BS_OK) return cli_fail(argv[0], &err);
+    cli_report_bad_lines(argv[0], input, &stats);
+    bs_forecast f;
+    bs_status st = bs_predict_next(model, ticks.items, ticks.len, &f, &err);
+    bs_tick_vec_free(&ticks);
+    if (st != BS_OK) return cli_fail(argv[0], &err);
+    char when[BS_TIME_TEXT_SIZE];
+    bs_time_format(f.last_ts_us, when);
+    if (f.mode == BS_MODE_FORECAST)
+        printf("last close %.2f at %s; forecast %d tick%s ahead: %.2f (%+.4f%%)\n", f.last_close, when,
+               f.horizon, f.horizon == 1 ? "" : "s", f.predicted_close,
+               100 * (f.predicted_close / f.last_close - 1));
+    else
+        printf("last close %.2f at %s; seed-mode model at the next tick: %.2f\n", f.last_close, when,
+               f.predicted_close);
+    return CLI_OK;
+}
