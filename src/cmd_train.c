@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <unistd.h>
 
+#include "btcstream/fsutil.h"
 #include "btcstream/model.h"
 #include "btcstream/reader.h"
 #include "cli.h"
@@ -120,6 +121,7 @@ int cmd_train(int argc, char **argv) {
                                         "--max-bins at least 2, --step-size above 0");
     if (isatty(STDERR_FILENO)) o.progress = show_progress;
 
+    if (bs_mkdirs(out_dir, &err) != BS_OK) return cli_fail(argv[0], &err);
     bs_tick_vec ticks = {0};
     bs_scan_stats stats;
     if (bs_history_load(input, NULL, &ticks, &stats, &err) != BS_OK) return cli_fail(argv[0], &err);

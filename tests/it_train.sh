@@ -1,0 +1,87 @@
+# `btcstream train`, `predict` and `plot`: the printed metrics equal metrics recomputed by Python
+# from the predictions file; results are deterministic; errors are clear; the PNG is 1200x600
+# with blue and red lines.
+. "$BS_SOURCE_DIR/tests/lib.sh"
+
+$PY - > h.json <<'PY'
+import json, math
+from datetime import datetime, timedelta, timezone
+t, p = datetime(2024, 3, 1, tzinfo=timezone.utc), 60000.0
+for i in range(3000):
+    t += timedelta(seconds=60 if i % 9 else 90)
+    p *= math.exp(0.002 * math.sin(i * 0.37) + 0.001 * math.sin(i * 1.91))
+    print(json.dumps({"Datetime": t.isoformat(), "Open": round(p, 2), "High": round(p + 9, 2),
+                      "Low": round(p - 9, 2), "Close": round(p, 2), "Volume": "12"}))
+PY
+
+check_metrics() { # MODE
+    "$BTCSTREAM" train --input h.json --mode "$1" --out-dir "out_$1" --format json > "m_$1.json" \
+        || fail "train --mode $1"
+    $PY - "m_$1.json" "out_$1/bitcoin_predictions.csv" "$1" <<'PY' || fail "metrics of $1 differ from Python's"
+import csv, json, math, sys
+m = json.load(open(sys.argv[1]))
+rows = list(csv.DictReader(open(sys.argv[2])))
+y = [float(r["Close"]) for r in rows]
+p = [float(r["prediction"]) for r in rows]
+assert m["mode"] == sys.argv[3] and m["rows_test"] == len(rows), (m, len(rows))
+def metrics(y, p, last=None):
+    n = len(y); mean = sum(y) / n
+    ss_res = sum((a - b) ** 2 for a, b in zip(y, p)); ss_tot = sum((a - mean) ** 2 for a in y)
+    out = {"rmse": math.sqrt(ss_res / n), "mae": sum(abs(a - b) for a, b in zip(y, p)) / n,
+           "r2": 1 - ss_res / ss_tot}
+    if last:
+        sgn = lambda v: (v > 0) - (v < 0)
+        out["direction_acc"] = sum(sgn(a - l) == sgn(b - l) for a, b, l in zip(y, p, last)) / n
+    return out
+def same(ours, ref, what):
+    for k, v in ref.items():
+        assert math.isclose(ours[k], v, rel_tol=1e-9, abs_tol=1e-12), (what, k, ours[k], v)
+if sys.argv[3] == "forecast":
+    b = [float(r["baseline"]) for r in rows]
+    same(m["model"], metrics(y, p, b), "model")
+    same(m["baseline"], metrics(y, b, b), "baseline")
+    assert m["rows_train"] > 4 * len(rows) - 10
+    # the test set is the last 20% by time
+    assert rows == sorted(rows, key=lambda r: r["timestamp"])
+else:
+    same(m["model"], metrics(y, p), "model")
+    assert "baseline" not in m
+PY
+}
+check_metrics forecast
+check_metrics seed
+pass "printed metrics equal Python's recomputation from the predictions"
+
+"$BTCSTREAM" train --input h.json --out-dir again > /dev/null
+cmp out_forecast/bitcoin_predictions.csv again/bitcoin_predictions.csv || fail "two runs differ"
+"$BTCSTREAM" train --input h.json --out-dir seed2 --mode seed --seed 7 > /dev/null
+cmp -s out_seed/bitcoin_predictions.csv seed2/bitcoin_predictions.csv && fail "--seed changes nothing"
+pass "deterministic for a seed"
+
+"$BTCSTREAM" predict --model out_forecast/model.json --input h.json > p.txt || fail "predict"
+expect_contains p.txt "forecast 1 tick ahead" "predict output"
+
+"$BTCSTREAM" plot --predictions out_forecast/bitcoin_predictions.csv --out chart.png > /dev/null || fail "plot"
+read -r w h blue red < <($PY "$BS_SOURCE_DIR/tests/tools/png_check.py" chart.png)
+expect_eq "$w x $h" "1200 x 600" "PNG size"
+# The red line lies over the blue one wherever the forecast is close, so less blue shows.
+[ "$blue" -gt 100 ] && [ "$red" -gt 1000 ] || fail "expected blue and red lines, got $blue blue and $red red pixels"
+pass "plot is a 1200x600 PNG with blue and red lines"
+
+# Errors: too few rows, a constant series (R2 undefined, said so), missing model.
+head -20 h.json > few.json
+if "$BTCSTREAM" train --input few.json --out-dir few 2> err.txt; then fail "trained on 20 ticks"; fi
+expect_contains err.txt "need more than 60 ticks" "too few ticks"
+head -70 h.json > seventy.json
+if "$BTCSTREAM" train --input seventy.json --out-dir few 2> err.txt; then fail "trained on 10 rows"; fi
+expect_contains err.txt "too few rows to train and test" "too few rows"
+$PY -c "
+import json
+for i in range(200):
+    print(json.dumps({'Datetime': '2024-01-01T%02d:%02d:00' % (i // 60, i % 60), 'Close': 5}))" > flat.json
+"$BTCSTREAM" train --input flat.json --out-dir flat --format json > flat_m.json 2> err.txt || fail "constant series"
+expect_contains err.txt "R2 is undefined" "constant warning"
+expect_contains flat_m.json '"r2":null' "R2 null"
+if "$BTCSTREAM" predict --model nope.json --input h.json 2> err.txt; then fail "missing model"; fi
+expect_contains err.txt "nope.json: cannot load the model" "missing model"
+pass "clear errors"
