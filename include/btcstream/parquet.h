@@ -1,0 +1,59 @@
+/*
+ * parquet.h - writing Apache Parquet files that Spark, DuckDB and pandas read.
+ *
+ * No Arrow or Parquet C library is packaged for Debian 12, so btcstream writes the format
+ * itself: flat schemas of REQUIRED columns (DOUBLE, INT64, INT64 TIMESTAMP(MICROS, UTC), UTF-8
+ * strings as BYTE_ARRAY), one PLAIN-encoded data page (v1) per column chunk, snappy (default),
+ * zstd or no compression, min/max/null-count statistics per chunk (NaN kept out of min and max as
+ * the format asks), row groups of a chosen size, and the Thrift compact-protocol footer. Rows are
+ * buffered one row group at a time, so memory is bounded by the row-group size. The file is
+ * written beside its final name and renamed into place on close.
+ */
+#ifndef BTCSTREAM_PARQUET_H
+#define BTCSTREAM_PARQUET_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "btcstream/status.h"
+
+typedef enum {
+    BS_PARQUET_DOUBLE,           /* values: const double * */
+    BS_PARQUET_INT64,            /* values: const int64_t * */
+    BS_PARQUET_TIMESTAMP_MICROS, /* values: const int64_t *, UTC microseconds */
+    BS_PARQUET_STRING,           /* values: const char *const *, UTF-8, NUL-terminated */
+} bs_parquet_type;
+
+typedef enum { BS_PARQUET_SNAPPY, BS_PARQUET_ZSTD, BS_PARQUET_UNCOMPRESSED } bs_parquet_codec;
+
+typedef struct {
+    const char *name;
+    bs_parquet_type type;
+} bs_parquet_column;
+
+typedef struct {
+    bs_parquet_codec codec; /* default snappy */
+    size_t row_group_rows;  /* rows per row group; 0: 1,048,576 */
+} bs_parquet_options;
+
+typedef struct bs_parquet_writer bs_parquet_writer;
+
+/* Parses "snappy", "zstd" or "none". */
+bs_status bs_parquet_codec_parse(const char *name, bs_parquet_codec *codec, bs_error *err);
+
+/* Starts a file with these columns (copied). opts may be NULL for the defaults. */
+bs_status bs_parquet_writer_open(const char *path, const bs_parquet_column *columns, size_t count,
+                                 const bs_parquet_options *opts, bs_parquet_writer **out,
+                                 bs_error *err);
+
+/* Appends rows: values[i] points at `rows` values of column i, typed as bs_parquet_type says. */
+bs_status bs_parquet_write(bs_parquet_writer *w, size_t rows, const void *const *values,
+                           bs_error *err);
+
+/* Writes the last row group and the footer, renames the file into place and frees w. */
+bs_status bs_parquet_writer_close(bs_parquet_writer *w, bs_error *err);
+
+/* Abandons the file (nothing is left behind) and frees w; accepts NULL. */
+void bs_parquet_writer_abort(bs_parquet_writer *w);
+
+#endif

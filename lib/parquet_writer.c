@@ -1,0 +1,415 @@
+/*
+ * parquet_writer.c - see parquet.h. Layout of a file:
+ *   "PAR1" | for each row group, for each column: page header, page data | footer | len | "PAR1"
+ * Values of the open row group are kept PLAIN-encoded per column; when the group is full, each
+ * column becomes one compressed data page, and what the footer needs about it is remembered.
+ */
+#include "btcstream/parquet.h"
+
+#include <errno.h>
+#include <math.h>
+#include <snappy-c.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <zstd.h>
+
+#include "btcstream/version.h"
+#include "thrift_compact.h"
+
+enum { PQ_INT64 = 2, PQ_DOUBLE = 5, PQ_BYTE_ARRAY = 6 };          /* physical types */
+enum { ENC_PLAIN = 0, ENC_RLE = 3 };                              /* encodings */
+enum { CONV_UTF8 = 0, CONV_TIMESTAMP_MICROS = 10 };               /* converted types */
+static const int codec_ids[] = {1, 6, 0};                         /* SNAPPY, ZSTD, UNCOMPRESSED */
+
+typedef struct { /* min and max of a chunk, PLAIN-encoded (strings: their bytes) */
+    unsigned char *min, *max;
+    size_t min_len, max_len;
+    int present;
+} stats;
+
+typedef struct { /* what the footer says about one column chunk */
+    int64_t offset, uncompressed, compressed, values;
+    stats st;
+} chunk;
+
+typedef struct {
+    bs_parquet_column def;
+    char *name;
+    tc_writer values; /* PLAIN bytes of the open row group */
+    stats st;
+} column;
+
+struct bs_parquet_writer {
+    FILE *f;
+    char *path, *tmp;
+    int64_t offset;
+    bs_parquet_options opts;
+    column *cols;
+    size_t ncols;
+    size_t group_rows, total_rows;
+    chunk *chunks; /* groups x ncols */
+    size_t groups, chunk_cap;
+};
+
+bs_status bs_parquet_codec_parse(const char *name, bs_parquet_codec *codec, bs_error *err) {
+    if (strcmp(name, "snappy") == 0) *codec = BS_PARQUET_SNAPPY;
+    else if (strcmp(name, "zstd") == 0) *codec = BS_PARQUET_ZSTD;
+    else if (strcmp(name, "none") == 0) *codec = BS_PARQUET_UNCOMPRESSED;
+    else return bs_fail(err, BS_ERR_ARG, "unknown codec \"%s\" (use snappy, zstd or none)", name);
+    return BS_OK;
+}
+
+static void stats_free(stats *s) {
+    free(s->min);
+    free(s->max);
+    memset(s, 0, sizeof *s);
+}
+
+static int set_bound(unsigned char **slot, size_t *len, const void *v, size_t n) {
+    unsigned char *copy = malloc(n ? n : 1);
+    if (!copy) return 0;
+    memcpy(copy, v, n);
+    free(*slot);
+    *slot = copy;
+    *len = n;
+    return 1;
+}
+
+/* Bytewise (unsigned) order, which is UTF-8's code point order. */
+static int bytes_cmp(const void *a, size_t an, const void *b, size_t bn) {
+    int c = memcmp(a, b, an < bn ? an : bn);
+    return c ? c : (an > bn) - (an < bn);
+}
+
+static int update_string_stats(stats *s, const char *v, size_t n) {
+    if (!s->present || bytes_cmp(v, n, s->min, s->min_len) < 0)
+        if (!set_bound(&s->min, &s->min_len, v, n)) return 0;
+    if (!s->present || bytes_cmp(v, n, s->max, s->max_len) > 0)
+        if (!set_bound(&s->max, &s->max_len, v, n)) return 0;
+    s->present = 1;
+    return 1;
+}
+
+static int update_number_stats(stats *s, bs_parquet_type type, const void *v) {
+    if (type == BS_PARQUET_DOUBLE) {
+        double d;
+        memcpy(&d, v, 8);
+        if (isnan(d)) return 1; /* NaN never goes into min or max */
+        double lo = d, hi = d;
+        if (s->present) {
+            double cur_lo, cur_hi;
+            memcpy(&cur_lo, s->min, 8);
+            memcpy(&cur_hi, s->max, 8);
+            lo = d < cur_lo ? d : cur_lo;
+            hi = d > cur_hi ? d : cur_hi;
+        }
+        if (lo == 0) lo = -0.0; /* the format asks for -0.0 as a zero min, +0.0 as a zero max */
+        if (hi == 0) hi = 0.0;
+        s->present = 1;
+        return set_bound(&s->min, &s->min_len, &lo, 8) && set_bound(&s->max, &s->max_len, &hi, 8);
+    }
+    int64_t x, lo, hi;
+    memcpy(&x, v, 8);
+    lo = hi = x;
+    if (s->present) {
+        memcpy(&lo, s->min, 8);
+        memcpy(&hi, s->max, 8);
+        if (x < lo) lo = x;
+        if (x > hi) hi = x;
+    }
+    s->present = 1;
+    return set_bound(&s->min, &s->min_len, &lo, 8) && set_bound(&s->max, &s->max_len, &hi, 8);
+}
+
+static bs_status append_values(bs_parquet_writer *w, column *c, size_t rows, const void *values,
+                               bs_error *err) {
+    for (size_t r = 0; r < rows; r++) {
+        int ok;
+        if (c->def.type == BS_PARQUET_STRING) {
+            const char *s = ((const char *const *)values)[r];
+            size_t n = s ? strlen(s) : 0;
+            uint32_t len = (uint32_t)n; /* PLAIN BYTE_ARRAY: 4-byte little-endian length, bytes */
+            tc_bytes(&c->values, &len, 4);
+            tc_bytes(&c->values, s ? s : "", n);
+            ok = update_string_stats(&c->st, s ? s : "", n);
+        } else {
+            const unsigned char *v = (const unsigned char *)values + r * 8; /* little-endian host */
+            tc_bytes(&c->values, v, 8);
+            ok = update_number_stats(&c->st, c->def.type, v);
+        }
+        if (!ok || c->values.failed)
+            return bs_fail(err, BS_ERR_NOMEM, "%s: out of memory buffering column %s", w->path, c->name);
+    }
+    return BS_OK;
+}
+
+/* Compresses src into a new buffer; *out_len is its length. */
+static bs_status compress(bs_parquet_codec codec, const tc_writer *src, unsigned char **out,
+                          size_t *out_len, bs_error *err) {
+    size_t cap = codec == BS_PARQUET_SNAPPY ? snappy_max_compressed_length(src->len)
+                 : codec == BS_PARQUET_ZSTD ? ZSTD_compressBound(src->len) : src->len;
+    *out = malloc(cap ? cap : 1);
+    if (!*out) return bs_fail(err, BS_ERR_NOMEM, "out of memory compressing a page");
+    *out_len = cap;
+    if (codec == BS_PARQUET_SNAPPY) {
+        if (snappy_compress((const char *)src->data, src->len, (char *)*out, out_len) != SNAPPY_OK)
+            return bs_fail(err, BS_ERR_FORMAT, "snappy failed");
+    } else if (codec == BS_PARQUET_ZSTD) {
+        size_t n = ZSTD_compress(*out, cap, src->data, src->len, 3);
+        if (ZSTD_isError(n)) return bs_fail(err, BS_ERR_FORMAT, "zstd: %s", ZSTD_getErrorName(n));
+        *out_len = n;
+    } else if (src->len) {
+        memcpy(*out, src->data, src->len);
+    }
+    return BS_OK;
+}
+
+static void write_statistics(tc_writer *t, int16_t id, const stats *s) {
+    tc_field_struct_begin(t, id);
+    tc_field_i64(t, 3, 0); /* null_count: columns are REQUIRED */
+    if (s->present) {
+        tc_field_binary(t, 5, s->max, s->max_len);
+        tc_field_binary(t, 6, s->min, s->min_len);
+    }
+    tc_struct_end(t);
+}
+
+static bs_status write_bytes(bs_parquet_writer *w, const void *data, size_t n, bs_error *err) {
+    if (n && fwrite(data, 1, n, w->f) != n)
+        return bs_fail(err, BS_ERR_IO, "%s: write failed: %s", w->tmp, strerror(errno));
+    w->offset += (int64_t)n;
+    return BS_OK;
+}
+
+/* One column of the open row group as one data page; fills the chunk record. */
+static bs_status flush_column(bs_parquet_writer *w, column *c, chunk *out, bs_error *err) {
+    unsigned char *body = NULL;
+    size_t body_len = 0;
+    bs_status st = compress(w->opts.codec, &c->values, &body, &body_len, err);
+    tc_writer h = {0};
+    tc_field_i32(&h, 1, 0); /* DATA_PAGE */
+    tc_field_i32(&h, 2, (int32_t)c->values.len);
+    tc_field_i32(&h, 3, (int32_t)body_len);
+    tc_field_struct_begin(&h, 5);
+    tc_field_i32(&h, 1, (int32_t)w->group_rows);
+    tc_field_i32(&h, 2, ENC_PLAIN);
+    tc_field_i32(&h, 3, ENC_RLE);
+    tc_field_i32(&h, 4, ENC_RLE);
+    tc_struct_end(&h);
+    tc_stop(&h);
+    if (st == BS_OK && (h.failed || c->values.len > INT32_MAX))
+        st = bs_fail(err, BS_ERR_NOMEM, "%s: page of column %s too large", w->path, c->name);
+    out->offset = w->offset;
+    if (st == BS_OK) st = write_bytes(w, h.data, h.len, err);
+    if (st == BS_OK) st = write_bytes(w, body, body_len, err);
+    out->uncompressed = (int64_t)(h.len + c->values.len);
+    out->compressed = (int64_t)(h.len + body_len);
+    out->values = (int64_t)w->group_rows;
+    out->st = c->st; /* the chunk takes the statistics over */
+    memset(&c->st, 0, sizeof c->st);
+    c->values.len = 0;
+    tc_free(&h);
+    free(body);
+    return st;
+}
+
+static bs_status flush_group(bs_parquet_writer *w, bs_error *err) {
+    if (w->group_rows == 0) return BS_OK;
+    if ((w->groups + 1) * w->ncols > w->chunk_cap) {
+        size_t cap = w->chunk_cap ? w->chunk_cap * 2 : w->ncols * 4;
+        chunk *grown = realloc(w->chunks, cap * sizeof *grown);
+        if (!grown) return bs_fail(err, BS_ERR_NOMEM, "out of memory");
+        w->chunks = grown;
+        w->chunk_cap = cap;
+    }
+    chunk *group = w->chunks + w->groups * w->ncols;
+    memset(group, 0, w->ncols * sizeof *group);
+    w->groups++; /* counted now so that its statistics are freed whatever happens next */
+    for (size_t i = 0; i < w->ncols; i++) {
+        bs_status st = flush_column(w, &w->cols[i], &group[i], err);
+        if (st != BS_OK) return st;
+    }
+    w->group_rows = 0;
+    return BS_OK;
+}
+
+bs_status bs_parquet_write(bs_parquet_writer *w, size_t rows, const void *const *values, bs_error *err) {
+    size_t done = 0;
+    while (done < rows) {
+        size_t room = w->opts.row_group_rows - w->group_rows, n = rows - done < room ? rows - done : room;
+        for (size_t i = 0; i < w->ncols; i++) {
+            size_t width = w->cols[i].def.type == BS_PARQUET_STRING ? sizeof(char *) : 8;
+            bs_status st = append_values(w, &w->cols[i], n, (const char *)values[i] + done * width, err);
+            if (st != BS_OK) return st;
+        }
+        w->group_rows += n;
+        w->total_rows += n;
+        done += n;
+        if (w->group_rows == w->opts.row_group_rows) {
+            bs_status st = flush_group(w, err);
+            if (st != BS_OK) return st;
+        }
+    }
+    return BS_OK;
+}
+
+static void write_schema_element(tc_writer *t, const column *c) {
+    static const int physical[] = {PQ_DOUBLE, PQ_INT64, PQ_INT64, PQ_BYTE_ARRAY};
+    tc_struct_begin(t);
+    tc_field_i32(t, 1, physical[c->def.type]);
+    tc_field_i32(t, 3, 0); /* REQUIRED */
+    tc_field_string(t, 4, c->name);
+    if (c->def.type == BS_PARQUET_STRING) {
+        tc_field_i32(t, 6, CONV_UTF8);
+        tc_field_struct_begin(t, 10); /* LogicalType: STRING */
+        tc_field_struct_begin(t, 1);
+        tc_struct_end(t);
+        tc_struct_end(t);
+    } else if (c->def.type == BS_PARQUET_TIMESTAMP_MICROS) {
+        tc_field_i32(t, 6, CONV_TIMESTAMP_MICROS);
+        tc_field_struct_begin(t, 10); /* LogicalType: TIMESTAMP(isAdjustedToUTC, MICROS) */
+        tc_field_struct_begin(t, 8);
+        tc_field_bool(t, 1, 1);
+        tc_field_struct_begin(t, 2);
+        tc_field_struct_begin(t, 2);
+        tc_struct_end(t);
+        tc_struct_end(t);
+        tc_struct_end(t);
+        tc_struct_end(t);
+    }
+    tc_struct_end(t);
+}
+
+static void write_column_chunk(tc_writer *t, const bs_parquet_writer *w, const column *c, const chunk *k) {
+    static const int physical[] = {PQ_DOUBLE, PQ_INT64, PQ_INT64, PQ_BYTE_ARRAY};
+    tc_struct_begin(t);
+    tc_field_i64(t, 2, k->offset);
+    tc_field_struct_begin(t, 3); /* ColumnMetaData */
+    tc_field_i32(t, 1, physical[c->def.type]);
+    tc_field_list(t, 2, TC_I32, 2);
+    tc_i32(t, ENC_PLAIN);
+    tc_i32(t, ENC_RLE);
+    tc_field_list(t, 3, TC_BINARY, 1);
+    tc_string(t, c->name);
+    tc_field_i32(t, 4, codec_ids[w->opts.codec]);
+    tc_field_i64(t, 5, k->values);
+    tc_field_i64(t, 6, k->uncompressed);
+    tc_field_i64(t, 7, k->compressed);
+    tc_field_i64(t, 9, k->offset);
+    write_statistics(t, 12, &k->st);
+    tc_struct_end(t);
+    tc_struct_end(t);
+}
+
+static void write_footer(tc_writer *t, const bs_parquet_writer *w) {
+    tc_field_i32(t, 1, 1);
+    tc_field_list(t, 2, TC_STRUCT, w->ncols + 1);
+    tc_struct_begin(t); /* the root of the schema */
+    tc_field_string(t, 4, "schema");
+    tc_field_i32(t, 5, (int32_t)w->ncols);
+    tc_struct_end(t);
+    for (size_t i = 0; i < w->ncols; i++) write_schema_element(t, &w->cols[i]);
+    tc_field_i64(t, 3, (int64_t)w->total_rows);
+    tc_field_list(t, 4, TC_STRUCT, w->groups);
+    for (size_t g = 0; g < w->groups; g++) {
+        const chunk *group = w->chunks + g * w->ncols;
+        int64_t uncompressed = 0, compressed = 0;
+        tc_struct_begin(t);
+        tc_field_list(t, 1, TC_STRUCT, w->ncols);
+        for (size_t i = 0; i < w->ncols; i++) {
+            write_column_chunk(t, w, &w->cols[i], &group[i]);
+            uncompressed += group[i].uncompressed;
+            compressed += group[i].compressed;
+        }
+        tc_field_i64(t, 2, uncompressed);
+        tc_field_i64(t, 3, group[0].values);
+        tc_field_i64(t, 5, group[0].offset);
+        tc_field_i64(t, 6, compressed);
+        tc_struct_end(t);
+    }
+    tc_field_string(t, 6, "btcstream version " BS_VERSION);
+    tc_stop(t);
+}
+
+static void free_writer(bs_parquet_writer *w) {
+    for (size_t i = 0; i < w->ncols; i++) {
+        free(w->cols[i].name);
+        tc_free(&w->cols[i].values);
+        stats_free(&w->cols[i].st);
+    }
+    for (size_t k = 0; k < w->groups * w->ncols; k++) stats_free(&w->chunks[k].st);
+    free(w->chunks);
+    free(w->cols);
+    free(w->path);
+    free(w->tmp);
+    free(w);
+}
+
+void bs_parquet_writer_abort(bs_parquet_writer *w) {
+    if (!w) return;
+    if (w->f) fclose(w->f);
+    unlink(w->tmp);
+    free_writer(w);
+}
+
+bs_status bs_parquet_writer_open(const char *path, const bs_parquet_column *columns, size_t count,
+                                 const bs_parquet_options *opts, bs_parquet_writer **out,
+                                 bs_error *err) {
+    bs_parquet_writer *w = calloc(1, sizeof *w);
+    if (!w) return bs_fail(err, BS_ERR_NOMEM, "out of memory");
+    w->opts = opts ? *opts : (bs_parquet_options){BS_PARQUET_SNAPPY, 0};
+    if (w->opts.row_group_rows == 0) w->opts.row_group_rows = 1 << 20;
+    w->path = strdup(path);
+    w->tmp = malloc(strlen(path) + 8);
+    w->cols = calloc(count ? count : 1, sizeof *w->cols);
+    w->ncols = count;
+    int ok = w->path && w->tmp && w->cols && count > 0;
+    for (size_t i = 0; ok && i < count; i++) {
+        w->cols[i].def = columns[i];
+        ok = (w->cols[i].name = strdup(columns[i].name)) != NULL;
+    }
+    if (!ok) {
+        free_writer(w);
+        return bs_fail(err, count ? BS_ERR_NOMEM : BS_ERR_ARG, "%s: cannot start a Parquet file", path);
+    }
+    sprintf(w->tmp, "%s.tmp", path);
+    w->f = fopen(w->tmp, "wb");
+    if (!w->f) {
+        bs_status st = bs_fail(err, BS_ERR_IO, "%s: %s", w->tmp, strerror(errno));
+        free_writer(w);
+        return st;
+    }
+    bs_status st = write_bytes(w, "PAR1", 4, err);
+    if (st != BS_OK) {
+        bs_parquet_writer_abort(w);
+        return st;
+    }
+    *out = w;
+    return BS_OK;
+}
+
+bs_status bs_parquet_writer_close(bs_parquet_writer *w, bs_error *err) {
+    bs_status st = flush_group(w, err);
+    tc_writer footer = {0};
+    if (st == BS_OK) {
+        write_footer(&footer, w);
+        if (footer.failed) st = bs_fail(err, BS_ERR_NOMEM, "%s: out of memory writing the footer", w->path);
+    }
+    uint32_t len = (uint32_t)footer.len;
+    if (st == BS_OK) st = write_bytes(w, footer.data, footer.len, err);
+    if (st == BS_OK) st = write_bytes(w, &len, 4, err);
+    if (st == BS_OK) st = write_bytes(w, "PAR1", 4, err);
+    tc_free(&footer);
+    if (st == BS_OK && (fflush(w->f) != 0 || fsync(fileno(w->f)) != 0))
+        st = bs_fail(err, BS_ERR_IO, "%s: %s", w->tmp, strerror(errno));
+    if (st == BS_OK && fclose(w->f) != 0) st = bs_fail(err, BS_ERR_IO, "%s: %s", w->tmp, strerror(errno));
+    else if (st != BS_OK) fclose(w->f);
+    w->f = NULL;
+    if (st == BS_OK && rename(w->tmp, w->path) != 0)
+        st = bs_fail(err, BS_ERR_IO, "%s: %s", w->path, strerror(errno));
+    if (st != BS_OK) unlink(w->tmp);
+    free_writer(w);
+    return st;
+}
