@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <unistd.h>
 
+#include "btcstream/archive.h"
 #include "btcstream/fsutil.h"
 #include "btcstream/model.h"
 #include "btcstream/reader.h"
@@ -22,7 +23,8 @@ static const char usage_text[] =
     "                      (next close = last close) beside the model, with direction accuracy.\n"
     "  seed                the course project: features timestamp, hour, dayofweek, a random\n"
     "                      80/20 split; it interpolates, so its R² flatters.\n"
-    "Writes OUT_DIR/model.json and OUT_DIR/" BS_PREDICTIONS_FILE ".\n";
+    "Writes OUT_DIR/model.json, the predictions as OUT_DIR/bitcoin_predictions.parquet/ (Spark's\n"
+    "layout) and as OUT_DIR/" BS_PREDICTIONS_FILE " (what 'btcstream plot' reads).\n";
 
 static void show_progress(void *ctx, int round, int rounds) {
     (void)ctx;
@@ -75,7 +77,8 @@ static void report(const bs_train_result *r, int json, const char *out_dir) {
         printf("the model %s the persistence forecast (RMSE %.6f against %.6f)\n",
                r->model.rmse < r->baseline.rmse ? "beats" : "does not beat", r->model.rmse,
                r->baseline.rmse);
-    printf("wrote %s/model.json and %s/%s\n", out_dir, out_dir, BS_PREDICTIONS_FILE);
+    printf("wrote %s/model.json, %s/bitcoin_predictions.parquet/ and %s/%s\n", out_dir, out_dir,
+           out_dir, BS_PREDICTIONS_FILE);
 }
 
 int cmd_train(int argc, char **argv) {
@@ -132,7 +135,10 @@ int cmd_train(int argc, char **argv) {
     bs_train_result r;
     bs_status st = bs_train(ticks.items, ticks.len, &o, model_path, &r, &err);
     bs_tick_vec_free(&ticks);
+    char parquet_dir[4200];
+    snprintf(parquet_dir, sizeof parquet_dir, "%s/bitcoin_predictions.parquet", out_dir);
     if (st == BS_OK) st = bs_predictions_write(predictions_path, &r.predictions, &err);
+    if (st == BS_OK) st = bs_predictions_write_parquet_dir(parquet_dir, &r.predictions, &err);
     if (st != BS_OK) {
         bs_train_result_free(&r);
         return cli_fail(argv[0], &err);
