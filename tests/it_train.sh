@@ -85,3 +85,15 @@ expect_contains flat_m.json '"r2":null' "R2 null"
 if "$BTCSTREAM" predict --model nope.json --input h.json 2> err.txt; then fail "missing model"; fi
 expect_contains err.txt "nope.json: cannot load the model" "missing model"
 pass "clear errors"
+
+# The predictions folder (Spark's layout) holds the same rows as the CSV, as DuckDB reads them.
+dir=out_forecast/bitcoin_predictions.parquet
+[ -f $dir/_SUCCESS ] && [ ! -s $dir/_SUCCESS ] || fail "_SUCCESS missing or not empty"
+parts=$(ls $dir | grep -c '^part-00000-[0-9a-f-]\{36\}-c000\.snappy\.parquet$')
+expect_eq "$parts" 1 "one part file"
+NODE_PATH=$BS_NODE_DIR/node_modules node "$BS_SOURCE_DIR/tests/parquet/to_csv.js" "$dir/*.parquet" duck.csv || fail "duckdb read"
+# Our CSV keeps microseconds; DuckDB's copy prints whole seconds: compare on the other columns.
+cut -d, -f2- out_forecast/bitcoin_predictions.csv > ours.csv
+cut -d, -f2- duck.csv > theirs.csv
+$REF compare ours.csv theirs.csv 0 > /dev/null || fail "Parquet predictions differ from the CSV"
+pass "predictions folder in Spark's layout, read by DuckDB"
