@@ -16,12 +16,6 @@ ours_cmd() {
     "$BIN" plot --predictions "$out/ours/bitcoin_predictions.csv" --out "$out/ours/output_plot.png" > /dev/null
 }
 peer_cmd() { /usr/bin/python3 "$BENCH_ROOT/bench/peers/course_pipeline.py" "$history" "$out/python" > /dev/null; }
-export -f ours_cmd peer_cmd
-export BIN BENCH_ROOT history out
-rm -f "$BENCH_OUT/pipe_ours.times" "$BENCH_OUT/pipe_python.times"
-for _ in $(seq 1 "$runs"); do
-    timed pipe_ours bash -c ours_cmd
-    timed pipe_python bash -c peer_cmd
-done
+alternate "$runs" pipe_ours pipe_python
 result "1. course pipeline end to end" "$ticks ticks" pipe_ours "Python (pandas, sklearn, matplotlib)" \
     pipe_python ">= 30x faster" "RSS: largest process of ours"
