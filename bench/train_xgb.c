@@ -34,7 +34,7 @@ int main(int argc, char **argv) {
     int64_t start = bs_monotonic_us();
     DMatrixHandle d;
     BoosterHandle b;
-    if (XGDMatrixCreateFromMat(f.x, rows, f.cols, NAN, &d) != 0 ||
+    if (XGDMatrixCreateFromMat_omp(f.x, rows, f.cols, NAN, &d, 0) != 0 ||
         XGDMatrixSetFloatInfo(d, "label", y, rows) != 0 || XGBoosterCreate(&d, 1, &b) != 0)
         return fprintf(stderr, "%s\n", XGBGetLastError()), 1;
     const char *params[][2] = {{"tree_method", "hist"}, {"max_depth", "5"}, {"max_bin", "32"},
