@@ -13,7 +13,7 @@ ours_cmd() {
     "$BIN" aggregate --input "$history" > /dev/null &&
     "$BIN" train --input "$history" --mode seed --out-dir "$out/ours" > /dev/null &&
     "$BENCH_ROOT/build/bench/bench_zip_dir" "$out/ours/bitcoin_predictions.parquet" "$out/ours/bitcoin_predictions.zip" &&
-    "$BIN" plot --predictions "$out/ours/bitcoin_predictions.csv" --out "$out/ours/output_plot.png" > /dev/null
+    "$BIN" plot --predictions "$out/ours/bitcoin_predictions.parquet" --out "$out/ours/output_plot.png" > /dev/null
 }
 peer_cmd() { /usr/bin/python3 "$BENCH_ROOT/bench/peers/course_pipeline.py" "$history" "$out/python" > /dev/null; }
 alternate "$runs" pipe_ours pipe_python
