@@ -68,7 +68,7 @@ int main(int argc, char **argv) {
         fprintf(stderr, "usage: %s predictions|edge PATH CODEC [ROWS [ROW_GROUP_ROWS]]\n", argv[0]);
         return 2;
     }
-    bs_parquet_options o = {BS_PARQUET_SNAPPY, argc > 5 ? (size_t)atol(argv[5]) : 0};
+    bs_parquet_options o = {BS_PARQUET_SNAPPY, argc > 5 ? (size_t)atol(argv[5]) : 0, 0};
     bs_error err = {{0}};
     if (bs_parquet_codec_parse(argv[3], &o.codec, &err) != BS_OK) return fprintf(stderr, "%s\n", err.msg), 2;
     if (strcmp(argv[1], "predictions") == 0) return predictions(argv[2], &o, argc > 4 ? atol(argv[4]) : 0);

@@ -19,6 +19,7 @@
 #include <unistd.h>
 #include <zstd.h>
 
+#include "parquet_dict.h"
 #include "thrift_compact.h"
 
 typedef struct {
@@ -142,7 +143,7 @@ static size_t read_page_header(const reader *rd, size_t pos, page_header *h) {
         if (id == 1) h->type = tc_read_int(&r);
         else if (id == 2) h->uncompressed = tc_read_int(&r);
         else if (id == 3) h->compressed = tc_read_int(&r);
-        else if (id == 5 && type == TC_STRUCT) {
+        else if ((id == 5 || id == 7) && type == TC_STRUCT) { /* data or dictionary page header */
             tc_enter_struct(&r);
             int16_t did;
             int dtype;
@@ -157,31 +158,86 @@ static size_t read_page_header(const reader *rd, size_t pos, page_header *h) {
     return r.failed ? 0 : (size_t)(r.p - (rd->file + pos));
 }
 
+/* A chunk's dictionary: its values decoded, as a one-column table of `distinct` rows. */
+typedef struct {
+    bs_parquet_column_data values;
+    size_t distinct;
+} dictionary;
+
+static void dictionary_free(dictionary *d) {
+    if (d->values.type == BS_PARQUET_STRING && d->values.values.str)
+        for (size_t i = 0; i < d->distinct; i++) free(d->values.values.str[i]);
+    free(d->values.values.f64);
+    memset(d, 0, sizeof *d);
+}
+
+static bs_status read_dictionary(const reader *rd, const bs_parquet_column_data *c, const page_header *h,
+                                 const unsigned char *page, dictionary *d, bs_error *err) {
+    dictionary_free(d);
+    d->values.type = c->type;
+    d->values.name = c->name;
+    d->distinct = (size_t)h->values;
+    size_t width = c->type == BS_PARQUET_STRING ? sizeof(char *) : 8;
+    if (!(d->values.values.f64 = calloc(d->distinct, width))) return bs_fail(err, BS_ERR_NOMEM, "out of memory");
+    return decode_plain(rd, &d->values, 0, d->distinct, page, (size_t)h->uncompressed, err);
+}
+
+/* Dictionary indices into values of column c from row `at`. */
+static bs_status decode_indices(const reader *rd, bs_parquet_column_data *c, size_t at, size_t count,
+                                const unsigned char *page, size_t len, const dictionary *d, bs_error *err) {
+    if (!d->distinct) return damaged(rd, err, "dictionary-encoded page without a dictionary");
+    uint32_t *idx = malloc((count ? count : 1) * sizeof *idx);
+    if (!idx) return bs_fail(err, BS_ERR_NOMEM, "out of memory");
+    bs_status st = pq_dict_decode_indices(page, len, count, d->distinct, idx) ? BS_OK
+                                                                             : damaged(rd, err, "bad dictionary indices");
+    for (size_t i = 0; st == BS_OK && i < count; i++) {
+        if (c->type == BS_PARQUET_STRING) {
+            if (!(c->values.str[at + i] = strdup(d->values.values.str[idx[i]])))
+                st = bs_fail(err, BS_ERR_NOMEM, "out of memory");
+        } else {
+            c->values.i64[at + i] = d->values.values.i64[idx[i]]; /* the 8 bytes, whatever the type */
+        }
+    }
+    free(idx);
+    return st;
+}
+
 static bs_status decode_chunk(reader *rd, bs_parquet_column_data *c, const chunk_info *ci, bs_error *err) {
     size_t pos = (size_t)(ci->dict_offset > 0 ? ci->dict_offset : ci->data_offset);
     size_t at = rd->filled, left = (size_t)ci->num_values;
     if (ci->num_values < 0 || rd->filled + left > rd->t->rows) return damaged(rd, err, "row counts disagree");
-    while (left > 0) {
-        page_header h;
+    dictionary dict;
+    memset(&dict, 0, sizeof dict);
+    bs_status st = BS_OK;
+    while (st == BS_OK && left > 0) {
+        page_header h = {0};
         size_t header = pos < rd->size ? read_page_header(rd, pos, &h) : 0;
+        int is_dict = h.type == 2, is_data = h.type == 0;
         if (header == 0 || h.compressed < 0 || h.uncompressed < 0 ||
-            (size_t)h.compressed > rd->size - pos - header || h.values <= 0 || (size_t)h.values > left)
-            return damaged(rd, err, "bad page header");
-        if (h.type != 0 || h.encoding != 0)
+            (size_t)h.compressed > rd->size - pos - header || h.values <= 0 ||
+            (is_data && (size_t)h.values > left) || (is_dict && h.values > (int64_t)UINT32_MAX))
+            return dictionary_free(&dict), damaged(rd, err, "bad page header");
+        int dict_encoded = h.encoding == 8 || h.encoding == 2; /* RLE_ or PLAIN_DICTIONARY */
+        if (!(is_dict && h.encoding == 0) && !(is_data && (h.encoding == 0 || dict_encoded))) {
+            dictionary_free(&dict);
             return bs_fail(err, BS_ERR_UNSUPPORTED, "%s: column %s uses a page type or encoding "
-                           "btcstream does not write", rd->path, c->name);
+                           "btcstream does not read", rd->path, c->name);
+        }
         unsigned char *page = malloc(h.uncompressed ? (size_t)h.uncompressed : 1);
-        if (!page) return bs_fail(err, BS_ERR_NOMEM, "out of memory");
-        bs_status st = decompress(rd, ci->codec, rd->file + pos + header, (size_t)h.compressed, page,
-                                  (size_t)h.uncompressed, err);
-        if (st == BS_OK) st = decode_plain(rd, c, at, (size_t)h.values, page, (size_t)h.uncompressed, err);
+        if (!page) st = bs_fail(err, BS_ERR_NOMEM, "out of memory");
+        if (st == BS_OK)
+            st = decompress(rd, ci->codec, rd->file + pos + header, (size_t)h.compressed, page,
+                            (size_t)h.uncompressed, err);
+        if (st == BS_OK && is_dict) st = read_dictionary(rd, c, &h, page, &dict, err);
+        else if (st == BS_OK && dict_encoded)
+            st = decode_indices(rd, c, at, (size_t)h.values, page, (size_t)h.uncompressed, &dict, err);
+        else if (st == BS_OK) st = decode_plain(rd, c, at, (size_t)h.values, page, (size_t)h.uncompressed, err);
         free(page);
-        if (st != BS_OK) return st;
         pos += header + (size_t)h.compressed;
-        at += (size_t)h.values;
-        left -= (size_t)h.values;
+        if (is_data) at += (size_t)h.values, left -= (size_t)h.values;
     }
-    return BS_OK;
+    dictionary_free(&dict);
+    return st;
 }
 
 static bs_status allocate_columns(reader *rd, bs_error *err) {

@@ -17,10 +17,11 @@
 #include <zstd.h>
 
 #include "btcstream/version.h"
+#include "parquet_dict.h"
 #include "thrift_compact.h"
 
 enum { PQ_INT64 = 2, PQ_DOUBLE = 5, PQ_BYTE_ARRAY = 6 };          /* physical types */
-enum { ENC_PLAIN = 0, ENC_RLE = 3 };                              /* encodings */
+enum { ENC_PLAIN = 0, ENC_RLE = 3, ENC_RLE_DICTIONARY = 8 };      /* encodings */
 enum { CONV_UTF8 = 0, CONV_TIMESTAMP_MICROS = 10 };               /* converted types */
 static const int codec_ids[] = {1, 6, 0};                         /* SNAPPY, ZSTD, UNCOMPRESSED */
 
@@ -34,6 +35,7 @@ typedef struct { /* min and max of a chunk: numbers as values, strings as copies
 
 typedef struct { /* what the footer says about one column chunk */
     int64_t offset, uncompressed, compressed, values;
+    int64_t dict_offset; /* -1 without a dictionary page */
     stats st;
 } chunk;
 
@@ -181,48 +183,81 @@ static bs_status write_bytes(bs_parquet_writer *w, const void *data, size_t n, b
     return BS_OK;
 }
 
-/* A column's page, compressed: done for all columns of a row group at once, one thread each. */
+/* A column's pages, encoded and compressed: done for all columns of a row group at once, one
+ * thread each. With a dictionary, there are two pages: the dictionary, then the indices. */
 typedef struct {
     bs_parquet_codec codec;
+    bs_parquet_type type;
     const tc_writer *src;
-    unsigned char *body;
-    size_t body_len;
+    size_t rows;
+    int use_dict;
+    pq_dict dict;
+    unsigned char *dict_body, *body;
+    size_t dict_body_len, body_len;
     bs_status status;
     bs_error err;
 } compress_job;
 
 static void *run_compress(void *arg) {
     compress_job *job = arg;
-    job->status = compress(job->codec, job->src, &job->body, &job->body_len, &job->err);
+    job->use_dict = job->use_dict && pq_dict_build(job->type, job->src, job->rows, &job->dict);
+    const tc_writer *data = job->use_dict ? &job->dict.indices : job->src;
+    job->status = compress(job->codec, data, &job->body, &job->body_len, &job->err);
+    if (job->status == BS_OK && job->use_dict)
+        job->status = compress(job->codec, &job->dict.dict, &job->dict_body, &job->dict_body_len, &job->err);
     return NULL;
 }
 
-/* Writes one column of the open row group as one data page; fills the chunk record. */
+static void page_header(tc_writer *h, int type, size_t uncompressed, size_t compressed) {
+    tc_field_i32(h, 1, type);
+    tc_field_i32(h, 2, (int32_t)uncompressed);
+    tc_field_i32(h, 3, (int32_t)compressed);
+}
+
+static bs_status write_page(bs_parquet_writer *w, tc_writer *h, const unsigned char *body, size_t len,
+                            const column *c, bs_error *err) {
+    if (h->failed) return bs_fail(err, BS_ERR_NOMEM, "%s: out of memory for column %s", w->path, c->name);
+    bs_status st = write_bytes(w, h->data, h->len, err);
+    return st == BS_OK ? write_bytes(w, body, len, err) : st;
+}
+
+/* Writes one column of the open row group (its dictionary page, if any, and one data page). */
 static bs_status write_column(bs_parquet_writer *w, column *c, const compress_job *job, chunk *out,
                               bs_error *err) {
-    tc_writer h = {0};
-    tc_field_i32(&h, 1, 0); /* DATA_PAGE */
-    tc_field_i32(&h, 2, (int32_t)c->values.len);
-    tc_field_i32(&h, 3, (int32_t)job->body_len);
+    const tc_writer *data = job->use_dict ? &job->dict.indices : &c->values;
+    if (data->len > INT32_MAX || job->dict.dict.len > INT32_MAX)
+        return bs_fail(err, BS_ERR_ARG, "%s: column %s: a page over 2 GiB (use smaller row groups)", w->path, c->name);
+    bs_status st = BS_OK;
+    tc_writer dh = {0}, h = {0};
+    out->dict_offset = -1;
+    int64_t start = w->offset;
+    if (job->use_dict) {
+        page_header(&dh, 2, job->dict.dict.len, job->dict_body_len); /* DICTIONARY_PAGE */
+        tc_field_struct_begin(&dh, 7);
+        tc_field_i32(&dh, 1, (int32_t)job->dict.distinct);
+        tc_field_i32(&dh, 2, ENC_PLAIN);
+        tc_struct_end(&dh);
+        tc_stop(&dh);
+        out->dict_offset = w->offset;
+        st = write_page(w, &dh, job->dict_body, job->dict_body_len, c, err);
+    }
+    page_header(&h, 0, data->len, job->body_len); /* DATA_PAGE */
     tc_field_struct_begin(&h, 5);
     tc_field_i32(&h, 1, (int32_t)w->group_rows);
-    tc_field_i32(&h, 2, ENC_PLAIN);
+    tc_field_i32(&h, 2, job->use_dict ? ENC_RLE_DICTIONARY : ENC_PLAIN);
     tc_field_i32(&h, 3, ENC_RLE);
     tc_field_i32(&h, 4, ENC_RLE);
     tc_struct_end(&h);
     tc_stop(&h);
-    bs_status st = BS_OK;
-    if (h.failed || c->values.len > INT32_MAX)
-        st = bs_fail(err, BS_ERR_NOMEM, "%s: page of column %s too large", w->path, c->name);
     out->offset = w->offset;
-    if (st == BS_OK) st = write_bytes(w, h.data, h.len, err);
-    if (st == BS_OK) st = write_bytes(w, job->body, job->body_len, err);
-    out->uncompressed = (int64_t)(h.len + c->values.len);
-    out->compressed = (int64_t)(h.len + job->body_len);
+    if (st == BS_OK) st = write_page(w, &h, job->body, job->body_len, c, err);
+    out->uncompressed = (int64_t)(dh.len + job->dict.dict.len + h.len + data->len);
+    out->compressed = w->offset - start;
     out->values = (int64_t)w->group_rows;
     out->st = c->st; /* the chunk takes the statistics over */
     memset(&c->st, 0, sizeof c->st);
     c->values.len = 0;
+    tc_free(&dh);
     tc_free(&h);
     return st;
 }
@@ -236,7 +271,9 @@ static bs_status compress_all(bs_parquet_writer *w, compress_job *jobs, bs_error
         return bs_fail(err, BS_ERR_NOMEM, "out of memory");
     }
     for (size_t i = 0; i < w->ncols; i++) {
-        jobs[i] = (compress_job){w->opts.codec, &w->cols[i].values, NULL, 0, BS_OK, {{0}}};
+        jobs[i] = (compress_job){.codec = w->opts.codec, .type = w->cols[i].def.type,
+                                 .src = &w->cols[i].values, .rows = w->group_rows,
+                                 .use_dict = !w->opts.plain_only};
         running[i] = w->ncols > 1 && pthread_create(&threads[i], NULL, run_compress, &jobs[i]) == 0;
         if (!running[i]) run_compress(&jobs[i]); /* one column, or no thread to be had: here */
     }
@@ -266,7 +303,11 @@ static bs_status flush_group(bs_parquet_writer *w, bs_error *err) {
     w->groups++; /* counted now so that its statistics are freed whatever happens next */
     bs_status st = compress_all(w, jobs, err);
     for (size_t i = 0; st == BS_OK && i < w->ncols; i++) st = write_column(w, &w->cols[i], &jobs[i], &group[i], err);
-    for (size_t i = 0; i < w->ncols; i++) free(jobs[i].body);
+    for (size_t i = 0; i < w->ncols; i++) {
+        free(jobs[i].body);
+        free(jobs[i].dict_body);
+        pq_dict_free(&jobs[i].dict);
+    }
     free(jobs);
     w->group_rows = 0;
     return st;
@@ -322,12 +363,13 @@ static void write_schema_element(tc_writer *t, const column *c) {
 static void write_column_chunk(tc_writer *t, const bs_parquet_writer *w, const column *c, const chunk *k) {
     static const int physical[] = {PQ_DOUBLE, PQ_INT64, PQ_INT64, PQ_BYTE_ARRAY};
     tc_struct_begin(t);
-    tc_field_i64(t, 2, k->offset);
+    tc_field_i64(t, 2, k->dict_offset >= 0 ? k->dict_offset : k->offset);
     tc_field_struct_begin(t, 3); /* ColumnMetaData */
     tc_field_i32(t, 1, physical[c->def.type]);
-    tc_field_list(t, 2, TC_I32, 2);
+    tc_field_list(t, 2, TC_I32, k->dict_offset >= 0 ? 3 : 2);
     tc_i32(t, ENC_PLAIN);
     tc_i32(t, ENC_RLE);
+    if (k->dict_offset >= 0) tc_i32(t, ENC_RLE_DICTIONARY);
     tc_field_list(t, 3, TC_BINARY, 1);
     tc_string(t, c->name);
     tc_field_i32(t, 4, codec_ids[w->opts.codec]);
@@ -335,6 +377,7 @@ static void write_column_chunk(tc_writer *t, const bs_parquet_writer *w, const c
     tc_field_i64(t, 6, k->uncompressed);
     tc_field_i64(t, 7, k->compressed);
     tc_field_i64(t, 9, k->offset);
+    if (k->dict_offset >= 0) tc_field_i64(t, 11, k->dict_offset);
     write_statistics(t, 12, c->def.type, &k->st);
     tc_struct_end(t);
     tc_struct_end(t);
@@ -362,7 +405,7 @@ static void write_footer(tc_writer *t, const bs_parquet_writer *w) {
         }
         tc_field_i64(t, 2, uncompressed);
         tc_field_i64(t, 3, group[0].values);
-        tc_field_i64(t, 5, group[0].offset);
+        tc_field_i64(t, 5, group[0].dict_offset >= 0 ? group[0].dict_offset : group[0].offset);
         tc_field_i64(t, 6, compressed);
         tc_struct_end(t);
     }
@@ -396,7 +439,7 @@ bs_status bs_parquet_writer_open(const char *path, const bs_parquet_column *colu
                                  bs_error *err) {
     bs_parquet_writer *w = calloc(1, sizeof *w);
     if (!w) return bs_fail(err, BS_ERR_NOMEM, "out of memory");
-    w->opts = opts ? *opts : (bs_parquet_options){BS_PARQUET_SNAPPY, 0};
+    w->opts = opts ? *opts : (bs_parquet_options){BS_PARQUET_SNAPPY, 0, 0};
     if (w->opts.row_group_rows == 0) w->opts.row_group_rows = 1 << 20;
     w->path = strdup(path);
     w->tmp = malloc(strlen(path) + 8);

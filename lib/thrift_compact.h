@@ -55,7 +55,6 @@ void tc_struct_begin(tc_writer *w);
 /* The top-level struct's end (STOP). */
 void tc_stop(tc_writer *w);
 
-#endif
 
 /* ---- reading ----------------------------------------------------------------------------- */
 
@@ -80,3 +79,5 @@ void tc_read_list(tc_reader *r, int *elem_type, size_t *count);
 void tc_enter_struct(tc_reader *r);     /* before reading a nested struct's fields */
 void tc_leave_struct(tc_reader *r);     /* after its STOP */
 void tc_skip(tc_reader *r, int type);   /* skips a value of any type */
+
+#endif

@@ -3,7 +3,8 @@
  *
  * No Arrow or Parquet C library is packaged for Debian 12, so btcstream writes the format
  * itself: flat schemas of REQUIRED columns (DOUBLE, INT64, INT64 TIMESTAMP(MICROS, UTC), UTF-8
- * strings as BYTE_ARRAY), one PLAIN-encoded data page (v1) per column chunk, snappy (default),
+ * strings as BYTE_ARRAY), one data page (v1) per column chunk, PLAIN or, where repeated values make
+ * it pay, dictionary-encoded (a PLAIN dictionary page and RLE_DICTIONARY indices), snappy (default),
  * zstd or no compression, min/max/null-count statistics per chunk (NaN kept out of min and max as
  * the format asks), row groups of a chosen size, and the Thrift compact-protocol footer. Rows are
  * buffered one row group at a time, so memory is bounded by the row-group size. The file is
@@ -35,6 +36,7 @@ typedef struct {
 typedef struct {
     bs_parquet_codec codec; /* default snappy */
     size_t row_group_rows;  /* rows per row group; 0: 1,048,576 */
+    int plain_only;         /* never dictionary-encode (by default a chunk is, where it pays) */
 } bs_parquet_options;
 
 typedef struct bs_parquet_writer bs_parquet_writer;
@@ -77,7 +79,8 @@ typedef struct {
 
 /*
  * Reads a whole Parquet file of the kind this module writes (flat REQUIRED columns of the types
- * above, PLAIN data pages v1, any of the three codecs, any number of row groups). Anything else
+ * above, data pages v1, PLAIN or dictionary-encoded, any of the three codecs, any number of row
+ * groups). Anything else
  * is BS_ERR_UNSUPPORTED; a damaged file is BS_ERR_FORMAT naming the file and what is wrong.
  */
 bs_status bs_parquet_read(const char *path, bs_parquet_table *out, bs_error *err);
