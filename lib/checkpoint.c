@@ -1,7 +1,8 @@
 /*
  * checkpoint.c - the stream's commit log and its crash recovery; the protocol and the argument
  * for its safety are in checkpoint.h. The log is compacted (rewritten to its last commit line,
- * atomically) once it passes a megabyte, so recovery reads little whatever the stream's age.
+ * atomically) once it passes a megabyte, so recovery reads little whatever the stream's age:
+ * replaying a full log is a few thousand stat() calls.
  */
 #include "btcstream/checkpoint.h"
 
@@ -49,12 +50,49 @@ static bs_status append_line(const bs_checkpoint *cp, const char *line, size_t l
     return BS_OK;
 }
 
+static int64_t mtime_ns(const struct stat *sb) {
+    return (int64_t)sb->st_mtim.tv_sec * 1000000000 + sb->st_mtim.tv_nsec;
+}
+
+bs_status bs_checkpoint_identify(const bs_checkpoint *cp, bs_checkpoint_file *f, bs_error *err) {
+    char path[8192];
+    struct stat sb;
+    snprintf(path, sizeof path, "%s/%s", cp->stream_dir, f->name);
+    if (stat(path, &sb) != 0) return bs_fail(err, BS_ERR_IO, "%s: %s", path, strerror(errno));
+    f->ino = (uint64_t)sb.st_ino;
+    f->mtime_ns = mtime_ns(&sb);
+    return BS_OK;
+}
+
+/* rename() that never replaces `to`; EEXIST when it exists. */
+static int rename_noreplace(const char *from, const char *to) {
+    if (renameat2(AT_FDCWD, from, AT_FDCWD, to, RENAME_NOREPLACE) == 0) return 0;
+    if (errno != EINVAL && errno != ENOSYS) return -1;
+    /* No RENAME_NOREPLACE on this file system: check, then rename. Only this process moves
+     * files into these folders, so nothing can slip in between. */
+    if (access(to, F_OK) == 0) {
+        errno = EEXIST;
+        return -1;
+    }
+    return rename(from, to);
+}
+
 static bs_status move_one(const bs_checkpoint *cp, const bs_checkpoint_file *f, bs_error *err) {
-    char from[8192], to[8192];
+    char from[8192], to[8300];
     snprintf(from, sizeof from, "%s/%s", cp->stream_dir, f->name);
-    snprintf(to, sizeof to, "%s/%s/%s", cp->stream_dir, f->quarantine ? "_quarantine" : "_processed",
-             f->name);
-    if (rename(from, to) != 0 && errno != ENOENT)
+    struct stat sb;
+    if (stat(from, &sb) != 0) return BS_OK; /* moved already */
+    /* A file that reuses the name of a committed one is new data: it waits for its own batch. */
+    if (f->ino != 0 && ((uint64_t)sb.st_ino != f->ino || mtime_ns(&sb) != f->mtime_ns)) return BS_OK;
+    const char *sub = f->quarantine ? "_quarantine" : "_processed";
+    snprintf(to, sizeof to, "%s/%s/%s", cp->stream_dir, sub, f->name);
+    int rc = rename_noreplace(from, to);
+    if (rc != 0 && errno == EEXIST) { /* an older namesake was processed before: keep both */
+        snprintf(to, sizeof to, "%s/%s/%s.%llu", cp->stream_dir, sub, f->name,
+                 (unsigned long long)sb.st_ino);
+        rc = rename(from, to);
+    }
+    if (rc != 0 && errno != ENOENT)
         return bs_fail(err, BS_ERR_IO, "%s: cannot move to %s: %s", from, to, strerror(errno));
     return BS_OK;
 }
@@ -68,12 +106,30 @@ bs_status bs_checkpoint_move_files(const bs_checkpoint *cp, const bs_checkpoint_
     return BS_OK;
 }
 
-/* Moves the files named in a commit line ("commit N S R p:a q:b ...", modified in place). */
+/* Parses one file of a commit line: "P:INO:MTIME:NAME", "Q:...", or the older "p:NAME". */
+static int parse_file_token(char *tok, bs_checkpoint_file *f) {
+    memset(f, 0, sizeof *f);
+    if (strlen(tok) < 3 || tok[1] != ':' || !strchr("pPqQ", tok[0])) return 0;
+    f->quarantine = tok[0] == 'q' || tok[0] == 'Q';
+    f->name = tok + 2;
+    if (tok[0] == 'p' || tok[0] == 'q') return 1;
+    unsigned long long ino;
+    long long mtime;
+    int used = 0;
+    if (sscanf(tok + 2, "%llu:%lld:%n", &ino, &mtime, &used) != 2 || used == 0 || !tok[2 + used])
+        return 0;
+    f->ino = ino;
+    f->mtime_ns = mtime;
+    f->name = tok + 2 + used;
+    return 1;
+}
+
+/* Moves the files named in a commit line ("commit N S R P:... Q:...", modified in place). */
 static bs_status finish_commit_line(const bs_checkpoint *cp, char *line, bs_error *err) {
     char *save = NULL, *tok = strtok_r(line, " ", &save);
     for (int field = 0; tok; tok = strtok_r(NULL, " ", &save), field++) {
-        if (field < 4 || strlen(tok) < 3 || tok[1] != ':') continue;
-        bs_checkpoint_file f = {tok + 2, tok[0] == 'q'};
+        bs_checkpoint_file f;
+        if (field < 4 || !parse_file_token(tok, &f)) continue;
         bs_status st = move_one(cp, &f, err);
         if (st != BS_OK) return st;
     }
@@ -95,6 +151,19 @@ static bs_status cut_file(const char *path, int64_t size, bs_error *err) {
 static int64_t file_size(const char *path) {
     struct stat sb;
     return stat(path, &sb) == 0 ? (int64_t)sb.st_size : 0;
+}
+
+/*
+ * Finishes the moves of every commit line in the first `len` bytes of text (whose lines recover()
+ * has already cut at their newlines). Identities make this safe for files long gone or replaced.
+ */
+static bs_status replay_commits(const bs_checkpoint *cp, char *text, size_t len, bs_error *err) {
+    for (char *line = text; line < text + len; line += strlen(line) + 1) {
+        if (strncmp(line, "commit ", 7) != 0) continue;
+        bs_status st = finish_commit_line(cp, line, err);
+        if (st != BS_OK) return st;
+    }
+    return BS_OK;
 }
 
 /* Applies the recovery rules to the log text; `text` is modified. */
@@ -142,7 +211,20 @@ static bs_status recover(bs_checkpoint *cp, char *text, size_t len, const char *
                        "%s is %" PRId64 " bytes but batch %llu committed %lld: the history lost data "
                        "(restore it, or remove %s to start a new stream)",
                        history, history_size, batch, size, cp->log_path);
-    return finish_commit_line(cp, last_commit, err);
+    return replay_commits(cp, text, keep, err);
+}
+
+/* Creates an empty log and makes its name durable: a log lost in a crash would let the files
+ * of its commits be read again. */
+static bs_status create_log(const bs_checkpoint *cp, bs_error *err) {
+    int fd = open(cp->log_path, O_WRONLY | O_CREAT | O_CLOEXEC, 0644);
+    if (fd < 0 || fsync(fd) != 0) {
+        int e = errno;
+        if (fd >= 0) close(fd);
+        return bs_fail(err, BS_ERR_IO, "%s: cannot create: %s", cp->log_path, strerror(e));
+    }
+    close(fd);
+    return bs_sync_dir(cp->stream_dir, err);
 }
 
 bs_status bs_checkpoint_open(bs_checkpoint *cp, const char *stream_dir, const char *history_path,
@@ -164,6 +246,7 @@ bs_status bs_checkpoint_open(bs_checkpoint *cp, const char *stream_dir, const ch
     bs_status st = read_whole(cp->log_path, &text, &len, err);
     if (st != BS_OK) return st;
     if (text) st = recover(cp, text, len, history_path, err);
+    else st = create_log(cp, err);
     free(text);
     return st;
 }
@@ -175,25 +258,38 @@ bs_status bs_checkpoint_begin(bs_checkpoint *cp, uint64_t batch, int64_t history
     return append_line(cp, line, (size_t)n, err);
 }
 
-/* Rewrites the log as its last commit line alone, atomically. */
+/*
+ * Rewrites the log as its last commit line alone, atomically. The lines dropped are the only
+ * record of their files' moves, so those moves are made durable first (checkpoint.h).
+ */
 static bs_status compact(bs_checkpoint *cp, const char *line, size_t len, bs_error *err) {
+    char sub[8300];
+    bs_status st = BS_OK;
+    const char *subdirs[] = {"_processed", "_quarantine"};
+    for (int i = 0; i < 2 && st == BS_OK; i++) {
+        snprintf(sub, sizeof sub, "%s/%s", cp->stream_dir, subdirs[i]);
+        st = bs_sync_dir(sub, err);
+    }
+    if (st == BS_OK) st = bs_sync_dir(cp->stream_dir, err);
+    if (st != BS_OK) return st;
     const char *slash = strrchr(cp->log_path, '/');
-    bs_status st = bs_write_file_atomic(cp->stream_dir, slash ? slash + 1 : cp->log_path, line, len,
-                                        1, 0, err);
+    st = bs_write_file_atomic(cp->stream_dir, slash ? slash + 1 : cp->log_path, line, len, 1, 0, err);
     return st == BS_OK ? bs_sync_dir(cp->stream_dir, err) : st;
 }
 
 bs_status bs_checkpoint_commit(bs_checkpoint *cp, uint64_t batch, int64_t history_size,
                                uint64_t rows, const bs_checkpoint_file *files, size_t count,
                                bs_error *err) {
-    size_t cap = 128 + count * 8;
+    size_t cap = 128 + count * 48;
     for (size_t i = 0; i < count; i++) cap += strlen(files[i].name);
     char *line = malloc(cap);
     if (!line) return bs_fail(err, BS_ERR_NOMEM, "out of memory");
     size_t n = (size_t)snprintf(line, cap, "commit %llu %lld %llu", (unsigned long long)batch,
                                 (long long)history_size, (unsigned long long)rows);
     for (size_t i = 0; i < count; i++)
-        n += (size_t)snprintf(line + n, cap - n, " %c:%s", files[i].quarantine ? 'q' : 'p', files[i].name);
+        n += (size_t)snprintf(line + n, cap - n, " %c:%llu:%lld:%s", files[i].quarantine ? 'Q' : 'P',
+                              (unsigned long long)files[i].ino, (long long)files[i].mtime_ns,
+                              files[i].name);
     line[n++] = '\n';
     bs_status st = file_size(cp->log_path) > COMPACT_BYTES ? compact(cp, line, n, err)
                                                            : append_line(cp, line, n, err);

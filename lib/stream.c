@@ -104,8 +104,12 @@ static bs_status write_reason(const char *dir, const char *name, const char *tex
 }
 
 /* Reads one stream file into the batch, deciding whether it goes to the quarantine. */
-static bs_status read_file(const bs_stream_options *o, const char *name, batch *b, bs_error *err) {
+static bs_status read_file(const bs_stream_options *o, const bs_checkpoint *cp, const char *name,
+                           batch *b, bs_error *err) {
     char path[8192], reason[2048];
+    bs_checkpoint_file *f = &b->files[b->count];
+    *f = (bs_checkpoint_file){.name = name};
+    if (bs_checkpoint_identify(cp, f, NULL) != BS_OK) return BS_OK; /* gone since the listing */
     snprintf(path, sizeof path, "%s/%s", o->stream_dir, name);
     bs_scan_stats stats;
     bs_error why = {{0}};
@@ -127,8 +131,7 @@ static bs_status read_file(const bs_stream_options *o, const char *name, batch *
                           (unsigned long long)stats.bad_lines[i].line_no, stats.bad_lines[i].reason);
         b->bad_lines += stats.bad;
     }
-    bs_checkpoint_file *f = &b->files[b->count++];
-    f->name = name;
+    b->count++;
     f->quarantine = n > 0;
     if (!f->quarantine) return BS_OK;
     b->quarantined++;
@@ -185,7 +188,7 @@ static bs_status run_batch(const bs_stream_options *o, bs_checkpoint *cp, live_v
     batch b = {0};
     b.files = calloc(names->len, sizeof *b.files);
     bs_status st = b.files ? BS_OK : bs_fail(err, BS_ERR_NOMEM, "out of memory");
-    for (size_t i = 0; st == BS_OK && i < names->len; i++) st = read_file(o, names->names[i], &b, err);
+    for (size_t i = 0; st == BS_OK && i < names->len; i++) st = read_file(o, cp, names->names[i], &b, err);
     if (st == BS_OK && bs_tick_vec_sort(&b.ticks) != BS_OK) st = bs_fail(err, BS_ERR_NOMEM, "out of memory");
     if (st == BS_OK) st = commit_batch(o, cp, &b, err);
     if (st == BS_OK) {
