@@ -7,7 +7,8 @@
  * ignores names starting with '.' or '_'. Unlike it, a crash at any instant loses and duplicates
  * nothing, and a file it cannot read goes to _quarantine/ with a NAME.reason file instead of
  * stopping the stream. Ticks older than the hour the live view has reached are "late": they are
- * stored and counted like any other, and the batch tables include them.
+ * stored and counted like any other, and the batch tables include them. The live view starts
+ * from the history's tail (its last 8 MiB), so a restart continues the current hour and day.
  */
 #ifndef BTCSTREAM_STREAM_H
 #define BTCSTREAM_STREAM_H
