@@ -6,7 +6,7 @@ set -euo pipefail
 packages=(
     build-essential cmake pkg-config
     libcmocka-dev
-    libcurl4-openssl-dev
+    libcurl4-openssl-dev libssl-dev
     libxgboost-dev
     libzip-dev unzip
     libsnappy-dev libzstd-dev
