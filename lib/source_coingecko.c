@@ -11,6 +11,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
+#include <time.h>
 
 #include "btcstream/config.h"
 #include "btcstream/source.h"
@@ -43,13 +45,31 @@ static size_t on_body(char *data, size_t size, size_t count, void *ctx) {
     return n;
 }
 
+/*
+ * Retry-After is either a number of seconds or an HTTP date (RFC 9110 10.2.3); anything else, or
+ * a wait of a day or more, is ignored and the caller backs off on its own.
+ */
+static int64_t parse_retry_after(const char *value, size_t len) {
+    char text[128];
+    while (len > 0 && (*value == ' ' || *value == '\t')) value++, len--;
+    while (len > 0 && (value[len - 1] == '\r' || value[len - 1] == '\n' || value[len - 1] == ' ')) len--;
+    if (len == 0 || len >= sizeof text) return 0;
+    memcpy(text, value, len);
+    text[len] = '\0';
+    char *end;
+    long long seconds = strtoll(text, &end, 10);
+    if (*end != '\0') {
+        time_t when = curl_getdate(text, NULL);
+        seconds = when < 0 ? 0 : (long long)(when - time(NULL));
+    }
+    return seconds > 0 && seconds < 86400 ? seconds * 1000 : 0;
+}
+
 static size_t on_header(char *data, size_t size, size_t count, void *ctx) {
     gecko_source *g = ctx;
     size_t n = size * count;
-    if (n > 12 && strncasecmp(data, "Retry-After:", 12) == 0) {
-        long seconds = strtol(data + 12, NULL, 10);
-        if (seconds > 0 && seconds < 86400) g->retry_after_ms = seconds * 1000;
-    }
+    if (n > 12 && strncasecmp(data, "Retry-After:", 12) == 0)
+        g->retry_after_ms = parse_retry_after(data + 12, n - 12);
     return n;
 }
 
