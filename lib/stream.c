@@ -262,7 +262,8 @@ static bs_status loop(const bs_stream_options *o, bs_checkpoint *cp, live_view *
             continue;
         }
         name_list names = {0};
-        st = list_pending(o, o->max_files_per_trigger, &names, err);
+        size_t max = o->max_files_per_trigger ? o->max_files_per_trigger : BS_STREAM_MAX_BATCH_FILES;
+        st = list_pending(o, max, &names, err);
         if (st == BS_OK && names.len > 0) {
             st = run_batch(o, cp, v, &names, totals, &stop, err);
             next_trigger = now + o->trigger_us;

@@ -21,6 +21,13 @@
 #include "btcstream/status.h"
 #include "btcstream/tick.h"
 
+/*
+ * The most files one batch takes when max_files_per_trigger is 0. A backlog (a stream processor
+ * that was down for days) then drains in bounded batches: memory, the commit line and the time
+ * until the first commit stay small, and a crash redoes at most this much.
+ */
+#define BS_STREAM_MAX_BATCH_FILES 10000
+
 typedef struct {
     uint64_t batch;        /* batch number, from 1, continuing across restarts */
     const bs_tick *ticks;  /* the batch's new rows, in time order */
@@ -43,7 +50,7 @@ typedef struct {
     const char *stream_dir;       /* default "Data/stream" */
     const char *history;          /* default "Data/bitcoin_combined.json" */
     int64_t trigger_us;           /* time between batches; 0: a batch as soon as files arrive */
-    size_t max_files_per_trigger; /* 0: no limit */
+    size_t max_files_per_trigger; /* 0: all waiting, up to BS_STREAM_MAX_BATCH_FILES */
     int until_idle;               /* stop when no file is waiting */
     int64_t duration_us;          /* stop after this long; 0: run until stopped */
     int poll;                     /* force polling instead of inotify */
