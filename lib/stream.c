@@ -147,15 +147,18 @@ static bs_status read_file(const bs_stream_options *o, const bs_checkpoint *cp, 
 static bs_status commit_batch(const bs_stream_options *o, bs_checkpoint *cp, batch *b, bs_error *err) {
     int fd;
     int64_t size, new_size;
-    bs_status st = bs_history_lock(o->history, &fd, &size, err);
+    bs_status st = bs_history_lock_as_stream(o->history, &fd, &size, err);
     if (st != BS_OK) return st;
     uint64_t number = cp->last_batch + 1;
-    st = bs_checkpoint_begin(cp, number, size, err);
+    /* Until the commit, other writers must not append after our partial batch (history.h). */
+    st = bs_history_mark_pending(fd, o->history, o->stream_dir, err);
+    if (st == BS_OK) st = bs_checkpoint_begin(cp, number, size, err);
     new_size = size;
     if (st == BS_OK && b->ticks.len > 0)
         st = bs_history_append_fd(fd, o->history, b->ticks.items, b->ticks.len, &new_size, err);
     if (st == BS_OK)
         st = bs_checkpoint_commit(cp, number, new_size, b->ticks.len, b->files, b->count, err);
+    if (st == BS_OK) st = bs_history_mark_pending(fd, o->history, NULL, err);
     bs_history_unlock(fd);
     if (st != BS_OK) return st;
     return bs_checkpoint_move_files(cp, b->files, b->count, err);
@@ -277,6 +280,22 @@ static bs_status loop(const bs_stream_options *o, bs_checkpoint *cp, live_view *
     return st;
 }
 
+/*
+ * Opens the checkpoint, recovering from a crash, under the history's lock so that an import
+ * cannot append while recovery cuts a partial batch off; then clears the mark that kept other
+ * writers out since the crash.
+ */
+static bs_status recover(const bs_stream_options *o, bs_checkpoint *cp, bs_error *err) {
+    int fd;
+    int64_t size;
+    bs_status st = bs_history_lock_as_stream(o->history, &fd, &size, err);
+    if (st != BS_OK) return st;
+    st = bs_checkpoint_open(cp, o->stream_dir, o->history, err);
+    if (st == BS_OK) st = bs_history_mark_pending(fd, o->history, NULL, err);
+    bs_history_unlock(fd);
+    return st;
+}
+
 bs_status bs_stream_run(const bs_stream_options *opts, bs_stream_totals *totals, bs_error *err) {
     bs_stream_options o = opts ? *opts : bs_stream_defaults();
     memset(totals, 0, sizeof *totals);
@@ -289,7 +308,7 @@ bs_status bs_stream_run(const bs_stream_options *opts, bs_stream_totals *totals,
     }
     bs_status st = bs_mkdirs(o.stream_dir, err);
     bs_checkpoint cp;
-    if (st == BS_OK) st = bs_checkpoint_open(&cp, o.stream_dir, o.history, err);
+    if (st == BS_OK) st = recover(&o, &cp, err);
     live_view v = {NULL, INT64_MIN};
     if (st == BS_OK) st = bs_aggregate_new(&o.windows, &v.live, err);
     if (st == BS_OK) seed_live(o.history, &v);
