@@ -28,9 +28,11 @@
  * the dropped lines durable first. Per batch this costs three fsyncs (begin, history, commit) and
  * no directory sync.
  *
- * Not covered: a crash in the middle of an append followed by an `import` before the stream
- * processor restarts; recovery cuts the history back to S and that import's rows with it. Run
- * `btcstream stream --until-idle` once after a crash before importing.
+ * Other writers (`import`) append under the history's lock, which recovery holds too. A crash in
+ * the middle of a batch leaves the history marked (bs_history_mark_pending() in history.h), and
+ * other writers refuse to append until recovery has cut the partial batch off, since that cut
+ * would take their rows with it. Where the file system has no extended attributes the mark is
+ * unavailable: run `btcstream stream --until-idle` once after a crash before importing.
  */
 #ifndef BTCSTREAM_CHECKPOINT_H
 #define BTCSTREAM_CHECKPOINT_H
