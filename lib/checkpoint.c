@@ -193,9 +193,11 @@ static bs_status recover(bs_checkpoint *cp, char *text, size_t len, const char *
         long long before;
         if (sscanf(pending_begin, "begin %llu %lld", &batch, &before) != 2)
             return bs_fail(err, BS_ERR_FORMAT, "%s: unreadable line \"%s\"", cp->log_path, pending_begin);
+        cp->interrupted_batch = batch;
         if (history_size > before) {
             bs_status st = cut_file(history, before, err);
             if (st != BS_OK) return st;
+            cp->cut_bytes = history_size - before;
             history_size = before;
         }
     }

@@ -293,6 +293,13 @@ static bs_status recover(const bs_stream_options *o, bs_checkpoint *cp, bs_error
     st = bs_checkpoint_open(cp, o->stream_dir, o->history, err);
     if (st == BS_OK) st = bs_history_mark_pending(fd, o->history, NULL, err);
     bs_history_unlock(fd);
+    if (st == BS_OK && cp->interrupted_batch && o->on_notice) {
+        char notice[4400];
+        snprintf(notice, sizeof notice,
+                 "recovered: batch %llu was interrupted; cut %lld bytes of it from %s, redoing it",
+                 (unsigned long long)cp->interrupted_batch, (long long)cp->cut_bytes, o->history);
+        o->on_notice(o->ctx, notice);
+    }
     return st;
 }
 

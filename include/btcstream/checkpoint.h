@@ -47,6 +47,10 @@ typedef struct {
     char stream_dir[4096];
     uint64_t last_batch;  /* the last committed batch number, 0 when none */
     int64_t history_size; /* the history's size after that commit */
+    /* What bs_checkpoint_open() found: an interrupted batch (0: none) and the bytes of it it cut
+     * from the history. */
+    uint64_t interrupted_batch;
+    int64_t cut_bytes;
 } bs_checkpoint;
 
 /* A file of a batch and where it goes once the batch commits. */
