@@ -12,6 +12,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/file.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -229,9 +230,31 @@ static bs_status create_log(const bs_checkpoint *cp, bs_error *err) {
     return bs_sync_dir(cp->stream_dir, err);
 }
 
+/*
+ * One stream processor per stream folder: two would read the same files and append them twice.
+ * The lock is an flock on STREAM_DIR/_checkpoint.lock (not on the log, which compaction
+ * replaces), so the kernel releases it whenever the holder dies, kill -9 included.
+ */
+static bs_status take_folder_lock(bs_checkpoint *cp, bs_error *err) {
+    char path[8300];
+    snprintf(path, sizeof path, "%s/_checkpoint.lock", cp->stream_dir);
+    cp->lock_fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0644);
+    if (cp->lock_fd < 0) return bs_fail(err, BS_ERR_IO, "%s: %s", path, strerror(errno));
+    if (flock(cp->lock_fd, LOCK_EX | LOCK_NB) == 0) return BS_OK;
+    int busy = errno == EWOULDBLOCK;
+    int e = errno;
+    close(cp->lock_fd);
+    cp->lock_fd = -1;
+    if (busy)
+        return bs_fail(err, BS_ERR_CONFIG, "%s: another stream processor is working on this folder",
+                       cp->stream_dir);
+    return bs_fail(err, BS_ERR_IO, "%s: cannot lock: %s", path, strerror(e));
+}
+
 bs_status bs_checkpoint_open(bs_checkpoint *cp, const char *stream_dir, const char *history_path,
                              bs_error *err) {
     memset(cp, 0, sizeof *cp);
+    cp->lock_fd = -1;
     snprintf(cp->stream_dir, sizeof cp->stream_dir, "%s", stream_dir);
     if (snprintf(cp->log_path, sizeof cp->log_path, "%s/_checkpoint.log", stream_dir) >=
         (int)sizeof cp->log_path)
@@ -243,14 +266,21 @@ bs_status bs_checkpoint_open(bs_checkpoint *cp, const char *stream_dir, const ch
         bs_status st = bs_mkdirs(sub, err);
         if (st != BS_OK) return st;
     }
+    bs_status st = take_folder_lock(cp, err);
+    if (st != BS_OK) return st;
     char *text;
     size_t len;
-    bs_status st = read_whole(cp->log_path, &text, &len, err);
-    if (st != BS_OK) return st;
-    if (text) st = recover(cp, text, len, history_path, err);
-    else st = create_log(cp, err);
+    st = read_whole(cp->log_path, &text, &len, err);
+    if (st == BS_OK && text) st = recover(cp, text, len, history_path, err);
+    else if (st == BS_OK) st = create_log(cp, err);
     free(text);
+    if (st != BS_OK) bs_checkpoint_close(cp);
     return st;
+}
+
+void bs_checkpoint_close(bs_checkpoint *cp) {
+    if (cp && cp->lock_fd >= 0) close(cp->lock_fd);
+    if (cp) cp->lock_fd = -1;
 }
 
 bs_status bs_checkpoint_begin(bs_checkpoint *cp, uint64_t batch, int64_t history_size, bs_error *err) {

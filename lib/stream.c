@@ -314,12 +314,13 @@ bs_status bs_stream_run(const bs_stream_options *opts, bs_stream_totals *totals,
         if (st != BS_OK) return st;
     }
     bs_status st = bs_mkdirs(o.stream_dir, err);
-    bs_checkpoint cp;
+    bs_checkpoint cp = {.lock_fd = -1};
     if (st == BS_OK) st = recover(&o, &cp, err);
     live_view v = {NULL, INT64_MIN};
     if (st == BS_OK) st = bs_aggregate_new(&o.windows, &v.live, err);
     if (st == BS_OK) seed_live(o.history, &v);
     if (st == BS_OK) st = loop(&o, &cp, &v, totals, err);
     bs_aggregate_free(v.live);
+    bs_checkpoint_close(&cp);
     return st;
 }

@@ -57,6 +57,15 @@ processed=$(ls S/_processed | wc -l)
 expect_eq "$(wc -l < H.json)" "$processed" "history rows match processed files after SIGTERM"
 [ "$(ls S | grep -c '^ohlc_')" -gt 0 ] || fail "SIGTERM came after the producer finished; test proves nothing"
 
+# A second stream processor on the same folder would read the same files: it is refused.
+"$BTCSTREAM" stream --stream-dir S --history H.json --quiet > /dev/null 2>&1 &
+first=$!
+sleep 0.3
+if stream --until-idle --quiet > /dev/null 2> err7.txt; then fail "two stream processors on one folder"; fi
+expect_contains err7.txt "another stream processor is working on this folder" "second processor refused"
+kill -TERM $first
+wait $first || fail "first processor did not exit cleanly"
+
 # The rest, by polling instead of inotify.
 stream --until-idle --poll --quiet > /dev/null 2>&1
 expect_eq "$(wc -l < H.json)" 414 "every tick once"

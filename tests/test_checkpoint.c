@@ -114,9 +114,11 @@ static void test_commit_then_begin_round_trip(void **state) {
     bs_checkpoint_file files[] = {{.name = "x.json"}};
     assert_int_equal(bs_checkpoint_begin(&cp, 1, 0, NULL), BS_OK);
     assert_int_equal(bs_checkpoint_commit(&cp, 1, 0, 0, files, 1, NULL), BS_OK);
+    bs_checkpoint_close(&cp);
     bs_checkpoint again;
     assert_int_equal(bs_checkpoint_open(&again, dir, history, NULL), BS_OK);
     assert_int_equal(again.last_batch, 1);
+    bs_checkpoint_close(&again);
 }
 
 /* A commit line naming path's file by its identity, as bs_checkpoint_commit() writes it. */
@@ -210,11 +212,26 @@ static void test_commit_records_identity_that_recovery_reads_back(void **state) 
     assert_int_equal(bs_checkpoint_identify(&cp, &f, NULL), BS_OK);
     assert_int_equal(bs_checkpoint_begin(&cp, 1, 0, NULL), BS_OK);
     assert_int_equal(bs_checkpoint_commit(&cp, 1, 0, 1, &f, 1, NULL), BS_OK);
-    /* Killed before the move: the next open finishes it. */
+    /* Killed before the move (the kernel drops a dead holder's lock): the next open finishes it. */
+    bs_checkpoint_close(&cp);
     bs_checkpoint again;
     assert_int_equal(bs_checkpoint_open(&again, dir, history, NULL), BS_OK);
+    bs_checkpoint_close(&again);
     snprintf(moved, sizeof moved, "%s/_processed/odd:name.json", dir);
     assert_int_equal(size_of(moved), 4);
+}
+
+static void test_one_stream_processor_per_folder(void **state) {
+    (void)state;
+    bs_checkpoint first, second;
+    bs_error err = {{0}};
+    assert_int_equal(bs_checkpoint_open(&first, dir, history, NULL), BS_OK);
+    assert_int_equal(bs_checkpoint_open(&second, dir, history, &err), BS_ERR_CONFIG);
+    assert_non_null(strstr(err.msg, "another stream processor"));
+    bs_checkpoint_close(&first);
+    assert_int_equal(bs_checkpoint_open(&second, dir, history, NULL), BS_OK);
+    bs_checkpoint_close(&second);
+    bs_checkpoint_close(&second); /* twice is harmless */
 }
 
 int main(void) {
@@ -230,6 +247,7 @@ int main(void) {
         cmocka_unit_test_setup_teardown(test_move_keeps_an_older_namesake_already_processed, setup, teardown),
         cmocka_unit_test_setup_teardown(test_recovery_replays_every_commit_not_only_the_last, setup, teardown),
         cmocka_unit_test_setup_teardown(test_commit_records_identity_that_recovery_reads_back, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_one_stream_processor_per_folder, setup, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -51,6 +51,7 @@ typedef struct {
      * from the history. */
     uint64_t interrupted_batch;
     int64_t cut_bytes;
+    int lock_fd;          /* holds STREAM_DIR/_checkpoint.lock: one stream processor a folder */
 } bs_checkpoint;
 
 /* A file of a batch and where it goes once the batch commits. */
@@ -69,10 +70,16 @@ bs_status bs_checkpoint_identify(const bs_checkpoint *cp, bs_checkpoint_file *f,
 
 /*
  * Opens the log of stream_dir (creating _processed/ and _quarantine/) and recovers from any
- * crash as described above, cutting the history at history_path back when needed.
+ * crash as described above, cutting the history at history_path back when needed. Takes the
+ * folder's lock first: while cp is open, another bs_checkpoint_open() of the folder, in this
+ * process or another, fails with BS_ERR_CONFIG. The caller holds the history's lock (history.h)
+ * so that no other writer appends while recovery cuts. Close with bs_checkpoint_close().
  */
 bs_status bs_checkpoint_open(bs_checkpoint *cp, const char *stream_dir, const char *history_path,
                              bs_error *err);
+
+/* Releases the folder's lock; accepts NULL and a checkpoint closed already. */
+void bs_checkpoint_close(bs_checkpoint *cp);
 
 /* Appends and syncs "begin N S". */
 bs_status bs_checkpoint_begin(bs_checkpoint *cp, uint64_t batch, int64_t history_size, bs_error *err);
