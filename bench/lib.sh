@@ -2,6 +2,7 @@
 # Every workload prints one line "RESULT|workload|size|ours_s|peer|peer_s|ours_rss_mb|peer_rss_mb|goal|note"
 # that bench/run.sh gathers into bench/RESULTS.md.
 set -euo pipefail
+set -a # the workloads' variables reach the shells that /usr/bin/time starts
 BENCH_ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 BIN=$BENCH_ROOT/build/btcstream
 BENCH_DATA=$BENCH_ROOT/bench/data
@@ -33,13 +34,15 @@ median() {
     sort -n -k"$2" "$BENCH_OUT/$1.times" | awk -v c="$2" '{v[NR]=$c} END {print v[int((NR+1)/2)]}'
 }
 
-# alternate RUNS OURS_NAME PEER_NAME: runs ours_cmd and peer_cmd (functions) in turn, RUNS times.
+# alternate RUNS OURS_NAME PEER_NAME: runs ours_cmd and peer_cmd (functions) in turn, RUNS times,
+# each as a whole process under /usr/bin/time.
 alternate() {
     local runs=$1 ours=$2 peer=$3
+    export -f ours_cmd peer_cmd
     rm -f "$BENCH_OUT/$ours.times" "$BENCH_OUT/$peer.times"
     for _ in $(seq 1 "$runs"); do
-        timed "$ours" ours_cmd
-        timed "$peer" peer_cmd
+        timed "$ours" bash -c ours_cmd
+        timed "$peer" bash -c peer_cmd
     done
 }
 

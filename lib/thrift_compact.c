@@ -119,3 +119,101 @@ void tc_string(tc_writer *w, const char *s) {
     varint(w, n);
     tc_bytes(w, s, n);
 }
+
+/* ---- reading ----------------------------------------------------------------------------- */
+
+static uint64_t read_varint(tc_reader *r) {
+    uint64_t v = 0;
+    for (int shift = 0; shift < 64; shift += 7) {
+        if (r->p >= r->end) break;
+        unsigned char b = *r->p++;
+        v |= (uint64_t)(b & 0x7f) << shift;
+        if (!(b & 0x80)) return v;
+    }
+    r->failed = 1;
+    return 0;
+}
+
+int64_t tc_read_int(tc_reader *r) {
+    uint64_t v = read_varint(r);
+    return (int64_t)(v >> 1) ^ -(int64_t)(v & 1);
+}
+
+int tc_read_field(tc_reader *r, int16_t *id, int *type) {
+    if (r->failed || r->p >= r->end) {
+        r->failed = 1;
+        return 0;
+    }
+    unsigned char b = *r->p++;
+    if (b == 0) return 0;
+    *type = b & 0x0f;
+    int delta = b >> 4;
+    *id = delta ? (int16_t)(r->last_id[r->depth] + delta) : (int16_t)tc_read_int(r);
+    r->last_id[r->depth] = *id;
+    if (*type == TC_BOOL_TRUE || *type == TC_BOOL_FALSE) r->bool_value = *type == TC_BOOL_TRUE;
+    return !r->failed;
+}
+
+const unsigned char *tc_read_binary(tc_reader *r, size_t *len) {
+    uint64_t n = read_varint(r);
+    if (r->failed || n > (uint64_t)(r->end - r->p)) {
+        r->failed = 1;
+        *len = 0;
+        return NULL;
+    }
+    const unsigned char *data = r->p;
+    r->p += n;
+    *len = (size_t)n;
+    return data;
+}
+
+void tc_read_list(tc_reader *r, int *elem_type, size_t *count) {
+    if (r->p >= r->end) {
+        r->failed = 1;
+        *count = 0;
+        return;
+    }
+    unsigned char b = *r->p++;
+    *elem_type = b & 0x0f;
+    *count = (b >> 4) == 15 ? (size_t)read_varint(r) : (size_t)(b >> 4);
+    if (*count > (size_t)(r->end - r->p)) r->failed = 1, *count = 0; /* each element takes a byte */
+}
+
+void tc_enter_struct(tc_reader *r) {
+    if (r->depth + 1 >= TC_MAX_DEPTH) {
+        r->failed = 1;
+        return;
+    }
+    r->last_id[++r->depth] = 0;
+}
+
+void tc_leave_struct(tc_reader *r) {
+    if (r->depth > 0) r->depth--;
+}
+
+void tc_skip(tc_reader *r, int type) {
+    size_t n;
+    int16_t id;
+    int t;
+    switch (type) {
+    case TC_BOOL_TRUE:
+    case TC_BOOL_FALSE: break; /* the value was in the header */
+    case 3: r->p < r->end ? (void)r->p++ : (void)(r->failed = 1); break; /* byte */
+    case 4:
+    case TC_I32:
+    case TC_I64: (void)read_varint(r); break;
+    case 7: r->end - r->p >= 8 ? (void)(r->p += 8) : (void)(r->failed = 1); break; /* double */
+    case TC_BINARY: (void)tc_read_binary(r, &n); break;
+    case TC_LIST:
+    case 10: /* set */
+        tc_read_list(r, &t, &n);
+        for (size_t i = 0; i < n && !r->failed; i++) tc_skip(r, t == TC_BOOL_TRUE ? 3 : t);
+        break;
+    case TC_STRUCT:
+        tc_enter_struct(r);
+        while (tc_read_field(r, &id, &t)) tc_skip(r, t);
+        tc_leave_struct(r);
+        break;
+    default: r->failed = 1; /* maps and unknown types do not occur in Parquet's footer */
+    }
+}

@@ -56,3 +56,27 @@ void tc_struct_begin(tc_writer *w);
 void tc_stop(tc_writer *w);
 
 #endif
+
+/* ---- reading ----------------------------------------------------------------------------- */
+
+/*
+ * A reader over a buffer. Every read checks bounds; after any error `failed` is set and later
+ * reads return zeros, so a parser can read on and check once (a corrupt file must fail cleanly,
+ * never read past its buffer).
+ */
+typedef struct {
+    const unsigned char *p, *end;
+    int failed;
+    int16_t last_id[TC_MAX_DEPTH];
+    int depth;
+    int bool_value; /* a bool field's value, carried in its header */
+} tc_reader;
+
+/* Reads a field header of the current struct: 0 at its STOP, else 1 with *id and *type. */
+int tc_read_field(tc_reader *r, int16_t *id, int *type);
+int64_t tc_read_int(tc_reader *r);      /* i16, i32 or i64 (zigzag varint) */
+const unsigned char *tc_read_binary(tc_reader *r, size_t *len);
+void tc_read_list(tc_reader *r, int *elem_type, size_t *count);
+void tc_enter_struct(tc_reader *r);     /* before reading a nested struct's fields */
+void tc_leave_struct(tc_reader *r);     /* after its STOP */
+void tc_skip(tc_reader *r, int type);   /* skips a value of any type */

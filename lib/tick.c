@@ -42,27 +42,36 @@ static bs_status number_slow(const char *s, size_t len, double *out) {
     return BS_OK;
 }
 
+/*
+ * A plain decimal (digits, optionally a point and more digits) of at most fifteen digits: the
+ * mantissa then stays below 2^53, where dividing by an exact power of ten is correctly rounded,
+ * so the result equals strtod's. Returns the end of the number, or NULL for anything else.
+ */
+static const char *fast_decimal(const char *p, const char *end, double *out) {
+    uint64_t mantissa = 0;
+    int digits = 0, fraction = 0;
+    while (p < end && is_digit(*p)) {
+        mantissa = mantissa * 10 + (uint64_t)(*p++ - '0');
+        digits++;
+    }
+    if (p < end && *p == '.') {
+        const char *first = ++p;
+        while (p < end && is_digit(*p)) mantissa = mantissa * 10 + (uint64_t)(*p++ - '0');
+        fraction = (int)(p - first);
+        digits += fraction;
+        if (fraction == 0) return NULL;
+    }
+    if (digits == 0 || digits > 15) return NULL;
+    *out = (double)mantissa / exact_pow10[fraction];
+    return p;
+}
+
 bs_status bs_number_parse(const char *s, size_t len, double *out) {
     const char *p = s, *end = s + len;
     int negative = 0;
     if (p < end && (*p == '-' || *p == '+')) negative = *p++ == '-';
-    uint64_t mantissa = 0;
-    int digit_count = 0, fraction_digits = 0;
-    while (p < end && is_digit(*p)) {
-        mantissa = mantissa * 10 + (uint64_t)(*p++ - '0');
-        digit_count++;
-    }
-    if (p < end && *p == '.') {
-        p++;
-        while (p < end && is_digit(*p)) {
-            mantissa = mantissa * 10 + (uint64_t)(*p++ - '0');
-            digit_count++;
-            fraction_digits++;
-        }
-    }
-    /* Fifteen digits keep the mantissa below 2^53, where the division below is exact-rounded. */
-    if (p != end || digit_count == 0 || digit_count > 15) return number_slow(s, len, out);
-    double v = (double)mantissa / exact_pow10[fraction_digits];
+    double v;
+    if (fast_decimal(p, end, &v) != end) return number_slow(s, len, out);
     *out = negative ? -v : v;
     return BS_OK;
 }
@@ -244,32 +253,7 @@ static bs_status read_field(cursor *c, int field, bs_tick *t, int *present, bs_e
     return read_number_field(c, field, slots[field], &present[field], err);
 }
 
-/*
- * The fast path: a line exactly as btcstream and the seed's producer write it,
- *   {"Datetime": "...", "Open": N, "High": N, "Low": N, "Close": N, "Volume": "N"}
- * is read by matching the fixed text between the values. Anything else, or any value that is not
- * a plain decimal of at most 15 digits, returns 0 and the general parser takes the line, so the
- * fast path changes speed only, never results or error messages.
- */
-static const char *fast_decimal(const char *p, const char *end, double *out) {
-    uint64_t mantissa = 0;
-    int digits = 0, fraction = 0;
-    while (p < end && is_digit(*p)) {
-        mantissa = mantissa * 10 + (uint64_t)(*p++ - '0');
-        digits++;
-    }
-    if (p < end && *p == '.') {
-        const char *first = ++p;
-        while (p < end && is_digit(*p)) mantissa = mantissa * 10 + (uint64_t)(*p++ - '0');
-        fraction = (int)(p - first);
-        digits += fraction;
-        if (fraction == 0) return NULL;
-    }
-    if (digits == 0 || digits > 15) return NULL;
-    *out = (double)mantissa / exact_pow10[fraction];
-    return p;
-}
-
+/* The fast path for canonical lines (tick_fast.h): fixed text between the values. */
 static const char *expect_text(const char *p, const char *end, const char *text, size_t n) {
     return (size_t)(end - p) >= n && memcmp(p, text, n) == 0 ? p + n : NULL;
 }

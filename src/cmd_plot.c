@@ -6,16 +6,16 @@
 #include "cli.h"
 
 static const char usage_text[] =
-    "usage: btcstream plot [--predictions " BS_PREDICTIONS_FILE "] [--out output_plot.png]\n\n"
+    "usage: btcstream plot [--predictions " BS_PREDICTIONS_DIR "] [--out output_plot.png]\n\n"
     "Draws actual (blue) and predicted (red) close prices against time, 1200x600 pixels, from the\n"
-    "predictions that 'btcstream train' wrote.\n";
+    "predictions folder that 'btcstream train' or 'btcstream run' wrote.\n";
 
 int cmd_plot(int argc, char **argv) {
     static const struct option options[] = {{"predictions", required_argument, 0, 'p'},
                                             {"out", required_argument, 0, 'o'},
                                             {"help", no_argument, 0, 'h'},
                                             {0, 0, 0, 0}};
-    const char *input = BS_PREDICTIONS_FILE, *out = "output_plot.png";
+    const char *input = BS_PREDICTIONS_DIR, *out = "output_plot.png";
     int c;
     opterr = 0;
     while ((c = getopt_long(argc, argv, ":h", options, NULL)) != -1) {

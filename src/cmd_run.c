@@ -117,11 +117,10 @@ static void upload_stage(const char *zip, int no_upload) {
 static void model_stages(const char *history, const char *out_dir) {
     bs_tick_vec ticks = {0};
     bs_error err = {{0}};
-    char model[4096], predictions[4096], plot[4096], parquet[4200], zip[4200];
+    char model[4096], plot[4096], parquet[4200], zip[4200];
     snprintf(model, sizeof model, "%s/model.json", out_dir);
-    snprintf(predictions, sizeof predictions, "%s/%s", out_dir, BS_PREDICTIONS_FILE);
     snprintf(plot, sizeof plot, "%s/output_plot.png", out_dir);
-    snprintf(parquet, sizeof parquet, "%s/bitcoin_predictions.parquet", out_dir);
+    snprintf(parquet, sizeof parquet, "%s/%s", out_dir, BS_PREDICTIONS_DIR);
     snprintf(zip, sizeof zip, "%s/bitcoin_predictions.zip", out_dir);
     bs_train_result r;
     bs_status st = bs_mkdirs(out_dir, &err);
@@ -137,13 +136,12 @@ static void model_stages(const char *history, const char *out_dir) {
            100 * r.model.direction_acc);
     printf("  baseline  RMSE %.4f  MAE %.4f  (persistence: next close = last close)\n",
            r.baseline.rmse, r.baseline.mae);
-    st = bs_predictions_write(predictions, &r.predictions, &err);
-    if (st == BS_OK) st = bs_predictions_write_parquet_dir(parquet, &r.predictions, &err);
+    st = bs_predictions_write(parquet, &r.predictions, &err);
     if (st == BS_OK) st = bs_archive_zip_dir(parquet, zip, &err);
     if (st == BS_OK) st = bs_plot_predictions(&r.predictions, plot, &err);
     bs_train_result_free(&r);
     if (st != BS_OK) printf("  outputs: %s\n", err.msg);
-    else printf("  wrote %s, %s/, %s, %s and %s\n", model, parquet, zip, predictions, plot);
+    else printf("  wrote %s, %s/, %s and %s\n", model, parquet, zip, plot);
 }
 
 int cmd_run(int argc, char **argv) {

@@ -6,7 +6,6 @@
 #include <stdlib.h>
 #include <unistd.h>
 
-#include "btcstream/archive.h"
 #include "btcstream/fsutil.h"
 #include "btcstream/model.h"
 #include "btcstream/reader.h"
@@ -23,8 +22,8 @@ static const char usage_text[] =
     "                      (next close = last close) beside the model, with direction accuracy.\n"
     "  seed                the course project: features timestamp, hour, dayofweek, a random\n"
     "                      80/20 split; it interpolates, so its R² flatters.\n"
-    "Writes OUT_DIR/model.json, the predictions as OUT_DIR/bitcoin_predictions.parquet/ (Spark's\n"
-    "layout) and as OUT_DIR/" BS_PREDICTIONS_FILE " (what 'btcstream plot' reads).\n";
+    "Writes OUT_DIR/model.json and the predictions as OUT_DIR/" BS_PREDICTIONS_DIR "/\n"
+    "(Spark's layout: a snappy Parquet part file and _SUCCESS).\n";
 
 static void show_progress(void *ctx, int round, int rounds) {
     (void)ctx;
@@ -77,8 +76,7 @@ static void report(const bs_train_result *r, int json, const char *out_dir) {
         printf("the model %s the persistence forecast (RMSE %.6f against %.6f)\n",
                r->model.rmse < r->baseline.rmse ? "beats" : "does not beat", r->model.rmse,
                r->baseline.rmse);
-    printf("wrote %s/model.json, %s/bitcoin_predictions.parquet/ and %s/%s\n", out_dir, out_dir,
-           out_dir, BS_PREDICTIONS_FILE);
+    printf("wrote %s/model.json and %s/%s/\n", out_dir, out_dir, BS_PREDICTIONS_DIR);
 }
 
 int cmd_train(int argc, char **argv) {
@@ -129,16 +127,13 @@ int cmd_train(int argc, char **argv) {
     bs_scan_stats stats;
     if (bs_history_load(input, NULL, &ticks, &stats, &err) != BS_OK) return cli_fail(argv[0], &err);
     cli_report_bad_lines(argv[0], input, &stats);
-    char model_path[4096], predictions_path[4096];
+    char model_path[4096], predictions_dir[4200];
     snprintf(model_path, sizeof model_path, "%s/model.json", out_dir);
-    snprintf(predictions_path, sizeof predictions_path, "%s/%s", out_dir, BS_PREDICTIONS_FILE);
+    snprintf(predictions_dir, sizeof predictions_dir, "%s/%s", out_dir, BS_PREDICTIONS_DIR);
     bs_train_result r;
     bs_status st = bs_train(ticks.items, ticks.len, &o, model_path, &r, &err);
     bs_tick_vec_free(&ticks);
-    char parquet_dir[4200];
-    snprintf(parquet_dir, sizeof parquet_dir, "%s/bitcoin_predictions.parquet", out_dir);
-    if (st == BS_OK) st = bs_predictions_write(predictions_path, &r.predictions, &err);
-    if (st == BS_OK) st = bs_predictions_write_parquet_dir(parquet_dir, &r.predictions, &err);
+    if (st == BS_OK) st = bs_predictions_write(predictions_dir, &r.predictions, &err);
     if (st != BS_OK) {
         bs_train_result_free(&r);
         return cli_fail(argv[0], &err);

@@ -7,7 +7,8 @@
  * zstd or no compression, min/max/null-count statistics per chunk (NaN kept out of min and max as
  * the format asks), row groups of a chosen size, and the Thrift compact-protocol footer. Rows are
  * buffered one row group at a time, so memory is bounded by the row-group size. The file is
- * written beside its final name and renamed into place on close.
+ * written beside its final name and renamed into place on close. The reader reads back what the
+ * writer writes, bit for bit (NaN payloads and -0.0 included).
  */
 #ifndef BTCSTREAM_PARQUET_H
 #define BTCSTREAM_PARQUET_H
@@ -55,5 +56,36 @@ bs_status bs_parquet_writer_close(bs_parquet_writer *w, bs_error *err);
 
 /* Abandons the file (nothing is left behind) and frees w; accepts NULL. */
 void bs_parquet_writer_abort(bs_parquet_writer *w);
+
+/* ---- reading ---------------------------------------------------------------------------- */
+
+/* One column read back: rows values, owned by the table. */
+typedef struct {
+    char *name;
+    bs_parquet_type type;
+    union {
+        double *f64;
+        int64_t *i64; /* INT64 and TIMESTAMP_MICROS */
+        char **str;   /* NUL-terminated copies */
+    } values;
+} bs_parquet_column_data;
+
+typedef struct {
+    size_t rows, columns;
+    bs_parquet_column_data *column;
+} bs_parquet_table;
+
+/*
+ * Reads a whole Parquet file of the kind this module writes (flat REQUIRED columns of the types
+ * above, PLAIN data pages v1, any of the three codecs, any number of row groups). Anything else
+ * is BS_ERR_UNSUPPORTED; a damaged file is BS_ERR_FORMAT naming the file and what is wrong.
+ */
+bs_status bs_parquet_read(const char *path, bs_parquet_table *out, bs_error *err);
+
+/* The column called name, or NULL. */
+const bs_parquet_column_data *bs_parquet_table_find(const bs_parquet_table *t, const char *name);
+
+/* Frees everything the table holds; accepts a zeroed table. */
+void bs_parquet_table_free(bs_parquet_table *t);
 
 #endif

@@ -1,15 +1,13 @@
 /*
- * predictions.h - the model's predictions on disk.
+ * predictions.h - the model's predictions on disk, in Spark's layout (DESIGN.md, contract):
  *
- * DESIGN.md's layout is a Parquet folder (bitcoin_predictions.parquet/ in Spark's layout); until
- * the Parquet writer lands (issue #6), predictions are written as CSV with the same columns,
- * `bitcoin_predictions.csv`, which pandas, DuckDB and Spark read as well:
- *   timestamp   UTC, "YYYY-MM-DD HH:MM:SS.ffffff"
- *   Close       the actual close
- *   prediction  the model's forecast of it
- *   baseline    the persistence forecast (forecast mode only)
- * The file is written beside its final name and renamed into place, so a crash never leaves
- * half a file. Doubles are written in their shortest exact form, so they read back bit for bit.
+ *   bitcoin_predictions.parquet/part-00000-<uuid>-c000.snappy.parquet
+ *   bitcoin_predictions.parquet/_SUCCESS          (empty)
+ *
+ * Columns: timestamp (INT64 TIMESTAMP(MICROS, UTC)), Close (DOUBLE), prediction (DOUBLE) and, in
+ * forecast mode, baseline (DOUBLE, the persistence forecast). The folder is written beside its
+ * final name and renamed into place (an old folder is moved aside first and removed after), so
+ * a crash never leaves half a folder under the real name.
  */
 #ifndef BTCSTREAM_PREDICTIONS_H
 #define BTCSTREAM_PREDICTIONS_H
@@ -19,7 +17,7 @@
 
 #include "btcstream/status.h"
 
-#define BS_PREDICTIONS_FILE "bitcoin_predictions.csv"
+#define BS_PREDICTIONS_DIR "bitcoin_predictions.parquet"
 
 typedef struct {
     size_t rows;
@@ -32,11 +30,11 @@ typedef struct {
 /* Allocates the arrays for rows rows (baseline too when with_baseline). */
 bs_status bs_predictions_alloc(bs_predictions *p, size_t rows, int with_baseline, bs_error *err);
 
-/* Writes p to path, replacing it whole. */
-bs_status bs_predictions_write(const char *path, const bs_predictions *p, bs_error *err);
+/* Writes p as the folder dir, replacing it whole. */
+bs_status bs_predictions_write(const char *dir, const bs_predictions *p, bs_error *err);
 
-/* Reads a file written by bs_predictions_write(); errors name the file and line. */
-bs_status bs_predictions_read(const char *path, bs_predictions *out, bs_error *err);
+/* Reads the folder (its part-*.parquet file) back, bit for bit. */
+bs_status bs_predictions_read(const char *dir, bs_predictions *out, bs_error *err);
 
 /* Frees the arrays of p; accepts a zeroed struct. */
 void bs_predictions_free(bs_predictions *p);
