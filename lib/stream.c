@@ -143,25 +143,38 @@ static bs_status read_file(const bs_stream_options *o, const bs_checkpoint *cp, 
     return write_reason(o->stream_dir, name, reason, err);
 }
 
+static void step(const bs_stream_options *o, bs_stream_step which) {
+    if (o->on_step) o->on_step(o->ctx, which);
+}
+
 /* Appends the batch to the history and commits it; see checkpoint.h for why this order. */
 static bs_status commit_batch(const bs_stream_options *o, bs_checkpoint *cp, batch *b, bs_error *err) {
     int fd;
     int64_t size, new_size;
+    step(o, BS_STREAM_STEP_READ);
     bs_status st = bs_history_lock_as_stream(o->history, &fd, &size, err);
     if (st != BS_OK) return st;
     uint64_t number = cp->last_batch + 1;
     /* Until the commit, other writers must not append after our partial batch (history.h). */
     st = bs_history_mark_pending(fd, o->history, o->stream_dir, err);
     if (st == BS_OK) st = bs_checkpoint_begin(cp, number, size, err);
+    if (st == BS_OK) step(o, BS_STREAM_STEP_BEGUN);
     new_size = size;
     if (st == BS_OK && b->ticks.len > 0)
         st = bs_history_append_fd(fd, o->history, b->ticks.items, b->ticks.len, &new_size, err);
+    if (st == BS_OK) step(o, BS_STREAM_STEP_APPENDED);
     if (st == BS_OK)
         st = bs_checkpoint_commit(cp, number, new_size, b->ticks.len, b->files, b->count, err);
     if (st == BS_OK) st = bs_history_mark_pending(fd, o->history, NULL, err);
     bs_history_unlock(fd);
     if (st != BS_OK) return st;
-    return bs_checkpoint_move_files(cp, b->files, b->count, err);
+    step(o, BS_STREAM_STEP_COMMITTED);
+    for (size_t i = 0; i < b->count && st == BS_OK; i++) {
+        st = bs_checkpoint_move_files(cp, &b->files[i], 1, err);
+        if (i == 0) step(o, BS_STREAM_STEP_MOVED_ONE);
+    }
+    if (st == BS_OK) step(o, BS_STREAM_STEP_DONE);
+    return st;
 }
 
 typedef struct {

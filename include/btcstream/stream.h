@@ -40,6 +40,19 @@ typedef struct {
     int64_t commit_us;     /* when the batch became durable (monotonic clock) */
 } bs_batch_report;
 
+/*
+ * The steps of one batch, in order. A test hook (on_step) is told of each, so that tests can kill
+ * the processor at every one of them and check that recovery loses and repeats nothing.
+ */
+typedef enum {
+    BS_STREAM_STEP_READ,      /* the batch's files are read; nothing is written yet */
+    BS_STREAM_STEP_BEGUN,     /* the history is marked and the begin line is durable */
+    BS_STREAM_STEP_APPENDED,  /* the ticks are in the history, synced, not committed */
+    BS_STREAM_STEP_COMMITTED, /* the commit line is durable; no file has moved yet */
+    BS_STREAM_STEP_MOVED_ONE, /* the first file has moved, the others not yet */
+    BS_STREAM_STEP_DONE,      /* every file has moved */
+} bs_stream_step;
+
 /* Called after each committed batch. Return non-zero to stop the stream. */
 typedef int (*bs_batch_fn)(void *ctx, const bs_batch_report *report);
 
@@ -58,6 +71,7 @@ typedef struct {
     volatile sig_atomic_t *stop;  /* when it becomes non-zero, finish the batch and return */
     bs_batch_fn on_batch;
     bs_notice_fn on_notice;
+    void (*on_step)(void *ctx, bs_stream_step step); /* a test hook; NULL normally */
     void *ctx;
 } bs_stream_options;
 
