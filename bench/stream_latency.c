@@ -14,12 +14,12 @@
  * (what a batch does: begin line, history, commit line), COUNT times at 100 per second, and
  * prints: p50 ms, p99 ms, max ms.
  */
+#include <fcntl.h>
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
-#include <fcntl.h>
 #include <unistd.h>
 
 #include "btcstream/producer.h"
@@ -87,11 +87,13 @@ static int sync_floor(const char *where, long n) {
         if (fd[i] < 0) return perror(path), 1;
     }
     int64_t *took = calloc((size_t)n, sizeof *took);
-    static const char line[] = "{\"Datetime\": \"2024-01-01T00:00:00.000000+00:00\", \"Close\": 1}\n";
+    static const char line[] =
+        "{\"Datetime\": \"2024-01-01T00:00:00.000000+00:00\", \"Close\": 1}\n";
     for (long i = 0; i < n; i++) {
         int64_t start = bs_monotonic_us();
         for (int k = 0; k < 3; k++) /* log, history, log */
-            if (write(fd[k == 1], line, sizeof line - 1) < 0 || fsync(fd[k == 1]) != 0) return perror("fsync"), 1;
+            if (write(fd[k == 1], line, sizeof line - 1) < 0 || fsync(fd[k == 1]) != 0)
+                return perror("fsync"), 1;
         took[i] = bs_monotonic_us() - start;
         struct timespec ts = {0, 10000000};
         nanosleep(&ts, NULL);
@@ -105,7 +107,8 @@ static int sync_floor(const char *where, long n) {
 }
 
 int main(int argc, char **argv) {
-    if (argc == 4 && strcmp(argv[1], "--sync-floor") == 0) return sync_floor(argv[2], atol(argv[3]));
+    if (argc == 4 && strcmp(argv[1], "--sync-floor") == 0)
+        return sync_floor(argv[2], atol(argv[3]));
     if (argc != 4) {
         fprintf(stderr, "usage: %s DIR RATE_PER_S COUNT\n", argv[0]);
         return 2;
@@ -137,7 +140,8 @@ int main(int argc, char **argv) {
     }
     double seconds = (double)(bs_monotonic_us() - start) / 1e6;
     if (!backlog) pthread_join(producer, NULL);
-    for (long i = 0; i < count; i++) committed_at[i] -= renamed_at[i];
+    for (long i = 0; i < count; i++)
+        committed_at[i] -= renamed_at[i];
     qsort(committed_at, (size_t)count, sizeof *committed_at, cmp);
     printf("%ld %.3f %.0f %.3f %.3f %.3f %llu\n", count, seconds, (double)count / seconds,
            committed_at[count / 2] / 1e3, committed_at[count * 99 / 100] / 1e3,

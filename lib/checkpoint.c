@@ -24,7 +24,8 @@ static bs_status read_whole(const char *path, char **out, size_t *len, bs_error 
     *out = NULL;
     *len = 0;
     FILE *f = fopen(path, "rb");
-    if (!f) return errno == ENOENT ? BS_OK : bs_fail(err, BS_ERR_IO, "%s: %s", path, strerror(errno));
+    if (!f)
+        return errno == ENOENT ? BS_OK : bs_fail(err, BS_ERR_IO, "%s: %s", path, strerror(errno));
     struct stat sb;
     char *buf = fstat(fileno(f), &sb) == 0 ? malloc((size_t)sb.st_size + 1) : NULL;
     size_t n = buf ? fread(buf, 1, (size_t)sb.st_size, f) : 0;
@@ -84,7 +85,8 @@ static bs_status move_one(const bs_checkpoint *cp, const bs_checkpoint_file *f, 
     struct stat sb;
     if (stat(from, &sb) != 0) return BS_OK; /* moved already */
     /* A file that reuses the name of a committed one is new data: it waits for its own batch. */
-    if (f->ino != 0 && ((uint64_t)sb.st_ino != f->ino || mtime_ns(&sb) != f->mtime_ns)) return BS_OK;
+    if (f->ino != 0 && ((uint64_t)sb.st_ino != f->ino || mtime_ns(&sb) != f->mtime_ns))
+        return BS_OK;
     const char *sub = f->quarantine ? "_quarantine" : "_processed";
     snprintf(to, sizeof to, "%s/%s/%s", cp->stream_dir, sub, f->name);
     int rc = rename_noreplace(from, to);
@@ -168,9 +170,11 @@ static bs_status replay_commits(const bs_checkpoint *cp, char *text, size_t len,
 }
 
 /* Applies the recovery rules to the log text; `text` is modified. */
-static bs_status recover(bs_checkpoint *cp, char *text, size_t len, const char *history, bs_error *err) {
+static bs_status recover(bs_checkpoint *cp, char *text, size_t len, const char *history,
+                         bs_error *err) {
     size_t complete = len;
-    while (complete > 0 && text[complete - 1] != '\n') complete--; /* torn tail */
+    while (complete > 0 && text[complete - 1] != '\n')
+        complete--; /* torn tail */
     char *last_commit = NULL, *pending_begin = NULL;
     for (char *line = text; line < text + complete;) {
         char *nl = memchr(line, '\n', (size_t)(text + complete - line));
@@ -193,7 +197,8 @@ static bs_status recover(bs_checkpoint *cp, char *text, size_t len, const char *
         unsigned long long batch;
         long long before;
         if (sscanf(pending_begin, "begin %llu %lld", &batch, &before) != 2)
-            return bs_fail(err, BS_ERR_FORMAT, "%s: unreadable line \"%s\"", cp->log_path, pending_begin);
+            return bs_fail(err, BS_ERR_FORMAT, "%s: unreadable line \"%s\"", cp->log_path,
+                           pending_begin);
         cp->interrupted_batch = batch;
         if (history_size > before) {
             bs_status st = cut_file(history, before, err);
@@ -206,12 +211,14 @@ static bs_status recover(bs_checkpoint *cp, char *text, size_t len, const char *
     unsigned long long batch;
     long long size;
     if (sscanf(last_commit, "commit %llu %lld", &batch, &size) != 2)
-        return bs_fail(err, BS_ERR_FORMAT, "%s: unreadable line \"%.60s\"", cp->log_path, last_commit);
+        return bs_fail(err, BS_ERR_FORMAT, "%s: unreadable line \"%.60s\"", cp->log_path,
+                       last_commit);
     cp->last_batch = batch;
     cp->history_size = size;
     if (history_size < size)
         return bs_fail(err, BS_ERR_FORMAT,
-                       "%s is %" PRId64 " bytes but batch %llu committed %lld: the history lost data "
+                       "%s is %" PRId64
+                       " bytes but batch %llu committed %lld: the history lost data "
                        "(restore it, or remove %s to start a new stream)",
                        history, history_size, batch, size, cp->log_path);
     return replay_commits(cp, text, keep, err);
@@ -271,8 +278,10 @@ bs_status bs_checkpoint_open(bs_checkpoint *cp, const char *stream_dir, const ch
     char *text;
     size_t len;
     st = read_whole(cp->log_path, &text, &len, err);
-    if (st == BS_OK && text) st = recover(cp, text, len, history_path, err);
-    else if (st == BS_OK) st = create_log(cp, err);
+    if (st == BS_OK && text)
+        st = recover(cp, text, len, history_path, err);
+    else if (st == BS_OK)
+        st = create_log(cp, err);
     free(text);
     if (st != BS_OK) bs_checkpoint_close(cp);
     return st;
@@ -283,7 +292,8 @@ void bs_checkpoint_close(bs_checkpoint *cp) {
     if (cp) cp->lock_fd = -1;
 }
 
-bs_status bs_checkpoint_begin(bs_checkpoint *cp, uint64_t batch, int64_t history_size, bs_error *err) {
+bs_status bs_checkpoint_begin(bs_checkpoint *cp, uint64_t batch, int64_t history_size,
+                              bs_error *err) {
     char line[96];
     int n = snprintf(line, sizeof line, "begin %llu %lld\n", (unsigned long long)batch,
                      (long long)history_size);
@@ -305,7 +315,8 @@ static bs_status compact(bs_checkpoint *cp, const char *line, size_t len, bs_err
     if (st == BS_OK) st = bs_sync_dir(cp->stream_dir, err);
     if (st != BS_OK) return st;
     const char *slash = strrchr(cp->log_path, '/');
-    st = bs_write_file_atomic(cp->stream_dir, slash ? slash + 1 : cp->log_path, line, len, 1, 0, err);
+    st = bs_write_file_atomic(cp->stream_dir, slash ? slash + 1 : cp->log_path, line, len, 1, 0,
+                              err);
     return st == BS_OK ? bs_sync_dir(cp->stream_dir, err) : st;
 }
 
@@ -313,15 +324,16 @@ bs_status bs_checkpoint_commit(bs_checkpoint *cp, uint64_t batch, int64_t histor
                                uint64_t rows, const bs_checkpoint_file *files, size_t count,
                                bs_error *err) {
     size_t cap = 128 + count * 48;
-    for (size_t i = 0; i < count; i++) cap += strlen(files[i].name);
+    for (size_t i = 0; i < count; i++)
+        cap += strlen(files[i].name);
     char *line = malloc(cap);
     if (!line) return bs_fail(err, BS_ERR_NOMEM, "out of memory");
     size_t n = (size_t)snprintf(line, cap, "commit %llu %lld %llu", (unsigned long long)batch,
                                 (long long)history_size, (unsigned long long)rows);
     for (size_t i = 0; i < count; i++)
-        n += (size_t)snprintf(line + n, cap - n, " %c:%llu:%lld:%s", files[i].quarantine ? 'Q' : 'P',
-                              (unsigned long long)files[i].ino, (long long)files[i].mtime_ns,
-                              files[i].name);
+        n += (size_t)snprintf(line + n, cap - n, " %c:%llu:%lld:%s",
+                              files[i].quarantine ? 'Q' : 'P', (unsigned long long)files[i].ino,
+                              (long long)files[i].mtime_ns, files[i].name);
     line[n++] = '\n';
     bs_status st = file_size(cp->log_path) > COMPACT_BYTES ? compact(cp, line, n, err)
                                                            : append_line(cp, line, n, err);

@@ -51,8 +51,10 @@ static size_t on_body(char *data, size_t size, size_t count, void *ctx) {
  */
 static int64_t parse_retry_after(const char *value, size_t len) {
     char text[128];
-    while (len > 0 && (*value == ' ' || *value == '\t')) value++, len--;
-    while (len > 0 && (value[len - 1] == '\r' || value[len - 1] == '\n' || value[len - 1] == ' ')) len--;
+    while (len > 0 && (*value == ' ' || *value == '\t'))
+        value++, len--;
+    while (len > 0 && (value[len - 1] == '\r' || value[len - 1] == '\n' || value[len - 1] == ' '))
+        len--;
     if (len == 0 || len >= sizeof text) return 0;
     memcpy(text, value, len);
     text[len] = '\0';
@@ -95,8 +97,7 @@ static bs_status gecko_next(bs_source *src, bs_tick *out, int *got, int64_t *ret
     g->retry_after_ms = 0;
     CURLcode rc = curl_easy_perform(g->curl);
     *retry_after_ms = g->retry_after_ms;
-    if (rc != CURLE_OK)
-        return bs_fail(err, BS_ERR_NET, "%s: %s", g->url, curl_easy_strerror(rc));
+    if (rc != CURLE_OK) return bs_fail(err, BS_ERR_NET, "%s: %s", g->url, curl_easy_strerror(rc));
     long status = 0;
     curl_easy_getinfo(g->curl, CURLINFO_RESPONSE_CODE, &status);
     if (status != 200) {
@@ -123,18 +124,24 @@ static bs_status choose_endpoint(const bs_source_options *opts, gecko_source *g,
     const char *plan = bs_config_get_or("COINGECKO_API_PLAN", "demo");
     int pro = strcmp(plan, "pro") == 0;
     if (!pro && strcmp(plan, "demo") != 0)
-        return bs_fail(err, BS_ERR_CONFIG, "COINGECKO_API_PLAN must be demo or pro, not \"%s\"", plan);
+        return bs_fail(err, BS_ERR_CONFIG, "COINGECKO_API_PLAN must be demo or pro, not \"%s\"",
+                       plan);
     const char *base = opts->base_url ? opts->base_url : bs_config_get("COINGECKO_BASE_URL");
-    if (!base) base = pro && key ? "https://pro-api.coingecko.com/api/v3" : "https://api.coingecko.com/api/v3";
-    char *coin = curl_easy_escape(g->curl, opts->coin, 0), *vs = curl_easy_escape(g->curl, opts->vs, 0);
+    if (!base)
+        base = pro && key ? "https://pro-api.coingecko.com/api/v3"
+                          : "https://api.coingecko.com/api/v3";
+    char *coin = curl_easy_escape(g->curl, opts->coin, 0),
+         *vs = curl_easy_escape(g->curl, opts->vs, 0);
     int n = snprintf(g->url, sizeof g->url, "%s/coins/markets?vs_currency=%s&ids=%s", base,
                      vs ? vs : "", coin ? coin : "");
     curl_free(coin);
     curl_free(vs);
-    if (n < 0 || (size_t)n >= sizeof g->url) return bs_fail(err, BS_ERR_ARG, "CoinGecko URL too long");
+    if (n < 0 || (size_t)n >= sizeof g->url)
+        return bs_fail(err, BS_ERR_ARG, "CoinGecko URL too long");
     if (key) {
         char header[512];
-        snprintf(header, sizeof header, "%s: %s", pro ? "x-cg-pro-api-key" : "x-cg-demo-api-key", key);
+        snprintf(header, sizeof header, "%s: %s", pro ? "x-cg-pro-api-key" : "x-cg-demo-api-key",
+                 key);
         g->headers = curl_slist_append(g->headers, header);
     }
     g->headers = curl_slist_append(g->headers, "Accept: application/json");
@@ -148,7 +155,8 @@ bs_status bs_source_coingecko_open(const bs_source_options *opts, bs_source **ou
     if (!g) return bs_fail(err, BS_ERR_NOMEM, "out of memory");
     g->base = (bs_source){"coingecko", 0, gecko_next, gecko_free};
     g->curl = curl_easy_init();
-    bs_status st = g->curl ? choose_endpoint(opts, g, err) : bs_fail(err, BS_ERR_NOMEM, "curl_easy_init failed");
+    bs_status st = g->curl ? choose_endpoint(opts, g, err)
+                           : bs_fail(err, BS_ERR_NOMEM, "curl_easy_init failed");
     if (st != BS_OK) {
         gecko_free(&g->base);
         return st;
@@ -157,7 +165,8 @@ bs_status bs_source_coingecko_open(const bs_source_options *opts, bs_source **ou
     curl_easy_setopt(g->curl, CURLOPT_HTTPHEADER, g->headers);
     curl_easy_setopt(g->curl, CURLOPT_USERAGENT, "btcstream/" BS_VERSION);
     curl_easy_setopt(g->curl, CURLOPT_TIMEOUT_MS, opts->timeout_ms > 0 ? opts->timeout_ms : 10000L);
-    curl_easy_setopt(g->curl, CURLOPT_CONNECTTIMEOUT_MS, opts->timeout_ms > 0 ? opts->timeout_ms : 10000L);
+    curl_easy_setopt(g->curl, CURLOPT_CONNECTTIMEOUT_MS,
+                     opts->timeout_ms > 0 ? opts->timeout_ms : 10000L);
     curl_easy_setopt(g->curl, CURLOPT_NOSIGNAL, 1L);
     curl_easy_setopt(g->curl, CURLOPT_SSL_VERIFYPEER, 1L);
     curl_easy_setopt(g->curl, CURLOPT_SSL_VERIFYHOST, 2L);

@@ -28,7 +28,8 @@ typedef struct {
 } name_list;
 
 static void names_free(name_list *l) {
-    for (size_t i = 0; i < l->len; i++) free(l->names[i]);
+    for (size_t i = 0; i < l->len; i++)
+        free(l->names[i]);
     free(l->names);
     memset(l, 0, sizeof *l);
 }
@@ -60,7 +61,8 @@ static int set_aside_odd_name(const bs_stream_options *o, const char *name) {
 }
 
 /* The waiting files, sorted by name, at most max (0: all). */
-static bs_status list_pending(const bs_stream_options *o, size_t max, name_list *out, bs_error *err) {
+static bs_status list_pending(const bs_stream_options *o, size_t max, name_list *out,
+                              bs_error *err) {
     const char *dir = o->stream_dir;
     DIR *d = opendir(dir);
     if (!d) return bs_fail(err, BS_ERR_IO, "%s: cannot list the stream directory", dir);
@@ -71,8 +73,10 @@ static bs_status list_pending(const bs_stream_options *o, size_t max, name_list 
         if (out->len == out->cap) {
             size_t cap = out->cap ? out->cap * 2 : 64;
             char **grown = realloc(out->names, cap * sizeof *grown);
-            if (!grown) st = bs_fail(err, BS_ERR_NOMEM, "out of memory listing %s", dir);
-            else out->names = grown, out->cap = cap;
+            if (!grown)
+                st = bs_fail(err, BS_ERR_NOMEM, "out of memory listing %s", dir);
+            else
+                out->names = grown, out->cap = cap;
         }
         if (st == BS_OK && !(out->names[out->len++] = strdup(e->d_name)))
             st = bs_fail(err, BS_ERR_NOMEM, "out of memory listing %s", dir);
@@ -80,7 +84,8 @@ static bs_status list_pending(const bs_stream_options *o, size_t max, name_list 
     closedir(d);
     if (st != BS_OK) return st;
     if (out->len > 1) qsort(out->names, out->len, sizeof *out->names, by_name);
-    while (max > 0 && out->len > max) free(out->names[--out->len]);
+    while (max > 0 && out->len > max)
+        free(out->names[--out->len]);
     return BS_OK;
 }
 
@@ -92,9 +97,7 @@ typedef struct {
     size_t quarantined;
 } batch;
 
-static int push_tick(void *ctx, const bs_tick *t) {
-    return bs_tick_vec_push(ctx, t) != BS_OK;
-}
+static int push_tick(void *ctx, const bs_tick *t) { return bs_tick_vec_push(ctx, t) != BS_OK; }
 
 static bs_status write_reason(const char *dir, const char *name, const char *text, bs_error *err) {
     char qdir[8192], file[512];
@@ -127,8 +130,9 @@ static bs_status read_file(const bs_stream_options *o, const bs_checkpoint *cp, 
                      (unsigned long long)stats.bad, stats.bad == 1 ? "" : "s",
                      (unsigned long long)stats.ticks, stats.ticks == 1 ? "" : "s");
         for (size_t i = 0; i < stats.kept && n > 0 && (size_t)n < sizeof reason; i++)
-            n += snprintf(reason + n, sizeof reason - (size_t)n, "%s:%llu: %s\n", name,
-                          (unsigned long long)stats.bad_lines[i].line_no, stats.bad_lines[i].reason);
+            n +=
+                snprintf(reason + n, sizeof reason - (size_t)n, "%s:%llu: %s\n", name,
+                         (unsigned long long)stats.bad_lines[i].line_no, stats.bad_lines[i].reason);
         b->bad_lines += stats.bad;
     }
     b->count++;
@@ -137,7 +141,8 @@ static bs_status read_file(const bs_stream_options *o, const bs_checkpoint *cp, 
     b->quarantined++;
     if (o->on_notice) {
         char notice[512];
-        snprintf(notice, sizeof notice, "quarantined %s: %.*s", name, (int)strcspn(reason, "\n"), reason);
+        snprintf(notice, sizeof notice, "quarantined %s: %.*s", name, (int)strcspn(reason, "\n"),
+                 reason);
         o->on_notice(o->ctx, notice);
     }
     return write_reason(o->stream_dir, name, reason, err);
@@ -148,7 +153,8 @@ static void step(const bs_stream_options *o, bs_stream_step which) {
 }
 
 /* Appends the batch to the history and commits it; see checkpoint.h for why this order. */
-static bs_status commit_batch(const bs_stream_options *o, bs_checkpoint *cp, batch *b, bs_error *err) {
+static bs_status commit_batch(const bs_stream_options *o, bs_checkpoint *cp, batch *b,
+                              bs_error *err) {
     int fd;
     int64_t size, new_size;
     step(o, BS_STREAM_STEP_READ);
@@ -182,8 +188,10 @@ typedef struct {
     int64_t newest; /* newest tick time seen, INT64_MIN before any */
 } live_view;
 
-static void update_live(const bs_stream_options *o, live_view *v, const batch *b, bs_batch_report *r) {
-    int64_t live_hour = v->newest == INT64_MIN ? INT64_MIN : bs_time_floor(v->newest, BS_US_PER_HOUR);
+static void update_live(const bs_stream_options *o, live_view *v, const batch *b,
+                        bs_batch_report *r) {
+    int64_t live_hour =
+        v->newest == INT64_MIN ? INT64_MIN : bs_time_floor(v->newest, BS_US_PER_HOUR);
     for (size_t i = 0; i < b->ticks.len; i++) {
         const bs_tick *t = &b->ticks.items[i];
         if (t->ts_us < live_hour) r->late++;
@@ -191,8 +199,10 @@ static void update_live(const bs_stream_options *o, live_view *v, const batch *b
         bs_aggregate_add(v->live, t); /* only a live view: a failure here loses no data */
     }
     if (v->newest == INT64_MIN) return;
-    int64_t hour = bs_time_floor(v->newest, BS_US_PER_HOUR), day = bs_time_floor(v->newest, BS_US_PER_DAY);
-    int64_t window = bs_time_floor(v->newest, o->windows.slide_us); /* the latest window holding it */
+    int64_t hour = bs_time_floor(v->newest, BS_US_PER_HOUR),
+            day = bs_time_floor(v->newest, BS_US_PER_DAY);
+    int64_t window =
+        bs_time_floor(v->newest, o->windows.slide_us); /* the latest window holding it */
     bs_aggregate_span(v->live, hour, hour + BS_US_PER_HOUR, &r->hour);
     bs_aggregate_span(v->live, day, day + BS_US_PER_DAY, &r->day);
     bs_aggregate_span(v->live, window, window + o->windows.window_us, &r->window);
@@ -204,12 +214,23 @@ static bs_status run_batch(const bs_stream_options *o, bs_checkpoint *cp, live_v
     batch b = {0};
     b.files = calloc(names->len, sizeof *b.files);
     bs_status st = b.files ? BS_OK : bs_fail(err, BS_ERR_NOMEM, "out of memory");
-    for (size_t i = 0; st == BS_OK && i < names->len; i++) st = read_file(o, cp, names->names[i], &b, err);
-    if (st == BS_OK && bs_tick_vec_sort(&b.ticks) != BS_OK) st = bs_fail(err, BS_ERR_NOMEM, "out of memory");
+    for (size_t i = 0; st == BS_OK && i < names->len; i++)
+        st = read_file(o, cp, names->names[i], &b, err);
+    if (st == BS_OK && bs_tick_vec_sort(&b.ticks) != BS_OK)
+        st = bs_fail(err, BS_ERR_NOMEM, "out of memory");
     if (st == BS_OK) st = commit_batch(o, cp, &b, err);
     if (st == BS_OK) {
-        bs_batch_report r = {cp->last_batch, b.ticks.items, b.ticks.len, b.count, b.quarantined,
-                             b.bad_lines, 0, {0}, {0}, {0}, bs_monotonic_us()};
+        bs_batch_report r = {cp->last_batch,
+                             b.ticks.items,
+                             b.ticks.len,
+                             b.count,
+                             b.quarantined,
+                             b.bad_lines,
+                             0,
+                             {0},
+                             {0},
+                             {0},
+                             bs_monotonic_us()};
         update_live(o, v, &b, &r);
         totals->batches++;
         totals->rows += r.rows;
@@ -278,14 +299,17 @@ static bs_status loop(const bs_stream_options *o, bs_checkpoint *cp, live_view *
             continue;
         }
         name_list names = {0};
-        size_t max = o->max_files_per_trigger ? o->max_files_per_trigger : BS_STREAM_MAX_BATCH_FILES;
+        size_t max =
+            o->max_files_per_trigger ? o->max_files_per_trigger : BS_STREAM_MAX_BATCH_FILES;
         st = list_pending(o, max, &names, err);
         if (st == BS_OK && names.len > 0) {
             st = run_batch(o, cp, v, &names, totals, &stop, err);
             next_trigger = now + o->trigger_us;
         } else if (st == BS_OK) {
-            if (o->until_idle) stop = 1;
-            else stream_watch_wait(&watch, o->trigger_us > 0 ? o->trigger_us : 100000);
+            if (o->until_idle)
+                stop = 1;
+            else
+                stream_watch_wait(&watch, o->trigger_us > 0 ? o->trigger_us : 100000);
         }
         names_free(&names);
     }

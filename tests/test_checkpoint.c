@@ -236,17 +236,24 @@ static void test_one_stream_processor_per_folder(void **state) {
 
 int main(void) {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test_setup_teardown(test_begin_without_commit_cuts_history_back, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_begin_without_commit_cuts_history_back, setup,
+                                        teardown),
         cmocka_unit_test_setup_teardown(test_torn_commit_line_is_not_a_commit, setup, teardown),
         cmocka_unit_test_setup_teardown(test_commit_finishes_moving_its_files, setup, teardown),
         cmocka_unit_test_setup_teardown(test_history_grown_by_import_is_kept, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_history_shorter_than_committed_is_an_error, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_history_shorter_than_committed_is_an_error, setup,
+                                        teardown),
         cmocka_unit_test_setup_teardown(test_commit_then_begin_round_trip, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_recovery_moves_a_committed_file_with_its_identity, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_recovery_leaves_a_new_file_that_reuses_a_committed_name, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_move_keeps_an_older_namesake_already_processed, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_recovery_replays_every_commit_not_only_the_last, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_commit_records_identity_that_recovery_reads_back, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_recovery_moves_a_committed_file_with_its_identity,
+                                        setup, teardown),
+        cmocka_unit_test_setup_teardown(
+            test_recovery_leaves_a_new_file_that_reuses_a_committed_name, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_move_keeps_an_older_namesake_already_processed, setup,
+                                        teardown),
+        cmocka_unit_test_setup_teardown(test_recovery_replays_every_commit_not_only_the_last, setup,
+                                        teardown),
+        cmocka_unit_test_setup_teardown(test_commit_records_identity_that_recovery_reads_back,
+                                        setup, teardown),
         cmocka_unit_test_setup_teardown(test_one_stream_processor_per_folder, setup, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

@@ -110,7 +110,8 @@ static void assert_exactly_once(void) {
     assert_int_equal(bs_history_load(history, NULL, &ticks, &stats, NULL), BS_OK);
     assert_int_equal(stats.bad, 0); /* a torn line was cut off, not left behind */
     assert_int_equal(ticks.len, TICKS);
-    for (size_t i = 0; i < ticks.len; i++) assert_true(ticks.items[i].close == 100 + (double)i);
+    for (size_t i = 0; i < ticks.len; i++)
+        assert_true(ticks.items[i].close == 100 + (double)i);
     bs_tick_vec_free(&ticks);
     assert_int_equal(count_entries(stream_dir, "ohlc_"), 0);
     char processed[160];
@@ -125,13 +126,34 @@ static void kill_at(bs_stream_step step, int tear) {
     assert_exactly_once();
 }
 
-static void test_killed_after_reading(void **state) { (void)state; kill_at(BS_STREAM_STEP_READ, 0); }
-static void test_killed_after_begin(void **state) { (void)state; kill_at(BS_STREAM_STEP_BEGUN, 0); }
-static void test_killed_after_append(void **state) { (void)state; kill_at(BS_STREAM_STEP_APPENDED, 0); }
-static void test_killed_in_a_torn_append(void **state) { (void)state; kill_at(BS_STREAM_STEP_APPENDED, 1); }
-static void test_killed_after_commit(void **state) { (void)state; kill_at(BS_STREAM_STEP_COMMITTED, 0); }
-static void test_killed_between_moves(void **state) { (void)state; kill_at(BS_STREAM_STEP_MOVED_ONE, 0); }
-static void test_killed_after_the_batch(void **state) { (void)state; kill_at(BS_STREAM_STEP_DONE, 0); }
+static void test_killed_after_reading(void **state) {
+    (void)state;
+    kill_at(BS_STREAM_STEP_READ, 0);
+}
+static void test_killed_after_begin(void **state) {
+    (void)state;
+    kill_at(BS_STREAM_STEP_BEGUN, 0);
+}
+static void test_killed_after_append(void **state) {
+    (void)state;
+    kill_at(BS_STREAM_STEP_APPENDED, 0);
+}
+static void test_killed_in_a_torn_append(void **state) {
+    (void)state;
+    kill_at(BS_STREAM_STEP_APPENDED, 1);
+}
+static void test_killed_after_commit(void **state) {
+    (void)state;
+    kill_at(BS_STREAM_STEP_COMMITTED, 0);
+}
+static void test_killed_between_moves(void **state) {
+    (void)state;
+    kill_at(BS_STREAM_STEP_MOVED_ONE, 0);
+}
+static void test_killed_after_the_batch(void **state) {
+    (void)state;
+    kill_at(BS_STREAM_STEP_DONE, 0);
+}
 
 static void test_other_writers_wait_for_recovery_after_a_killed_append(void **state) {
     (void)state;

@@ -51,7 +51,7 @@ typedef struct {
      * from the history. */
     uint64_t interrupted_batch;
     int64_t cut_bytes;
-    int lock_fd;          /* holds STREAM_DIR/_checkpoint.lock: one stream processor a folder */
+    int lock_fd; /* holds STREAM_DIR/_checkpoint.lock: one stream processor a folder */
 } bs_checkpoint;
 
 /* A file of a batch and where it goes once the batch commits. */
@@ -82,7 +82,8 @@ bs_status bs_checkpoint_open(bs_checkpoint *cp, const char *stream_dir, const ch
 void bs_checkpoint_close(bs_checkpoint *cp);
 
 /* Appends and syncs "begin N S". */
-bs_status bs_checkpoint_begin(bs_checkpoint *cp, uint64_t batch, int64_t history_size, bs_error *err);
+bs_status bs_checkpoint_begin(bs_checkpoint *cp, uint64_t batch, int64_t history_size,
+                              bs_error *err);
 
 /* Appends and syncs the commit line: after this returns, the batch counts. */
 bs_status bs_checkpoint_commit(bs_checkpoint *cp, uint64_t batch, int64_t history_size,

@@ -29,15 +29,15 @@
 #define BS_STREAM_MAX_BATCH_FILES 10000
 
 typedef struct {
-    uint64_t batch;        /* batch number, from 1, continuing across restarts */
-    const bs_tick *ticks;  /* the batch's new rows, in time order */
+    uint64_t batch;       /* batch number, from 1, continuing across restarts */
+    const bs_tick *ticks; /* the batch's new rows, in time order */
     size_t rows;
-    size_t files;          /* files in the batch */
-    size_t quarantined;    /* of which moved to _quarantine/ */
-    uint64_t bad_lines;    /* bad lines in the batch's files */
-    size_t late;           /* rows older than the live hour before this batch */
+    size_t files;                    /* files in the batch */
+    size_t quarantined;              /* of which moved to _quarantine/ */
+    uint64_t bad_lines;              /* bad lines in the batch's files */
+    size_t late;                     /* rows older than the live hour before this batch */
     bs_span_stats hour, day, window; /* live views around the newest tick seen */
-    int64_t commit_us;     /* when the batch became durable (monotonic clock) */
+    int64_t commit_us;               /* when the batch became durable (monotonic clock) */
 } bs_batch_report;
 
 /*
