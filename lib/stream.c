@@ -285,6 +285,15 @@ static int should_stop(const bs_stream_options *o, int64_t started) {
     return o->duration_us > 0 && bs_monotonic_us() - started >= o->duration_us;
 }
 
+/* Waits for new files at most us, and never past the end of --duration. */
+static void wait_for(const bs_stream_options *o, stream_watch *watch, int64_t started, int64_t us) {
+    if (o->duration_us > 0) {
+        int64_t left = started + o->duration_us - bs_monotonic_us();
+        if (left < us) us = left;
+    }
+    stream_watch_wait(watch, us);
+}
+
 static bs_status loop(const bs_stream_options *o, bs_checkpoint *cp, live_view *v,
                       bs_stream_totals *totals, bs_error *err) {
     stream_watch watch;
@@ -295,7 +304,7 @@ static bs_status loop(const bs_stream_options *o, bs_checkpoint *cp, live_view *
     while (st == BS_OK && !stop && !should_stop(o, started)) {
         int64_t now = bs_monotonic_us();
         if (now < next_trigger) {
-            stream_watch_wait(&watch, next_trigger - now);
+            wait_for(o, &watch, started, next_trigger - now);
             continue;
         }
         name_list names = {0};
@@ -309,7 +318,7 @@ static bs_status loop(const bs_stream_options *o, bs_checkpoint *cp, live_view *
             if (o->until_idle)
                 stop = 1;
             else
-                stream_watch_wait(&watch, o->trigger_us > 0 ? o->trigger_us : 100000);
+                wait_for(o, &watch, started, o->trigger_us > 0 ? o->trigger_us : 100000);
         }
         names_free(&names);
     }
