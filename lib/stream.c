@@ -218,8 +218,9 @@ static bs_status run_batch(const bs_stream_options *o, bs_checkpoint *cp, live_v
         st = read_file(o, cp, names->names[i], &b, err);
     if (st == BS_OK && bs_tick_vec_sort(&b.ticks) != BS_OK)
         st = bs_fail(err, BS_ERR_NOMEM, "out of memory");
-    if (st == BS_OK) st = commit_batch(o, cp, &b, err);
-    if (st == BS_OK) {
+    int empty = b.count == 0; /* every file vanished since the listing: nothing to commit */
+    if (st == BS_OK && !empty) st = commit_batch(o, cp, &b, err);
+    if (st == BS_OK && !empty) {
         bs_batch_report r = {cp->last_batch,
                              b.ticks.items,
                              b.ticks.len,
