@@ -17,6 +17,7 @@ workload() { # SCRIPT ARGS...: runs one workload script, keeping its RESULT line
     local script=$root/bench/$1
     shift
     echo "== $(basename "$script") $*" >&2
+    sync # one workload's dirty pages must not be flushed during the next one's fsyncs
     if [ ! -f "$script" ]; then
         echo "RESULT|$(basename "$script" .sh)|-|-|-|-|-|-|-|not measured: script missing" >> "$results"
         return

@@ -8,6 +8,7 @@
 
 #include <errno.h>
 #include <math.h>
+#include <pthread.h>
 #include <snappy-c.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -23,10 +24,12 @@ enum { ENC_PLAIN = 0, ENC_RLE = 3 };                              /* encodings *
 enum { CONV_UTF8 = 0, CONV_TIMESTAMP_MICROS = 10 };               /* converted types */
 static const int codec_ids[] = {1, 6, 0};                         /* SNAPPY, ZSTD, UNCOMPRESSED */
 
-typedef struct { /* min and max of a chunk, PLAIN-encoded (strings: their bytes) */
-    unsigned char *min, *max;
-    size_t min_len, max_len;
+typedef struct { /* min and max of a chunk: numbers as values, strings as copies of their bytes */
     int present;
+    double dmin, dmax;
+    int64_t imin, imax;
+    unsigned char *min, *max; /* strings only */
+    size_t min_len, max_len;
 } stats;
 
 typedef struct { /* what the footer says about one column chunk */
@@ -92,56 +95,43 @@ static int update_string_stats(stats *s, const char *v, size_t n) {
     return 1;
 }
 
-static int update_number_stats(stats *s, bs_parquet_type type, const void *v) {
+/* Folds a run of numbers into the statistics: NaN never goes into min or max. */
+static void update_number_stats(stats *s, bs_parquet_type type, const void *values, size_t n) {
     if (type == BS_PARQUET_DOUBLE) {
-        double d;
-        memcpy(&d, v, 8);
-        if (isnan(d)) return 1; /* NaN never goes into min or max */
-        double lo = d, hi = d;
-        if (s->present) {
-            double cur_lo, cur_hi;
-            memcpy(&cur_lo, s->min, 8);
-            memcpy(&cur_hi, s->max, 8);
-            lo = d < cur_lo ? d : cur_lo;
-            hi = d > cur_hi ? d : cur_hi;
+        const double *d = values;
+        for (size_t i = 0; i < n; i++) {
+            if (d[i] != d[i]) continue;
+            if (!s->present) s->dmin = s->dmax = d[i], s->present = 1;
+            if (d[i] < s->dmin) s->dmin = d[i];
+            if (d[i] > s->dmax) s->dmax = d[i];
         }
-        if (lo == 0) lo = -0.0; /* the format asks for -0.0 as a zero min, +0.0 as a zero max */
-        if (hi == 0) hi = 0.0;
-        s->present = 1;
-        return set_bound(&s->min, &s->min_len, &lo, 8) && set_bound(&s->max, &s->max_len, &hi, 8);
+        return;
     }
-    int64_t x, lo, hi;
-    memcpy(&x, v, 8);
-    lo = hi = x;
-    if (s->present) {
-        memcpy(&lo, s->min, 8);
-        memcpy(&hi, s->max, 8);
-        if (x < lo) lo = x;
-        if (x > hi) hi = x;
+    const int64_t *v = values;
+    for (size_t i = 0; i < n; i++) {
+        if (!s->present) s->imin = s->imax = v[i], s->present = 1;
+        if (v[i] < s->imin) s->imin = v[i];
+        if (v[i] > s->imax) s->imax = v[i];
     }
-    s->present = 1;
-    return set_bound(&s->min, &s->min_len, &lo, 8) && set_bound(&s->max, &s->max_len, &hi, 8);
 }
 
 static bs_status append_values(bs_parquet_writer *w, column *c, size_t rows, const void *values,
                                bs_error *err) {
-    for (size_t r = 0; r < rows; r++) {
-        int ok;
-        if (c->def.type == BS_PARQUET_STRING) {
-            const char *s = ((const char *const *)values)[r];
-            size_t n = s ? strlen(s) : 0;
-            uint32_t len = (uint32_t)n; /* PLAIN BYTE_ARRAY: 4-byte little-endian length, bytes */
-            tc_bytes(&c->values, &len, 4);
-            tc_bytes(&c->values, s ? s : "", n);
-            ok = update_string_stats(&c->st, s ? s : "", n);
-        } else {
-            const unsigned char *v = (const unsigned char *)values + r * 8; /* little-endian host */
-            tc_bytes(&c->values, v, 8);
-            ok = update_number_stats(&c->st, c->def.type, v);
-        }
-        if (!ok || c->values.failed)
+    if (c->def.type != BS_PARQUET_STRING) { /* PLAIN numbers are the little-endian values as they are */
+        tc_bytes(&c->values, values, rows * 8);
+        update_number_stats(&c->st, c->def.type, values, rows);
+    }
+    for (size_t r = 0; c->def.type == BS_PARQUET_STRING && r < rows; r++) {
+        const char *s = ((const char *const *)values)[r];
+        size_t n = s ? strlen(s) : 0;
+        uint32_t len = (uint32_t)n; /* PLAIN BYTE_ARRAY: 4-byte little-endian length, bytes */
+        tc_bytes(&c->values, &len, 4);
+        tc_bytes(&c->values, s ? s : "", n);
+        if (!update_string_stats(&c->st, s ? s : "", n))
             return bs_fail(err, BS_ERR_NOMEM, "%s: out of memory buffering column %s", w->path, c->name);
     }
+    if (c->values.failed)
+        return bs_fail(err, BS_ERR_NOMEM, "%s: out of memory buffering column %s", w->path, c->name);
     return BS_OK;
 }
 
@@ -166,12 +156,20 @@ static bs_status compress(bs_parquet_codec codec, const tc_writer *src, unsigned
     return BS_OK;
 }
 
-static void write_statistics(tc_writer *t, int16_t id, const stats *s) {
+static void write_statistics(tc_writer *t, int16_t id, bs_parquet_type type, const stats *s) {
     tc_field_struct_begin(t, id);
     tc_field_i64(t, 3, 0); /* null_count: columns are REQUIRED */
-    if (s->present) {
+    if (s->present && type == BS_PARQUET_STRING) {
         tc_field_binary(t, 5, s->max, s->max_len);
         tc_field_binary(t, 6, s->min, s->min_len);
+    } else if (s->present && type == BS_PARQUET_DOUBLE) {
+        /* The format asks for a zero max written as +0.0 and a zero min as -0.0. */
+        double lo = s->dmin == 0 ? -0.0 : s->dmin, hi = s->dmax == 0 ? 0.0 : s->dmax;
+        tc_field_binary(t, 5, &hi, 8);
+        tc_field_binary(t, 6, &lo, 8);
+    } else if (s->present) {
+        tc_field_binary(t, 5, &s->imax, 8);
+        tc_field_binary(t, 6, &s->imin, 8);
     }
     tc_struct_end(t);
 }
@@ -183,15 +181,29 @@ static bs_status write_bytes(bs_parquet_writer *w, const void *data, size_t n, b
     return BS_OK;
 }
 
-/* One column of the open row group as one data page; fills the chunk record. */
-static bs_status flush_column(bs_parquet_writer *w, column *c, chunk *out, bs_error *err) {
-    unsigned char *body = NULL;
-    size_t body_len = 0;
-    bs_status st = compress(w->opts.codec, &c->values, &body, &body_len, err);
+/* A column's page, compressed: done for all columns of a row group at once, one thread each. */
+typedef struct {
+    bs_parquet_codec codec;
+    const tc_writer *src;
+    unsigned char *body;
+    size_t body_len;
+    bs_status status;
+    bs_error err;
+} compress_job;
+
+static void *run_compress(void *arg) {
+    compress_job *job = arg;
+    job->status = compress(job->codec, job->src, &job->body, &job->body_len, &job->err);
+    return NULL;
+}
+
+/* Writes one column of the open row group as one data page; fills the chunk record. */
+static bs_status write_column(bs_parquet_writer *w, column *c, const compress_job *job, chunk *out,
+                              bs_error *err) {
     tc_writer h = {0};
     tc_field_i32(&h, 1, 0); /* DATA_PAGE */
     tc_field_i32(&h, 2, (int32_t)c->values.len);
-    tc_field_i32(&h, 3, (int32_t)body_len);
+    tc_field_i32(&h, 3, (int32_t)job->body_len);
     tc_field_struct_begin(&h, 5);
     tc_field_i32(&h, 1, (int32_t)w->group_rows);
     tc_field_i32(&h, 2, ENC_PLAIN);
@@ -199,19 +211,42 @@ static bs_status flush_column(bs_parquet_writer *w, column *c, chunk *out, bs_er
     tc_field_i32(&h, 4, ENC_RLE);
     tc_struct_end(&h);
     tc_stop(&h);
-    if (st == BS_OK && (h.failed || c->values.len > INT32_MAX))
+    bs_status st = BS_OK;
+    if (h.failed || c->values.len > INT32_MAX)
         st = bs_fail(err, BS_ERR_NOMEM, "%s: page of column %s too large", w->path, c->name);
     out->offset = w->offset;
     if (st == BS_OK) st = write_bytes(w, h.data, h.len, err);
-    if (st == BS_OK) st = write_bytes(w, body, body_len, err);
+    if (st == BS_OK) st = write_bytes(w, job->body, job->body_len, err);
     out->uncompressed = (int64_t)(h.len + c->values.len);
-    out->compressed = (int64_t)(h.len + body_len);
+    out->compressed = (int64_t)(h.len + job->body_len);
     out->values = (int64_t)w->group_rows;
     out->st = c->st; /* the chunk takes the statistics over */
     memset(&c->st, 0, sizeof c->st);
     c->values.len = 0;
     tc_free(&h);
-    free(body);
+    return st;
+}
+
+static bs_status compress_all(bs_parquet_writer *w, compress_job *jobs, bs_error *err) {
+    pthread_t *threads = calloc(w->ncols, sizeof *threads);
+    char *running = calloc(w->ncols, 1);
+    if (!threads || !running) {
+        free(threads);
+        free(running);
+        return bs_fail(err, BS_ERR_NOMEM, "out of memory");
+    }
+    for (size_t i = 0; i < w->ncols; i++) {
+        jobs[i] = (compress_job){w->opts.codec, &w->cols[i].values, NULL, 0, BS_OK, {{0}}};
+        running[i] = w->ncols > 1 && pthread_create(&threads[i], NULL, run_compress, &jobs[i]) == 0;
+        if (!running[i]) run_compress(&jobs[i]); /* one column, or no thread to be had: here */
+    }
+    bs_status st = BS_OK;
+    for (size_t i = 0; i < w->ncols; i++) {
+        if (running[i]) pthread_join(threads[i], NULL);
+        if (st == BS_OK && jobs[i].status != BS_OK) st = jobs[i].status, *err = jobs[i].err;
+    }
+    free(threads);
+    free(running);
     return st;
 }
 
@@ -224,15 +259,17 @@ static bs_status flush_group(bs_parquet_writer *w, bs_error *err) {
         w->chunks = grown;
         w->chunk_cap = cap;
     }
+    compress_job *jobs = calloc(w->ncols, sizeof *jobs);
+    if (!jobs) return bs_fail(err, BS_ERR_NOMEM, "out of memory");
     chunk *group = w->chunks + w->groups * w->ncols;
     memset(group, 0, w->ncols * sizeof *group);
     w->groups++; /* counted now so that its statistics are freed whatever happens next */
-    for (size_t i = 0; i < w->ncols; i++) {
-        bs_status st = flush_column(w, &w->cols[i], &group[i], err);
-        if (st != BS_OK) return st;
-    }
+    bs_status st = compress_all(w, jobs, err);
+    for (size_t i = 0; st == BS_OK && i < w->ncols; i++) st = write_column(w, &w->cols[i], &jobs[i], &group[i], err);
+    for (size_t i = 0; i < w->ncols; i++) free(jobs[i].body);
+    free(jobs);
     w->group_rows = 0;
-    return BS_OK;
+    return st;
 }
 
 bs_status bs_parquet_write(bs_parquet_writer *w, size_t rows, const void *const *values, bs_error *err) {
@@ -298,7 +335,7 @@ static void write_column_chunk(tc_writer *t, const bs_parquet_writer *w, const c
     tc_field_i64(t, 6, k->uncompressed);
     tc_field_i64(t, 7, k->compressed);
     tc_field_i64(t, 9, k->offset);
-    write_statistics(t, 12, &k->st);
+    write_statistics(t, 12, c->def.type, &k->st);
     tc_struct_end(t);
     tc_struct_end(t);
 }
