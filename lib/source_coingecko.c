@@ -8,6 +8,7 @@
  * never part of an error message.
  */
 #include <curl/curl.h>
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -27,6 +28,7 @@ typedef struct {
     CURL *curl;
     struct curl_slist *headers;
     char url[1024];
+    char coin[128], vs[32]; /* for messages */
     char *body;
     size_t body_len;
     int64_t retry_after_ms;
@@ -75,15 +77,34 @@ static size_t on_header(char *data, size_t size, size_t count, void *ctx) {
     return n;
 }
 
+/* Whether the answer is an empty array: CoinGecko's reply for an unknown coin or currency. */
+static int is_empty_array(const char *body, size_t len) {
+    size_t i = 0;
+    while (i < len && strchr(" \t\r\n", body[i]))
+        i++;
+    if (i == len || body[i++] != '[') return 0;
+    while (i < len && strchr(" \t\r\n", body[i]))
+        i++;
+    return i < len && body[i] == ']';
+}
+
 static bs_status map_answer(gecko_source *g, bs_tick *t, bs_error *err) {
     bs_error why = {{0}};
     double price, high, low, volume;
-    if (json_first_object_number(g->body, g->body_len, "current_price", &price, &why) != BS_OK ||
-        json_first_object_number(g->body, g->body_len, "high_24h", &high, &why) != BS_OK ||
-        json_first_object_number(g->body, g->body_len, "low_24h", &low, &why) != BS_OK ||
-        json_first_object_number(g->body, g->body_len, "total_volume", &volume, &why) != BS_OK)
+    if (is_empty_array(g->body, g->body_len))
+        return bs_fail(err, BS_ERR_PARSE,
+                       "%s: no market data for coin \"%s\" in \"%s\" (check --coin and --vs)",
+                       g->url, g->coin, g->vs);
+    if (json_first_object_number(g->body, g->body_len, "current_price", &price, &why) != BS_OK)
         return bs_fail(err, BS_ERR_PARSE, "%s: %s", g->url, why.msg);
-    if (!(price > 0 && high > 0 && low > 0 && volume >= 0))
+    /* The 24-hour figures are null for a coin CoinGecko has just listed: fall back as the tick
+     * parser does for a missing High or Low (to the close), and to no volume. */
+    if (json_first_object_number(g->body, g->body_len, "high_24h", &high, NULL) != BS_OK)
+        high = price;
+    if (json_first_object_number(g->body, g->body_len, "low_24h", &low, NULL) != BS_OK) low = price;
+    if (json_first_object_number(g->body, g->body_len, "total_volume", &volume, NULL) != BS_OK)
+        volume = NAN;
+    if (!(price > 0 && high > 0 && low > 0 && !(volume < 0)))
         return bs_fail(err, BS_ERR_PARSE, "%s: prices are not positive", g->url);
     *t = (bs_tick){bs_now_us(), price, high, low, price, volume};
     return BS_OK;
@@ -126,6 +147,8 @@ static bs_status choose_endpoint(const bs_source_options *opts, gecko_source *g,
     if (!pro && strcmp(plan, "demo") != 0)
         return bs_fail(err, BS_ERR_CONFIG, "COINGECKO_API_PLAN must be demo or pro, not \"%s\"",
                        plan);
+    snprintf(g->coin, sizeof g->coin, "%s", opts->coin);
+    snprintf(g->vs, sizeof g->vs, "%s", opts->vs);
     const char *base = opts->base_url ? opts->base_url : bs_config_get("COINGECKO_BASE_URL");
     if (!base)
         base = pro && key ? "https://pro-api.coingecko.com/api/v3"

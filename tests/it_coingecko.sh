@@ -65,6 +65,22 @@ assert closes[:2] == [5000, 6000], closes
 PY
 pass "429 with an HTTP-date Retry-After and without one"
 
+# An empty answer (unknown coin) says which coin and currency; null 24-hour figures fall back to
+# the price and no volume.
+start_mock "empty,nulls:5000"
+"$BTCSTREAM" ingest --source coingecko --interval 100ms --duration 450ms --stream-dir N \
+    > /dev/null 2> err.txt || fail "ingest exited non-zero: $(cat err.txt)"
+stop_mock
+expect_contains err.txt 'no market data for coin "bitcoin" in "usd" (check --coin and --vs)' "empty answer"
+tick=$(cat "$(ls N/ohlc_*.json | head -1)")
+$PY - "$tick" <<'PY' || fail "null fallbacks: $tick"
+import json, sys
+t = json.loads(sys.argv[1])
+assert (t["Open"], t["High"], t["Low"], t["Close"]) == (5000, 5000, 5000, 5000), t
+assert "Volume" not in t, t
+PY
+pass "empty answer and null 24-hour figures"
+
 # The pro plan uses its own header.
 start_mock "good:5"
 COINGECKO_API_KEY=$secret COINGECKO_API_PLAN=pro "$BTCSTREAM" ingest --source coingecko \
