@@ -298,7 +298,7 @@ static void wait_for(const bs_stream_options *o, stream_watch *watch, int64_t st
 static bs_status loop(const bs_stream_options *o, bs_checkpoint *cp, live_view *v,
                       bs_stream_totals *totals, bs_error *err) {
     stream_watch watch;
-    stream_watch_open(&watch, o->stream_dir, o->poll);
+    stream_watch_open(&watch, o->stream_dir, o->poll, o->wake_fd ? *o->wake_fd : -1);
     int64_t started = bs_monotonic_us(), next_trigger = started;
     int stop = 0;
     bs_status st = BS_OK;

@@ -69,6 +69,9 @@ typedef struct {
     int poll;                     /* force polling instead of inotify */
     bs_aggregate_options windows; /* for the live moving-average view */
     volatile sig_atomic_t *stop;  /* when it becomes non-zero, finish the batch and return */
+    const int *wake_fd; /* NULL, or a descriptor made readable when *stop is set from another
+                           thread: the stream stops waiting for files at once (signals already
+                           interrupt the wait) */
     bs_batch_fn on_batch;
     bs_notice_fn on_notice;
     void (*on_step)(void *ctx, bs_stream_step step); /* a test hook; NULL normally */
