@@ -1,7 +1,8 @@
 /*
  * checkpoint.c - the stream's commit log and its crash recovery; the protocol and the argument
  * for its safety are in checkpoint.h. The log is compacted (rewritten to its last commit line,
- * atomically) once it passes a megabyte, so recovery reads little whatever the stream's age.
+ * atomically) once it passes a megabyte, so recovery reads little whatever the stream's age:
+ * replaying a full log is a few thousand stat() calls.
  */
 #include "btcstream/checkpoint.h"
 
@@ -11,6 +12,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/file.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -22,7 +24,8 @@ static bs_status read_whole(const char *path, char **out, size_t *len, bs_error 
     *out = NULL;
     *len = 0;
     FILE *f = fopen(path, "rb");
-    if (!f) return errno == ENOENT ? BS_OK : bs_fail(err, BS_ERR_IO, "%s: %s", path, strerror(errno));
+    if (!f)
+        return errno == ENOENT ? BS_OK : bs_fail(err, BS_ERR_IO, "%s: %s", path, strerror(errno));
     struct stat sb;
     char *buf = fstat(fileno(f), &sb) == 0 ? malloc((size_t)sb.st_size + 1) : NULL;
     size_t n = buf ? fread(buf, 1, (size_t)sb.st_size, f) : 0;
@@ -49,12 +52,50 @@ static bs_status append_line(const bs_checkpoint *cp, const char *line, size_t l
     return BS_OK;
 }
 
+static int64_t mtime_ns(const struct stat *sb) {
+    return (int64_t)sb->st_mtim.tv_sec * 1000000000 + sb->st_mtim.tv_nsec;
+}
+
+bs_status bs_checkpoint_identify(const bs_checkpoint *cp, bs_checkpoint_file *f, bs_error *err) {
+    char path[8192];
+    struct stat sb;
+    snprintf(path, sizeof path, "%s/%s", cp->stream_dir, f->name);
+    if (stat(path, &sb) != 0) return bs_fail(err, BS_ERR_IO, "%s: %s", path, strerror(errno));
+    f->ino = (uint64_t)sb.st_ino;
+    f->mtime_ns = mtime_ns(&sb);
+    return BS_OK;
+}
+
+/* rename() that never replaces `to`; EEXIST when it exists. */
+static int rename_noreplace(const char *from, const char *to) {
+    if (renameat2(AT_FDCWD, from, AT_FDCWD, to, RENAME_NOREPLACE) == 0) return 0;
+    if (errno != EINVAL && errno != ENOSYS) return -1;
+    /* No RENAME_NOREPLACE on this file system: check, then rename. Only this process moves
+     * files into these folders, so nothing can slip in between. */
+    if (access(to, F_OK) == 0) {
+        errno = EEXIST;
+        return -1;
+    }
+    return rename(from, to);
+}
+
 static bs_status move_one(const bs_checkpoint *cp, const bs_checkpoint_file *f, bs_error *err) {
-    char from[8192], to[8192];
+    char from[8192], to[8300];
     snprintf(from, sizeof from, "%s/%s", cp->stream_dir, f->name);
-    snprintf(to, sizeof to, "%s/%s/%s", cp->stream_dir, f->quarantine ? "_quarantine" : "_processed",
-             f->name);
-    if (rename(from, to) != 0 && errno != ENOENT)
+    struct stat sb;
+    if (stat(from, &sb) != 0) return BS_OK; /* moved already */
+    /* A file that reuses the name of a committed one is new data: it waits for its own batch. */
+    if (f->ino != 0 && ((uint64_t)sb.st_ino != f->ino || mtime_ns(&sb) != f->mtime_ns))
+        return BS_OK;
+    const char *sub = f->quarantine ? "_quarantine" : "_processed";
+    snprintf(to, sizeof to, "%s/%s/%s", cp->stream_dir, sub, f->name);
+    int rc = rename_noreplace(from, to);
+    if (rc != 0 && errno == EEXIST) { /* an older namesake was processed before: keep both */
+        snprintf(to, sizeof to, "%s/%s/%s.%llu", cp->stream_dir, sub, f->name,
+                 (unsigned long long)sb.st_ino);
+        rc = rename(from, to);
+    }
+    if (rc != 0 && errno != ENOENT)
         return bs_fail(err, BS_ERR_IO, "%s: cannot move to %s: %s", from, to, strerror(errno));
     return BS_OK;
 }
@@ -68,12 +109,30 @@ bs_status bs_checkpoint_move_files(const bs_checkpoint *cp, const bs_checkpoint_
     return BS_OK;
 }
 
-/* Moves the files named in a commit line ("commit N S R p:a q:b ...", modified in place). */
+/* Parses one file of a commit line: "P:INO:MTIME:NAME", "Q:...", or the older "p:NAME". */
+static int parse_file_token(char *tok, bs_checkpoint_file *f) {
+    memset(f, 0, sizeof *f);
+    if (strlen(tok) < 3 || tok[1] != ':' || !strchr("pPqQ", tok[0])) return 0;
+    f->quarantine = tok[0] == 'q' || tok[0] == 'Q';
+    f->name = tok + 2;
+    if (tok[0] == 'p' || tok[0] == 'q') return 1;
+    unsigned long long ino;
+    long long mtime;
+    int used = 0;
+    if (sscanf(tok + 2, "%llu:%lld:%n", &ino, &mtime, &used) != 2 || used == 0 || !tok[2 + used])
+        return 0;
+    f->ino = ino;
+    f->mtime_ns = mtime;
+    f->name = tok + 2 + used;
+    return 1;
+}
+
+/* Moves the files named in a commit line ("commit N S R P:... Q:...", modified in place). */
 static bs_status finish_commit_line(const bs_checkpoint *cp, char *line, bs_error *err) {
     char *save = NULL, *tok = strtok_r(line, " ", &save);
     for (int field = 0; tok; tok = strtok_r(NULL, " ", &save), field++) {
-        if (field < 4 || strlen(tok) < 3 || tok[1] != ':') continue;
-        bs_checkpoint_file f = {tok + 2, tok[0] == 'q'};
+        bs_checkpoint_file f;
+        if (field < 4 || !parse_file_token(tok, &f)) continue;
         bs_status st = move_one(cp, &f, err);
         if (st != BS_OK) return st;
     }
@@ -97,10 +156,25 @@ static int64_t file_size(const char *path) {
     return stat(path, &sb) == 0 ? (int64_t)sb.st_size : 0;
 }
 
+/*
+ * Finishes the moves of every commit line in the first `len` bytes of text (whose lines recover()
+ * has already cut at their newlines). Identities make this safe for files long gone or replaced.
+ */
+static bs_status replay_commits(const bs_checkpoint *cp, char *text, size_t len, bs_error *err) {
+    for (char *line = text; line < text + len; line += strlen(line) + 1) {
+        if (strncmp(line, "commit ", 7) != 0) continue;
+        bs_status st = finish_commit_line(cp, line, err);
+        if (st != BS_OK) return st;
+    }
+    return BS_OK;
+}
+
 /* Applies the recovery rules to the log text; `text` is modified. */
-static bs_status recover(bs_checkpoint *cp, char *text, size_t len, const char *history, bs_error *err) {
+static bs_status recover(bs_checkpoint *cp, char *text, size_t len, const char *history,
+                         bs_error *err) {
     size_t complete = len;
-    while (complete > 0 && text[complete - 1] != '\n') complete--; /* torn tail */
+    while (complete > 0 && text[complete - 1] != '\n')
+        complete--; /* torn tail */
     char *last_commit = NULL, *pending_begin = NULL;
     for (char *line = text; line < text + complete;) {
         char *nl = memchr(line, '\n', (size_t)(text + complete - line));
@@ -123,10 +197,13 @@ static bs_status recover(bs_checkpoint *cp, char *text, size_t len, const char *
         unsigned long long batch;
         long long before;
         if (sscanf(pending_begin, "begin %llu %lld", &batch, &before) != 2)
-            return bs_fail(err, BS_ERR_FORMAT, "%s: unreadable line \"%s\"", cp->log_path, pending_begin);
+            return bs_fail(err, BS_ERR_FORMAT, "%s: unreadable line \"%s\"", cp->log_path,
+                           pending_begin);
+        cp->interrupted_batch = batch;
         if (history_size > before) {
             bs_status st = cut_file(history, before, err);
             if (st != BS_OK) return st;
+            cp->cut_bytes = history_size - before;
             history_size = before;
         }
     }
@@ -134,20 +211,57 @@ static bs_status recover(bs_checkpoint *cp, char *text, size_t len, const char *
     unsigned long long batch;
     long long size;
     if (sscanf(last_commit, "commit %llu %lld", &batch, &size) != 2)
-        return bs_fail(err, BS_ERR_FORMAT, "%s: unreadable line \"%.60s\"", cp->log_path, last_commit);
+        return bs_fail(err, BS_ERR_FORMAT, "%s: unreadable line \"%.60s\"", cp->log_path,
+                       last_commit);
     cp->last_batch = batch;
     cp->history_size = size;
     if (history_size < size)
         return bs_fail(err, BS_ERR_FORMAT,
-                       "%s is %" PRId64 " bytes but batch %llu committed %lld: the history lost data "
+                       "%s is %" PRId64
+                       " bytes but batch %llu committed %lld: the history lost data "
                        "(restore it, or remove %s to start a new stream)",
                        history, history_size, batch, size, cp->log_path);
-    return finish_commit_line(cp, last_commit, err);
+    return replay_commits(cp, text, keep, err);
+}
+
+/* Creates an empty log and makes its name durable: a log lost in a crash would let the files
+ * of its commits be read again. */
+static bs_status create_log(const bs_checkpoint *cp, bs_error *err) {
+    int fd = open(cp->log_path, O_WRONLY | O_CREAT | O_CLOEXEC, 0644);
+    if (fd < 0 || fsync(fd) != 0) {
+        int e = errno;
+        if (fd >= 0) close(fd);
+        return bs_fail(err, BS_ERR_IO, "%s: cannot create: %s", cp->log_path, strerror(e));
+    }
+    close(fd);
+    return bs_sync_dir(cp->stream_dir, err);
+}
+
+/*
+ * One stream processor per stream folder: two would read the same files and append them twice.
+ * The lock is an flock on STREAM_DIR/_checkpoint.lock (not on the log, which compaction
+ * replaces), so the kernel releases it whenever the holder dies, kill -9 included.
+ */
+static bs_status take_folder_lock(bs_checkpoint *cp, bs_error *err) {
+    char path[8300];
+    snprintf(path, sizeof path, "%s/_checkpoint.lock", cp->stream_dir);
+    cp->lock_fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0644);
+    if (cp->lock_fd < 0) return bs_fail(err, BS_ERR_IO, "%s: %s", path, strerror(errno));
+    if (flock(cp->lock_fd, LOCK_EX | LOCK_NB) == 0) return BS_OK;
+    int busy = errno == EWOULDBLOCK;
+    int e = errno;
+    close(cp->lock_fd);
+    cp->lock_fd = -1;
+    if (busy)
+        return bs_fail(err, BS_ERR_CONFIG, "%s: another stream processor is working on this folder",
+                       cp->stream_dir);
+    return bs_fail(err, BS_ERR_IO, "%s: cannot lock: %s", path, strerror(e));
 }
 
 bs_status bs_checkpoint_open(bs_checkpoint *cp, const char *stream_dir, const char *history_path,
                              bs_error *err) {
     memset(cp, 0, sizeof *cp);
+    cp->lock_fd = -1;
     snprintf(cp->stream_dir, sizeof cp->stream_dir, "%s", stream_dir);
     if (snprintf(cp->log_path, sizeof cp->log_path, "%s/_checkpoint.log", stream_dir) >=
         (int)sizeof cp->log_path)
@@ -159,41 +273,67 @@ bs_status bs_checkpoint_open(bs_checkpoint *cp, const char *stream_dir, const ch
         bs_status st = bs_mkdirs(sub, err);
         if (st != BS_OK) return st;
     }
+    bs_status st = take_folder_lock(cp, err);
+    if (st != BS_OK) return st;
     char *text;
     size_t len;
-    bs_status st = read_whole(cp->log_path, &text, &len, err);
-    if (st != BS_OK) return st;
-    if (text) st = recover(cp, text, len, history_path, err);
+    st = read_whole(cp->log_path, &text, &len, err);
+    if (st == BS_OK && text)
+        st = recover(cp, text, len, history_path, err);
+    else if (st == BS_OK)
+        st = create_log(cp, err);
     free(text);
+    if (st != BS_OK) bs_checkpoint_close(cp);
     return st;
 }
 
-bs_status bs_checkpoint_begin(bs_checkpoint *cp, uint64_t batch, int64_t history_size, bs_error *err) {
+void bs_checkpoint_close(bs_checkpoint *cp) {
+    if (cp && cp->lock_fd >= 0) close(cp->lock_fd);
+    if (cp) cp->lock_fd = -1;
+}
+
+bs_status bs_checkpoint_begin(bs_checkpoint *cp, uint64_t batch, int64_t history_size,
+                              bs_error *err) {
     char line[96];
     int n = snprintf(line, sizeof line, "begin %llu %lld\n", (unsigned long long)batch,
                      (long long)history_size);
     return append_line(cp, line, (size_t)n, err);
 }
 
-/* Rewrites the log as its last commit line alone, atomically. */
+/*
+ * Rewrites the log as its last commit line alone, atomically. The lines dropped are the only
+ * record of their files' moves, so those moves are made durable first (checkpoint.h).
+ */
 static bs_status compact(bs_checkpoint *cp, const char *line, size_t len, bs_error *err) {
+    char sub[8300];
+    bs_status st = BS_OK;
+    const char *subdirs[] = {"_processed", "_quarantine"};
+    for (int i = 0; i < 2 && st == BS_OK; i++) {
+        snprintf(sub, sizeof sub, "%s/%s", cp->stream_dir, subdirs[i]);
+        st = bs_sync_dir(sub, err);
+    }
+    if (st == BS_OK) st = bs_sync_dir(cp->stream_dir, err);
+    if (st != BS_OK) return st;
     const char *slash = strrchr(cp->log_path, '/');
-    bs_status st = bs_write_file_atomic(cp->stream_dir, slash ? slash + 1 : cp->log_path, line, len,
-                                        1, 0, err);
+    st = bs_write_file_atomic(cp->stream_dir, slash ? slash + 1 : cp->log_path, line, len, 1, 0,
+                              err);
     return st == BS_OK ? bs_sync_dir(cp->stream_dir, err) : st;
 }
 
 bs_status bs_checkpoint_commit(bs_checkpoint *cp, uint64_t batch, int64_t history_size,
                                uint64_t rows, const bs_checkpoint_file *files, size_t count,
                                bs_error *err) {
-    size_t cap = 128 + count * 8;
-    for (size_t i = 0; i < count; i++) cap += strlen(files[i].name);
+    size_t cap = 128 + count * 48;
+    for (size_t i = 0; i < count; i++)
+        cap += strlen(files[i].name);
     char *line = malloc(cap);
     if (!line) return bs_fail(err, BS_ERR_NOMEM, "out of memory");
     size_t n = (size_t)snprintf(line, cap, "commit %llu %lld %llu", (unsigned long long)batch,
                                 (long long)history_size, (unsigned long long)rows);
     for (size_t i = 0; i < count; i++)
-        n += (size_t)snprintf(line + n, cap - n, " %c:%s", files[i].quarantine ? 'q' : 'p', files[i].name);
+        n += (size_t)snprintf(line + n, cap - n, " %c:%llu:%lld:%s",
+                              files[i].quarantine ? 'Q' : 'P', (unsigned long long)files[i].ino,
+                              (long long)files[i].mtime_ns, files[i].name);
     line[n++] = '\n';
     bs_status st = file_size(cp->log_path) > COMPACT_BYTES ? compact(cp, line, n, err)
                                                            : append_line(cp, line, n, err);

@@ -13,6 +13,7 @@
 #include <string.h>
 #include <sys/file.h>
 #include <sys/stat.h>
+#include <sys/xattr.h>
 #include <unistd.h>
 
 #define WRITE_CHUNK (1 << 20)
@@ -51,7 +52,28 @@ static int ends_torn(int fd) {
     return pread(fd, &last, 1, st.st_size - 1) == 1 && last != '\n';
 }
 
-bs_status bs_history_lock(const char *path, int *fd, int64_t *size, bs_error *err) {
+#define PENDING_MARK "user.btcstream.pending"
+
+/* Refuses a history that a killed stream processor left with an uncommitted batch. */
+static bs_status check_not_pending(int fd, const char *path, bs_error *err) {
+    char owner[1024];
+    ssize_t n = fgetxattr(fd, PENDING_MARK, owner, sizeof owner - 1);
+    if (n < 0) return BS_OK; /* ENODATA: no mark; ENOTSUP: no marks on this file system */
+    owner[n] = '\0';
+    return bs_fail(err, BS_ERR_CONFIG,
+                   "%s: a stream batch into it was interrupted; run 'btcstream stream --stream-dir "
+                   "%s --history %s --until-idle' once to recover it first",
+                   path, owner, path);
+}
+
+bs_status bs_history_mark_pending(int fd, const char *path, const char *owner, bs_error *err) {
+    int rc = owner ? fsetxattr(fd, PENDING_MARK, owner, strlen(owner), 0) : fremovexattr(fd, PENDING_MARK);
+    if (rc == 0 || errno == ENOTSUP || errno == ENODATA) return BS_OK;
+    return bs_fail(err, BS_ERR_IO, "%s: cannot %s the stream mark: %s", path, owner ? "set" : "clear",
+                   strerror(errno));
+}
+
+static bs_status lock_history(const char *path, int check_mark, int *fd, int64_t *size, bs_error *err) {
     int created = access(path, F_OK) != 0;
     *fd = open(path, O_RDWR | O_APPEND | O_CREAT | O_CLOEXEC, 0644); /* read: torn-line check */
     if (*fd < 0) return bs_fail(err, BS_ERR_IO, "%s: cannot open for append: %s", path, strerror(errno));
@@ -63,8 +85,17 @@ bs_status bs_history_lock(const char *path, int *fd, int64_t *size, bs_error *er
     }
     *size = (int64_t)sb.st_size;
     bs_status st = created ? bs_sync_parent_dir(path, err) : BS_OK;
+    if (st == BS_OK && check_mark) st = check_not_pending(*fd, path, err);
     if (st != BS_OK) bs_history_unlock(*fd);
     return st;
+}
+
+bs_status bs_history_lock(const char *path, int *fd, int64_t *size, bs_error *err) {
+    return lock_history(path, 1, fd, size, err);
+}
+
+bs_status bs_history_lock_as_stream(const char *path, int *fd, int64_t *size, bs_error *err) {
+    return lock_history(path, 0, fd, size, err);
 }
 
 void bs_history_unlock(int fd) {

@@ -3,6 +3,8 @@
 
 #include <pthread.h>
 #include <string.h>
+#include <sys/eventfd.h>
+#include <unistd.h>
 
 typedef struct {
     bs_pipeline_options *opts;
@@ -11,12 +13,17 @@ typedef struct {
     bs_error err;
     volatile sig_atomic_t done; /* the stream's stop flag while the producer runs */
     volatile sig_atomic_t halt; /* the producer's stop flag when the caller gave none */
+    int wake_fd;                /* an eventfd that tells the waiting stream `done` is set */
 } ingest_job;
 
 static void *run_ingest(void *arg) {
     ingest_job *job = arg;
     job->status = bs_ingest_run(&job->opts->ingest, &job->totals, &job->err);
     job->done = 1;
+    uint64_t one = 1;
+    if (job->wake_fd >= 0 && write(job->wake_fd, &one, sizeof one) < 0) {
+        /* without the wake-up the stream still sees `done` within a trigger */
+    }
     return NULL;
 }
 
@@ -27,19 +34,24 @@ bs_status bs_pipeline_stream(bs_pipeline_options *opts, bs_pipeline_totals *tota
     job.opts = opts;
     volatile sig_atomic_t *given_stop = opts->ingest.stop;
     if (!given_stop) opts->ingest.stop = &job.halt;
+    job.wake_fd = eventfd(0, EFD_CLOEXEC);
     pthread_t thread;
-    if (pthread_create(&thread, NULL, run_ingest, &job) != 0)
+    if (pthread_create(&thread, NULL, run_ingest, &job) != 0) {
+        if (job.wake_fd >= 0) close(job.wake_fd);
         return bs_fail(err, BS_ERR_NOMEM, "cannot start the producer thread");
+    }
 
     /* While producing, the stream stops when the producer is done (or the user stops both). */
     bs_stream_options live = opts->stream;
     live.stop = &job.done;
+    live.wake_fd = job.wake_fd >= 0 ? &job.wake_fd : NULL;
     live.until_idle = 0;
     live.duration_us = 0;
     bs_stream_totals first;
     bs_status st = bs_stream_run(&live, &first, err);
     if (st != BS_OK) *opts->ingest.stop = 1; /* do not leave the producer running */
     pthread_join(thread, NULL);
+    if (job.wake_fd >= 0) close(job.wake_fd);
     opts->ingest.stop = given_stop;
     totals->ingest = job.totals;
     if (job.status != BS_OK) {

@@ -8,9 +8,12 @@
  * never part of an error message.
  */
 #include <curl/curl.h>
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
+#include <time.h>
 
 #include "btcstream/config.h"
 #include "btcstream/source.h"
@@ -25,6 +28,7 @@ typedef struct {
     CURL *curl;
     struct curl_slist *headers;
     char url[1024];
+    char coin[128], vs[32]; /* for messages */
     char *body;
     size_t body_len;
     int64_t retry_after_ms;
@@ -43,25 +47,64 @@ static size_t on_body(char *data, size_t size, size_t count, void *ctx) {
     return n;
 }
 
+/*
+ * Retry-After is either a number of seconds or an HTTP date (RFC 9110 10.2.3); anything else, or
+ * a wait of a day or more, is ignored and the caller backs off on its own.
+ */
+static int64_t parse_retry_after(const char *value, size_t len) {
+    char text[128];
+    while (len > 0 && (*value == ' ' || *value == '\t'))
+        value++, len--;
+    while (len > 0 && (value[len - 1] == '\r' || value[len - 1] == '\n' || value[len - 1] == ' '))
+        len--;
+    if (len == 0 || len >= sizeof text) return 0;
+    memcpy(text, value, len);
+    text[len] = '\0';
+    char *end;
+    long long seconds = strtoll(text, &end, 10);
+    if (*end != '\0') {
+        time_t when = curl_getdate(text, NULL);
+        seconds = when < 0 ? 0 : (long long)(when - time(NULL));
+    }
+    return seconds > 0 && seconds < 86400 ? seconds * 1000 : 0;
+}
+
 static size_t on_header(char *data, size_t size, size_t count, void *ctx) {
     gecko_source *g = ctx;
     size_t n = size * count;
-    if (n > 12 && strncasecmp(data, "Retry-After:", 12) == 0) {
-        long seconds = strtol(data + 12, NULL, 10);
-        if (seconds > 0 && seconds < 86400) g->retry_after_ms = seconds * 1000;
-    }
+    if (n > 12 && strncasecmp(data, "Retry-After:", 12) == 0)
+        g->retry_after_ms = parse_retry_after(data + 12, n - 12);
     return n;
+}
+
+/* Whether the answer is an empty array: CoinGecko's reply for an unknown coin or currency. */
+static int is_empty_array(const char *body, size_t len) {
+    size_t i = 0;
+    while (i < len && strchr(" \t\r\n", body[i]))
+        i++;
+    if (i == len || body[i++] != '[') return 0;
+    while (i < len && strchr(" \t\r\n", body[i]))
+        i++;
+    return i < len && body[i] == ']';
 }
 
 static bs_status map_answer(gecko_source *g, bs_tick *t, bs_error *err) {
     bs_error why = {{0}};
     double price, high, low, volume;
-    if (json_first_object_number(g->body, g->body_len, "current_price", &price, &why) != BS_OK ||
-        json_first_object_number(g->body, g->body_len, "high_24h", &high, &why) != BS_OK ||
-        json_first_object_number(g->body, g->body_len, "low_24h", &low, &why) != BS_OK ||
-        json_first_object_number(g->body, g->body_len, "total_volume", &volume, &why) != BS_OK)
+    if (is_empty_array(g->body, g->body_len))
+        return bs_fail(err, BS_ERR_PARSE,
+                       "%s: no market data for coin \"%s\" in \"%s\" (check --coin and --vs)",
+                       g->url, g->coin, g->vs);
+    if (json_first_object_number(g->body, g->body_len, "current_price", &price, &why) != BS_OK)
         return bs_fail(err, BS_ERR_PARSE, "%s: %s", g->url, why.msg);
-    if (!(price > 0 && high > 0 && low > 0 && volume >= 0))
+    /* The 24-hour figures are null for a coin CoinGecko has just listed: fall back as the tick
+     * parser does for a missing High or Low (to the close), and to no volume. */
+    if (json_first_object_number(g->body, g->body_len, "high_24h", &high, NULL) != BS_OK)
+        high = price;
+    if (json_first_object_number(g->body, g->body_len, "low_24h", &low, NULL) != BS_OK) low = price;
+    if (json_first_object_number(g->body, g->body_len, "total_volume", &volume, NULL) != BS_OK)
+        volume = NAN;
+    if (!(price > 0 && high > 0 && low > 0 && !(volume < 0)))
         return bs_fail(err, BS_ERR_PARSE, "%s: prices are not positive", g->url);
     *t = (bs_tick){bs_now_us(), price, high, low, price, volume};
     return BS_OK;
@@ -75,8 +118,7 @@ static bs_status gecko_next(bs_source *src, bs_tick *out, int *got, int64_t *ret
     g->retry_after_ms = 0;
     CURLcode rc = curl_easy_perform(g->curl);
     *retry_after_ms = g->retry_after_ms;
-    if (rc != CURLE_OK)
-        return bs_fail(err, BS_ERR_NET, "%s: %s", g->url, curl_easy_strerror(rc));
+    if (rc != CURLE_OK) return bs_fail(err, BS_ERR_NET, "%s: %s", g->url, curl_easy_strerror(rc));
     long status = 0;
     curl_easy_getinfo(g->curl, CURLINFO_RESPONSE_CODE, &status);
     if (status != 200) {
@@ -103,18 +145,26 @@ static bs_status choose_endpoint(const bs_source_options *opts, gecko_source *g,
     const char *plan = bs_config_get_or("COINGECKO_API_PLAN", "demo");
     int pro = strcmp(plan, "pro") == 0;
     if (!pro && strcmp(plan, "demo") != 0)
-        return bs_fail(err, BS_ERR_CONFIG, "COINGECKO_API_PLAN must be demo or pro, not \"%s\"", plan);
+        return bs_fail(err, BS_ERR_CONFIG, "COINGECKO_API_PLAN must be demo or pro, not \"%s\"",
+                       plan);
+    snprintf(g->coin, sizeof g->coin, "%s", opts->coin);
+    snprintf(g->vs, sizeof g->vs, "%s", opts->vs);
     const char *base = opts->base_url ? opts->base_url : bs_config_get("COINGECKO_BASE_URL");
-    if (!base) base = pro && key ? "https://pro-api.coingecko.com/api/v3" : "https://api.coingecko.com/api/v3";
-    char *coin = curl_easy_escape(g->curl, opts->coin, 0), *vs = curl_easy_escape(g->curl, opts->vs, 0);
+    if (!base)
+        base = pro && key ? "https://pro-api.coingecko.com/api/v3"
+                          : "https://api.coingecko.com/api/v3";
+    char *coin = curl_easy_escape(g->curl, opts->coin, 0),
+         *vs = curl_easy_escape(g->curl, opts->vs, 0);
     int n = snprintf(g->url, sizeof g->url, "%s/coins/markets?vs_currency=%s&ids=%s", base,
                      vs ? vs : "", coin ? coin : "");
     curl_free(coin);
     curl_free(vs);
-    if (n < 0 || (size_t)n >= sizeof g->url) return bs_fail(err, BS_ERR_ARG, "CoinGecko URL too long");
+    if (n < 0 || (size_t)n >= sizeof g->url)
+        return bs_fail(err, BS_ERR_ARG, "CoinGecko URL too long");
     if (key) {
         char header[512];
-        snprintf(header, sizeof header, "%s: %s", pro ? "x-cg-pro-api-key" : "x-cg-demo-api-key", key);
+        snprintf(header, sizeof header, "%s: %s", pro ? "x-cg-pro-api-key" : "x-cg-demo-api-key",
+                 key);
         g->headers = curl_slist_append(g->headers, header);
     }
     g->headers = curl_slist_append(g->headers, "Accept: application/json");
@@ -128,7 +178,8 @@ bs_status bs_source_coingecko_open(const bs_source_options *opts, bs_source **ou
     if (!g) return bs_fail(err, BS_ERR_NOMEM, "out of memory");
     g->base = (bs_source){"coingecko", 0, gecko_next, gecko_free};
     g->curl = curl_easy_init();
-    bs_status st = g->curl ? choose_endpoint(opts, g, err) : bs_fail(err, BS_ERR_NOMEM, "curl_easy_init failed");
+    bs_status st = g->curl ? choose_endpoint(opts, g, err)
+                           : bs_fail(err, BS_ERR_NOMEM, "curl_easy_init failed");
     if (st != BS_OK) {
         gecko_free(&g->base);
         return st;
@@ -137,7 +188,8 @@ bs_status bs_source_coingecko_open(const bs_source_options *opts, bs_source **ou
     curl_easy_setopt(g->curl, CURLOPT_HTTPHEADER, g->headers);
     curl_easy_setopt(g->curl, CURLOPT_USERAGENT, "btcstream/" BS_VERSION);
     curl_easy_setopt(g->curl, CURLOPT_TIMEOUT_MS, opts->timeout_ms > 0 ? opts->timeout_ms : 10000L);
-    curl_easy_setopt(g->curl, CURLOPT_CONNECTTIMEOUT_MS, opts->timeout_ms > 0 ? opts->timeout_ms : 10000L);
+    curl_easy_setopt(g->curl, CURLOPT_CONNECTTIMEOUT_MS,
+                     opts->timeout_ms > 0 ? opts->timeout_ms : 10000L);
     curl_easy_setopt(g->curl, CURLOPT_NOSIGNAL, 1L);
     curl_easy_setopt(g->curl, CURLOPT_SSL_VERIFYPEER, 1L);
     curl_easy_setopt(g->curl, CURLOPT_SSL_VERIFYHOST, 2L);

@@ -28,7 +28,8 @@ typedef struct {
 } name_list;
 
 static void names_free(name_list *l) {
-    for (size_t i = 0; i < l->len; i++) free(l->names[i]);
+    for (size_t i = 0; i < l->len; i++)
+        free(l->names[i]);
     free(l->names);
     memset(l, 0, sizeof *l);
 }
@@ -60,7 +61,8 @@ static int set_aside_odd_name(const bs_stream_options *o, const char *name) {
 }
 
 /* The waiting files, sorted by name, at most max (0: all). */
-static bs_status list_pending(const bs_stream_options *o, size_t max, name_list *out, bs_error *err) {
+static bs_status list_pending(const bs_stream_options *o, size_t max, name_list *out,
+                              bs_error *err) {
     const char *dir = o->stream_dir;
     DIR *d = opendir(dir);
     if (!d) return bs_fail(err, BS_ERR_IO, "%s: cannot list the stream directory", dir);
@@ -71,8 +73,10 @@ static bs_status list_pending(const bs_stream_options *o, size_t max, name_list 
         if (out->len == out->cap) {
             size_t cap = out->cap ? out->cap * 2 : 64;
             char **grown = realloc(out->names, cap * sizeof *grown);
-            if (!grown) st = bs_fail(err, BS_ERR_NOMEM, "out of memory listing %s", dir);
-            else out->names = grown, out->cap = cap;
+            if (!grown)
+                st = bs_fail(err, BS_ERR_NOMEM, "out of memory listing %s", dir);
+            else
+                out->names = grown, out->cap = cap;
         }
         if (st == BS_OK && !(out->names[out->len++] = strdup(e->d_name)))
             st = bs_fail(err, BS_ERR_NOMEM, "out of memory listing %s", dir);
@@ -80,7 +84,8 @@ static bs_status list_pending(const bs_stream_options *o, size_t max, name_list 
     closedir(d);
     if (st != BS_OK) return st;
     if (out->len > 1) qsort(out->names, out->len, sizeof *out->names, by_name);
-    while (max > 0 && out->len > max) free(out->names[--out->len]);
+    while (max > 0 && out->len > max)
+        free(out->names[--out->len]);
     return BS_OK;
 }
 
@@ -92,9 +97,7 @@ typedef struct {
     size_t quarantined;
 } batch;
 
-static int push_tick(void *ctx, const bs_tick *t) {
-    return bs_tick_vec_push(ctx, t) != BS_OK;
-}
+static int push_tick(void *ctx, const bs_tick *t) { return bs_tick_vec_push(ctx, t) != BS_OK; }
 
 static bs_status write_reason(const char *dir, const char *name, const char *text, bs_error *err) {
     char qdir[8192], file[512];
@@ -104,8 +107,12 @@ static bs_status write_reason(const char *dir, const char *name, const char *tex
 }
 
 /* Reads one stream file into the batch, deciding whether it goes to the quarantine. */
-static bs_status read_file(const bs_stream_options *o, const char *name, batch *b, bs_error *err) {
+static bs_status read_file(const bs_stream_options *o, const bs_checkpoint *cp, const char *name,
+                           batch *b, bs_error *err) {
     char path[8192], reason[2048];
+    bs_checkpoint_file *f = &b->files[b->count];
+    *f = (bs_checkpoint_file){.name = name};
+    if (bs_checkpoint_identify(cp, f, NULL) != BS_OK) return BS_OK; /* gone since the listing */
     snprintf(path, sizeof path, "%s/%s", o->stream_dir, name);
     bs_scan_stats stats;
     bs_error why = {{0}};
@@ -123,39 +130,57 @@ static bs_status read_file(const bs_stream_options *o, const char *name, batch *
                      (unsigned long long)stats.bad, stats.bad == 1 ? "" : "s",
                      (unsigned long long)stats.ticks, stats.ticks == 1 ? "" : "s");
         for (size_t i = 0; i < stats.kept && n > 0 && (size_t)n < sizeof reason; i++)
-            n += snprintf(reason + n, sizeof reason - (size_t)n, "%s:%llu: %s\n", name,
-                          (unsigned long long)stats.bad_lines[i].line_no, stats.bad_lines[i].reason);
+            n +=
+                snprintf(reason + n, sizeof reason - (size_t)n, "%s:%llu: %s\n", name,
+                         (unsigned long long)stats.bad_lines[i].line_no, stats.bad_lines[i].reason);
         b->bad_lines += stats.bad;
     }
-    bs_checkpoint_file *f = &b->files[b->count++];
-    f->name = name;
+    b->count++;
     f->quarantine = n > 0;
     if (!f->quarantine) return BS_OK;
     b->quarantined++;
     if (o->on_notice) {
         char notice[512];
-        snprintf(notice, sizeof notice, "quarantined %s: %.*s", name, (int)strcspn(reason, "\n"), reason);
+        snprintf(notice, sizeof notice, "quarantined %s: %.*s", name, (int)strcspn(reason, "\n"),
+                 reason);
         o->on_notice(o->ctx, notice);
     }
     return write_reason(o->stream_dir, name, reason, err);
 }
 
+static void step(const bs_stream_options *o, bs_stream_step which) {
+    if (o->on_step) o->on_step(o->ctx, which);
+}
+
 /* Appends the batch to the history and commits it; see checkpoint.h for why this order. */
-static bs_status commit_batch(const bs_stream_options *o, bs_checkpoint *cp, batch *b, bs_error *err) {
+static bs_status commit_batch(const bs_stream_options *o, bs_checkpoint *cp, batch *b,
+                              bs_error *err) {
     int fd;
     int64_t size, new_size;
-    bs_status st = bs_history_lock(o->history, &fd, &size, err);
+    step(o, BS_STREAM_STEP_READ);
+    bs_status st = bs_history_lock_as_stream(o->history, &fd, &size, err);
     if (st != BS_OK) return st;
     uint64_t number = cp->last_batch + 1;
-    st = bs_checkpoint_begin(cp, number, size, err);
+    /* Until the commit, other writers must not append after our partial batch (history.h). */
+    st = bs_history_mark_pending(fd, o->history, o->stream_dir, err);
+    if (st == BS_OK) st = bs_checkpoint_begin(cp, number, size, err);
+    if (st == BS_OK) step(o, BS_STREAM_STEP_BEGUN);
     new_size = size;
     if (st == BS_OK && b->ticks.len > 0)
         st = bs_history_append_fd(fd, o->history, b->ticks.items, b->ticks.len, &new_size, err);
+    if (st == BS_OK) step(o, BS_STREAM_STEP_APPENDED);
     if (st == BS_OK)
         st = bs_checkpoint_commit(cp, number, new_size, b->ticks.len, b->files, b->count, err);
+    if (st == BS_OK) st = bs_history_mark_pending(fd, o->history, NULL, err);
     bs_history_unlock(fd);
     if (st != BS_OK) return st;
-    return bs_checkpoint_move_files(cp, b->files, b->count, err);
+    step(o, BS_STREAM_STEP_COMMITTED);
+    for (size_t i = 0; i < b->count && st == BS_OK; i++) {
+        st = bs_checkpoint_move_files(cp, &b->files[i], 1, err);
+        if (i == 0) step(o, BS_STREAM_STEP_MOVED_ONE);
+    }
+    if (st == BS_OK) step(o, BS_STREAM_STEP_DONE);
+    return st;
 }
 
 typedef struct {
@@ -163,8 +188,10 @@ typedef struct {
     int64_t newest; /* newest tick time seen, INT64_MIN before any */
 } live_view;
 
-static void update_live(const bs_stream_options *o, live_view *v, const batch *b, bs_batch_report *r) {
-    int64_t live_hour = v->newest == INT64_MIN ? INT64_MIN : bs_time_floor(v->newest, BS_US_PER_HOUR);
+static void update_live(const bs_stream_options *o, live_view *v, const batch *b,
+                        bs_batch_report *r) {
+    int64_t live_hour =
+        v->newest == INT64_MIN ? INT64_MIN : bs_time_floor(v->newest, BS_US_PER_HOUR);
     for (size_t i = 0; i < b->ticks.len; i++) {
         const bs_tick *t = &b->ticks.items[i];
         if (t->ts_us < live_hour) r->late++;
@@ -172,8 +199,10 @@ static void update_live(const bs_stream_options *o, live_view *v, const batch *b
         bs_aggregate_add(v->live, t); /* only a live view: a failure here loses no data */
     }
     if (v->newest == INT64_MIN) return;
-    int64_t hour = bs_time_floor(v->newest, BS_US_PER_HOUR), day = bs_time_floor(v->newest, BS_US_PER_DAY);
-    int64_t window = bs_time_floor(v->newest, o->windows.slide_us); /* the latest window holding it */
+    int64_t hour = bs_time_floor(v->newest, BS_US_PER_HOUR),
+            day = bs_time_floor(v->newest, BS_US_PER_DAY);
+    int64_t window =
+        bs_time_floor(v->newest, o->windows.slide_us); /* the latest window holding it */
     bs_aggregate_span(v->live, hour, hour + BS_US_PER_HOUR, &r->hour);
     bs_aggregate_span(v->live, day, day + BS_US_PER_DAY, &r->day);
     bs_aggregate_span(v->live, window, window + o->windows.window_us, &r->window);
@@ -185,12 +214,24 @@ static bs_status run_batch(const bs_stream_options *o, bs_checkpoint *cp, live_v
     batch b = {0};
     b.files = calloc(names->len, sizeof *b.files);
     bs_status st = b.files ? BS_OK : bs_fail(err, BS_ERR_NOMEM, "out of memory");
-    for (size_t i = 0; st == BS_OK && i < names->len; i++) st = read_file(o, names->names[i], &b, err);
-    if (st == BS_OK && bs_tick_vec_sort(&b.ticks) != BS_OK) st = bs_fail(err, BS_ERR_NOMEM, "out of memory");
-    if (st == BS_OK) st = commit_batch(o, cp, &b, err);
-    if (st == BS_OK) {
-        bs_batch_report r = {cp->last_batch, b.ticks.items, b.ticks.len, b.count, b.quarantined,
-                             b.bad_lines, 0, {0}, {0}, {0}, bs_monotonic_us()};
+    for (size_t i = 0; st == BS_OK && i < names->len; i++)
+        st = read_file(o, cp, names->names[i], &b, err);
+    if (st == BS_OK && bs_tick_vec_sort(&b.ticks) != BS_OK)
+        st = bs_fail(err, BS_ERR_NOMEM, "out of memory");
+    int empty = b.count == 0; /* every file vanished since the listing: nothing to commit */
+    if (st == BS_OK && !empty) st = commit_batch(o, cp, &b, err);
+    if (st == BS_OK && !empty) {
+        bs_batch_report r = {cp->last_batch,
+                             b.ticks.items,
+                             b.ticks.len,
+                             b.count,
+                             b.quarantined,
+                             b.bad_lines,
+                             0,
+                             {0},
+                             {0},
+                             {0},
+                             bs_monotonic_us()};
         update_live(o, v, &b, &r);
         totals->batches++;
         totals->rows += r.rows;
@@ -203,6 +244,31 @@ static bs_status run_batch(const bs_stream_options *o, bs_checkpoint *cp, live_v
     bs_tick_vec_free(&b.ticks);
     free(b.files);
     return st;
+}
+
+/*
+ * Primes the live view with the tail of the history, so that after a restart the current hour,
+ * day and window still hold what earlier runs committed, and a late tick is recognised as late.
+ * Only the last SEED_BYTES are read (weeks of 30-second ticks): the view needs the recent past,
+ * and start-up stays quick whatever the history's size. An unreadable history leaves the view
+ * empty; it is only a view, and the commit path reports real I/O errors.
+ */
+#define SEED_BYTES (INT64_C(8) << 20)
+
+static int seed_tick(void *ctx, const bs_tick *t) {
+    live_view *v = ctx;
+    bs_aggregate_add(v->live, t);
+    if (t->ts_us > v->newest) v->newest = t->ts_us;
+    return 0;
+}
+
+static void seed_live(const char *history, live_view *v) {
+    struct stat sb;
+    if (stat(history, &sb) != 0 || sb.st_size == 0) return;
+    bs_scan_options scan = {.format = BS_FORMAT_JSONL,
+                            .range_start = sb.st_size > SEED_BYTES ? sb.st_size - SEED_BYTES : 0,
+                            .range_end = sb.st_size};
+    bs_scan_file(history, &scan, seed_tick, v, NULL, NULL);
 }
 
 bs_stream_options bs_stream_defaults(void) {
@@ -220,31 +286,67 @@ static int should_stop(const bs_stream_options *o, int64_t started) {
     return o->duration_us > 0 && bs_monotonic_us() - started >= o->duration_us;
 }
 
+/* Waits for new files at most us, and never past the end of --duration. */
+static void wait_for(const bs_stream_options *o, stream_watch *watch, int64_t started, int64_t us) {
+    if (o->duration_us > 0) {
+        int64_t left = started + o->duration_us - bs_monotonic_us();
+        if (left < us) us = left;
+    }
+    stream_watch_wait(watch, us);
+}
+
 static bs_status loop(const bs_stream_options *o, bs_checkpoint *cp, live_view *v,
                       bs_stream_totals *totals, bs_error *err) {
     stream_watch watch;
-    stream_watch_open(&watch, o->stream_dir, o->poll);
+    stream_watch_open(&watch, o->stream_dir, o->poll, o->wake_fd ? *o->wake_fd : -1);
     int64_t started = bs_monotonic_us(), next_trigger = started;
     int stop = 0;
     bs_status st = BS_OK;
     while (st == BS_OK && !stop && !should_stop(o, started)) {
         int64_t now = bs_monotonic_us();
         if (now < next_trigger) {
-            stream_watch_wait(&watch, next_trigger - now);
+            wait_for(o, &watch, started, next_trigger - now);
             continue;
         }
         name_list names = {0};
-        st = list_pending(o, o->max_files_per_trigger, &names, err);
+        size_t max =
+            o->max_files_per_trigger ? o->max_files_per_trigger : BS_STREAM_MAX_BATCH_FILES;
+        st = list_pending(o, max, &names, err);
         if (st == BS_OK && names.len > 0) {
             st = run_batch(o, cp, v, &names, totals, &stop, err);
             next_trigger = now + o->trigger_us;
         } else if (st == BS_OK) {
-            if (o->until_idle) stop = 1;
-            else stream_watch_wait(&watch, o->trigger_us > 0 ? o->trigger_us : 100000);
+            if (o->until_idle)
+                stop = 1;
+            else
+                wait_for(o, &watch, started, o->trigger_us > 0 ? o->trigger_us : 100000);
         }
         names_free(&names);
     }
     stream_watch_close(&watch);
+    return st;
+}
+
+/*
+ * Opens the checkpoint, recovering from a crash, under the history's lock so that an import
+ * cannot append while recovery cuts a partial batch off; then clears the mark that kept other
+ * writers out since the crash.
+ */
+static bs_status recover(const bs_stream_options *o, bs_checkpoint *cp, bs_error *err) {
+    int fd;
+    int64_t size;
+    bs_status st = bs_history_lock_as_stream(o->history, &fd, &size, err);
+    if (st != BS_OK) return st;
+    st = bs_checkpoint_open(cp, o->stream_dir, o->history, err);
+    if (st == BS_OK) st = bs_history_mark_pending(fd, o->history, NULL, err);
+    bs_history_unlock(fd);
+    if (st == BS_OK && cp->interrupted_batch && o->on_notice) {
+        char notice[4400];
+        snprintf(notice, sizeof notice,
+                 "recovered: batch %llu was interrupted; cut %lld bytes of it from %s, redoing it",
+                 (unsigned long long)cp->interrupted_batch, (long long)cp->cut_bytes, o->history);
+        o->on_notice(o->ctx, notice);
+    }
     return st;
 }
 
@@ -259,11 +361,13 @@ bs_status bs_stream_run(const bs_stream_options *opts, bs_stream_totals *totals,
         if (st != BS_OK) return st;
     }
     bs_status st = bs_mkdirs(o.stream_dir, err);
-    bs_checkpoint cp;
-    if (st == BS_OK) st = bs_checkpoint_open(&cp, o.stream_dir, o.history, err);
+    bs_checkpoint cp = {.lock_fd = -1};
+    if (st == BS_OK) st = recover(&o, &cp, err);
     live_view v = {NULL, INT64_MIN};
     if (st == BS_OK) st = bs_aggregate_new(&o.windows, &v.live, err);
+    if (st == BS_OK) seed_live(o.history, &v);
     if (st == BS_OK) st = loop(&o, &cp, &v, totals, err);
     bs_aggregate_free(v.live);
+    bs_checkpoint_close(&cp);
     return st;
 }

@@ -8,13 +8,17 @@
 #include <stdint.h>
 
 typedef struct {
-    int fd; /* inotify descriptor, or -1 when polling */
+    int fd;      /* inotify descriptor, or -1 when polling */
+    int wake_fd; /* a descriptor that ends any wait once readable, or -1 */
 } stream_watch;
 
-/* Starts watching dir; falls back to polling (fd = -1) when inotify fails or force_poll is set. */
-void stream_watch_open(stream_watch *w, const char *dir, int force_poll);
+/*
+ * Starts watching dir; falls back to polling (fd = -1) when inotify fails or force_poll is set.
+ * wake_fd (-1: none) ends every wait as soon as it is readable; it is never read here.
+ */
+void stream_watch_open(stream_watch *w, const char *dir, int force_poll, int wake_fd);
 
-/* Waits until a file may have arrived or timeout_us passes. */
+/* Waits until a file may have arrived, wake_fd is readable, or timeout_us passes. */
 void stream_watch_wait(stream_watch *w, int64_t timeout_us);
 
 void stream_watch_close(stream_watch *w);

@@ -16,7 +16,7 @@ static const char usage_text[] =
     "_processed/ once committed; unreadable ones to _quarantine/ with a NAME.reason file.\n\n"
     "Options:\n"
     "  --trigger D                 time between batches (default 1s; 0: as files arrive)\n"
-    "  --max-files-per-trigger N   at most N files a batch (default: all waiting)\n"
+    "  --max-files-per-trigger N   at most N files a batch (default: all waiting, up to 10000)\n"
     "  --until-idle                process what is there, then exit\n"
     "  --duration D                stop after D (default: until SIGINT or SIGTERM)\n"
     "  --poll                      poll the directory instead of using inotify\n"
@@ -40,10 +40,14 @@ int cmd_stream(int argc, char **argv) {
         case 'd': o.stream_dir = optarg; break;
         case 'H': o.history = optarg; break;
         case 't': rc = cli_parse_duration(argv[0], "--trigger", optarg, 1, &o.trigger_us); break;
-        case 'm':
-            if (atol(optarg) < 1) return cli_usage_error(argv[0], "--max-files-per-trigger must be a positive number");
-            o.max_files_per_trigger = (size_t)atol(optarg);
+        case 'm': {
+            char *end;
+            unsigned long long n = strtoull(optarg, &end, 10);
+            if (*end || n < 1 || optarg[0] == '-')
+                return cli_usage_error(argv[0], "--max-files-per-trigger must be a positive whole number");
+            o.max_files_per_trigger = (size_t)n;
             break;
+        }
         case 'u': o.until_idle = 1; break;
         case 'D': rc = cli_parse_duration(argv[0], "--duration", optarg, 0, &o.duration_us); break;
         case 'p': o.poll = 1; break;

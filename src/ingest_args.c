@@ -23,7 +23,12 @@ int ingest_args_option(ingest_args *a, const char *cmd, int c, const char *arg) 
     case 1002: rc = cli_parse_duration(cmd, "--duration", arg, 1, &a->duration_us); break;
     case 1003: a->source_opts.coin = arg; break;
     case 1004: a->source_opts.vs = arg; break;
-    case 1005: a->source_opts.seed = strtoull(arg, NULL, 10); break;
+    case 1005: {
+        char *end;
+        a->source_opts.seed = strtoull(arg, &end, 10);
+        if (*end || !*arg || arg[0] == '-') rc = cli_usage_error(cmd, "--seed must be a whole number");
+        break;
+    }
     case 1006:
         rc = cli_parse_duration(cmd, "--timeout", arg, 0, &us);
         a->source_opts.timeout_ms = (long)(us / 1000);

@@ -48,6 +48,39 @@ for t in ticks:
 PY
 pass "producer survives 429, 500, bad JSON, a slow answer and a dropped connection"
 
+# 429 with Retry-After as an HTTP date, then with none (exponential back-off from 1 s): the
+# producer waits before asking again, then writes the next good tick.
+start_mock "429date,good:5000,429bare,good:6000"
+"$BTCSTREAM" ingest --source coingecko --interval 100ms --timeout 1s --duration 5s --stream-dir R \
+    > /dev/null 2> err.txt || fail "ingest exited non-zero: $(cat err.txt)"
+stop_mock
+$PY - requests.log R <<'PY' || fail "429 waits are wrong"
+import glob, json, sys
+reqs = [json.loads(l) for l in open(sys.argv[1])]
+assert [r["step"] for r in reqs[:4]] == ["429date", "good:5000", "429bare", "good:6000"], reqs
+assert reqs[1]["t"] - reqs[0]["t"] >= 1.9, ("HTTP-date Retry-After not honoured", reqs[1]["t"] - reqs[0]["t"])
+assert reqs[3]["t"] - reqs[2]["t"] >= 0.95, ("no back-off without Retry-After", reqs[3]["t"] - reqs[2]["t"])
+closes = sorted(json.loads(open(f).read())["Close"] for f in glob.glob(sys.argv[2] + "/ohlc_*.json"))
+assert closes[:2] == [5000, 6000], closes
+PY
+pass "429 with an HTTP-date Retry-After and without one"
+
+# An empty answer (unknown coin) says which coin and currency; null 24-hour figures fall back to
+# the price and no volume.
+start_mock "empty,nulls:5000"
+"$BTCSTREAM" ingest --source coingecko --interval 100ms --duration 450ms --stream-dir N \
+    > /dev/null 2> err.txt || fail "ingest exited non-zero: $(cat err.txt)"
+stop_mock
+expect_contains err.txt 'no market data for coin "bitcoin" in "usd" (check --coin and --vs)' "empty answer"
+tick=$(cat "$(ls N/ohlc_*.json | head -1)")
+$PY - "$tick" <<'PY' || fail "null fallbacks: $tick"
+import json, sys
+t = json.loads(sys.argv[1])
+assert (t["Open"], t["High"], t["Low"], t["Close"]) == (5000, 5000, 5000, 5000), t
+assert "Volume" not in t, t
+PY
+pass "empty answer and null 24-hour figures"
+
 # The pro plan uses its own header.
 start_mock "good:5"
 COINGECKO_API_KEY=$secret COINGECKO_API_PLAN=pro "$BTCSTREAM" ingest --source coingecko \

@@ -35,6 +35,20 @@ bs_status bs_history_lock(const char *path, int *fd, int64_t *size, bs_error *er
 bs_status bs_history_append_fd(int fd, const char *path, const bs_tick *ticks, size_t n,
                                int64_t *new_size, bs_error *err);
 
+/*
+ * The stream processor's guard against other writers after it is killed mid-batch. It marks the
+ * history (through a descriptor from a lock) while a batch is uncommitted: owner is its stream
+ * folder, NULL clears the mark. If it is killed in between, the mark stays, and
+ * bs_history_lock() refuses to append (BS_ERR_CONFIG, naming the folder) until the stream
+ * processor has recovered: its recovery cuts the partial batch off, which would also cut rows
+ * appended after it. The mark is an extended attribute; where the file system has none, marking
+ * does nothing and the guard is off.
+ */
+bs_status bs_history_mark_pending(int fd, const char *path, const char *owner, bs_error *err);
+
+/* bs_history_lock() for the stream processor, which owns the mark and so ignores it. */
+bs_status bs_history_lock_as_stream(const char *path, int *fd, int64_t *size, bs_error *err);
+
 /* Releases the lock and closes the descriptor. */
 void bs_history_unlock(int fd);
 

@@ -7,7 +7,8 @@
  * ignores names starting with '.' or '_'. Unlike it, a crash at any instant loses and duplicates
  * nothing, and a file it cannot read goes to _quarantine/ with a NAME.reason file instead of
  * stopping the stream. Ticks older than the hour the live view has reached are "late": they are
- * stored and counted like any other, and the batch tables include them.
+ * stored and counted like any other, and the batch tables include them. The live view starts
+ * from the history's tail (its last 8 MiB), so a restart continues the current hour and day.
  */
 #ifndef BTCSTREAM_STREAM_H
 #define BTCSTREAM_STREAM_H
@@ -20,17 +21,37 @@
 #include "btcstream/status.h"
 #include "btcstream/tick.h"
 
+/*
+ * The most files one batch takes when max_files_per_trigger is 0. A backlog (a stream processor
+ * that was down for days) then drains in bounded batches: memory, the commit line and the time
+ * until the first commit stay small, and a crash redoes at most this much.
+ */
+#define BS_STREAM_MAX_BATCH_FILES 10000
+
 typedef struct {
-    uint64_t batch;        /* batch number, from 1, continuing across restarts */
-    const bs_tick *ticks;  /* the batch's new rows, in time order */
+    uint64_t batch;       /* batch number, from 1, continuing across restarts */
+    const bs_tick *ticks; /* the batch's new rows, in time order */
     size_t rows;
-    size_t files;          /* files in the batch */
-    size_t quarantined;    /* of which moved to _quarantine/ */
-    uint64_t bad_lines;    /* bad lines in the batch's files */
-    size_t late;           /* rows older than the live hour before this batch */
+    size_t files;                    /* files in the batch */
+    size_t quarantined;              /* of which moved to _quarantine/ */
+    uint64_t bad_lines;              /* bad lines in the batch's files */
+    size_t late;                     /* rows older than the live hour before this batch */
     bs_span_stats hour, day, window; /* live views around the newest tick seen */
-    int64_t commit_us;     /* when the batch became durable (monotonic clock) */
+    int64_t commit_us;               /* when the batch became durable (monotonic clock) */
 } bs_batch_report;
+
+/*
+ * The steps of one batch, in order. A test hook (on_step) is told of each, so that tests can kill
+ * the processor at every one of them and check that recovery loses and repeats nothing.
+ */
+typedef enum {
+    BS_STREAM_STEP_READ,      /* the batch's files are read; nothing is written yet */
+    BS_STREAM_STEP_BEGUN,     /* the history is marked and the begin line is durable */
+    BS_STREAM_STEP_APPENDED,  /* the ticks are in the history, synced, not committed */
+    BS_STREAM_STEP_COMMITTED, /* the commit line is durable; no file has moved yet */
+    BS_STREAM_STEP_MOVED_ONE, /* the first file has moved, the others not yet */
+    BS_STREAM_STEP_DONE,      /* every file has moved */
+} bs_stream_step;
 
 /* Called after each committed batch. Return non-zero to stop the stream. */
 typedef int (*bs_batch_fn)(void *ctx, const bs_batch_report *report);
@@ -42,14 +63,18 @@ typedef struct {
     const char *stream_dir;       /* default "Data/stream" */
     const char *history;          /* default "Data/bitcoin_combined.json" */
     int64_t trigger_us;           /* time between batches; 0: a batch as soon as files arrive */
-    size_t max_files_per_trigger; /* 0: no limit */
+    size_t max_files_per_trigger; /* 0: all waiting, up to BS_STREAM_MAX_BATCH_FILES */
     int until_idle;               /* stop when no file is waiting */
     int64_t duration_us;          /* stop after this long; 0: run until stopped */
     int poll;                     /* force polling instead of inotify */
     bs_aggregate_options windows; /* for the live moving-average view */
     volatile sig_atomic_t *stop;  /* when it becomes non-zero, finish the batch and return */
+    const int *wake_fd; /* NULL, or a descriptor made readable when *stop is set from another
+                           thread: the stream stops waiting for files at once (signals already
+                           interrupt the wait) */
     bs_batch_fn on_batch;
     bs_notice_fn on_notice;
+    void (*on_step)(void *ctx, bs_stream_step step); /* a test hook; NULL normally */
     void *ctx;
 } bs_stream_options;
 

@@ -4,7 +4,9 @@ answers each request with the next behaviour of a script, then logs what it was 
 
     mock_coingecko.py PORT_FILE LOG_FILE BEHAVIOUR[,BEHAVIOUR...]
 
-Behaviours: good:PRICE (a valid answer), 429 (Too Many Requests, Retry-After: 1), 500,
+Behaviours: good:PRICE (a valid answer), 429 (Too Many Requests, Retry-After: 1), 429date
+(Retry-After as an HTTP date 3 s ahead), 429bare (no Retry-After), empty (`[]`, CoinGecko's
+answer for an unknown coin), nulls:PRICE (24-hour figures null, as for a new listing), 500,
 badjson, slow (answers after 3 s), drop (closes the connection without answering). After the
 script runs out, every request gets good:99999.
 """
@@ -13,6 +15,7 @@ import socket
 import sys
 import threading
 import time
+from email.utils import formatdate
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 port_file, log_file, script = sys.argv[1], sys.argv[2], sys.argv[3].split(",")
@@ -41,6 +44,16 @@ class Handler(BaseHTTPRequestHandler):
             self.reply(200, answer(float(step[5:])))
         elif step == "429":
             self.reply(429, '{"status": "rate limited"}', {"Retry-After": "1"})
+        elif step == "429date":
+            when = formatdate(time.time() + 3, usegmt=True)
+            self.reply(429, '{"status": "rate limited"}', {"Retry-After": when})
+        elif step == "429bare":
+            self.reply(429, '{"status": "rate limited"}')
+        elif step == "empty":
+            self.reply(200, "[]")
+        elif step.startswith("nulls:"):
+            self.reply(200, json.dumps([{"id": "bitcoin", "current_price": float(step[6:]),
+                                         "high_24h": None, "low_24h": None, "total_volume": None}]))
         elif step == "500":
             self.reply(500, "oops")
         elif step == "badjson":
