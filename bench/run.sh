@@ -32,7 +32,7 @@ workload aggregate.sh 1000000 "$runs"
 [ "$quick" = quick ] || workload aggregate.sh 10000000 "$runs"
 workload train.sh 1000000
 workload parquet_write.sh 10000000
-workload stream_latency.sh
+workload stream_latency.sh 10 20000 "$runs"
 workload startup.sh 200
 
 {
