@@ -44,24 +44,12 @@ static value_ref *split_values(bs_parquet_type type, const tc_writer *plain, siz
     return refs;
 }
 
-static void put_varint(tc_writer *w, uint64_t v) {
-    unsigned char buf[10];
-    size_t n = 0;
-    do {
-        buf[n] = (unsigned char)(v & 0x7f);
-        v >>= 7;
-        if (v) buf[n] |= 0x80;
-        n++;
-    } while (v);
-    tc_bytes(w, buf, n);
-}
-
 /* All indices as one bit-packed run: groups of eight values, least significant bit first. */
 static void encode_indices(tc_writer *w, const uint32_t *idx, size_t rows, int width) {
     unsigned char b = (unsigned char)width;
     tc_bytes(w, &b, 1);
     size_t groups = (rows + 7) / 8;
-    put_varint(w, (uint64_t)groups << 1 | 1);
+    tc_varint(w, (uint64_t)groups << 1 | 1);
     size_t bytes = groups * (size_t)width, out = 0;
     unsigned char *packed = calloc(bytes ? bytes : 1, 1);
     if (!packed) {

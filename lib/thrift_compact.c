@@ -26,7 +26,7 @@ void tc_bytes(tc_writer *w, const void *data, size_t n) {
     w->len += n;
 }
 
-static void varint(tc_writer *w, uint64_t v) {
+void tc_varint(tc_writer *w, uint64_t v) {
     unsigned char buf[10];
     size_t n = 0;
     do {
@@ -49,19 +49,19 @@ static void field_header(tc_writer *w, int16_t id, int type) {
     } else {
         unsigned char b = (unsigned char)type;
         tc_bytes(w, &b, 1);
-        varint(w, zigzag(id));
+        tc_varint(w, zigzag(id));
     }
     w->last_id[w->depth] = id;
 }
 
 void tc_field_i32(tc_writer *w, int16_t id, int32_t v) {
     field_header(w, id, TC_I32);
-    varint(w, zigzag(v));
+    tc_varint(w, zigzag(v));
 }
 
 void tc_field_i64(tc_writer *w, int16_t id, int64_t v) {
     field_header(w, id, TC_I64);
-    varint(w, zigzag(v));
+    tc_varint(w, zigzag(v));
 }
 
 void tc_field_bool(tc_writer *w, int16_t id, int v) {
@@ -70,7 +70,7 @@ void tc_field_bool(tc_writer *w, int16_t id, int v) {
 
 void tc_field_binary(tc_writer *w, int16_t id, const void *data, size_t n) {
     field_header(w, id, TC_BINARY);
-    varint(w, n);
+    tc_varint(w, n);
     tc_bytes(w, data, n);
 }
 
@@ -108,15 +108,15 @@ void tc_field_list(tc_writer *w, int16_t id, int elem_type, size_t count) {
     } else {
         unsigned char b = (unsigned char)(0xf0 | elem_type);
         tc_bytes(w, &b, 1);
-        varint(w, count);
+        tc_varint(w, count);
     }
 }
 
-void tc_i32(tc_writer *w, int32_t v) { varint(w, zigzag(v)); }
+void tc_i32(tc_writer *w, int32_t v) { tc_varint(w, zigzag(v)); }
 
 void tc_string(tc_writer *w, const char *s) {
     size_t n = strlen(s);
-    varint(w, n);
+    tc_varint(w, n);
     tc_bytes(w, s, n);
 }
 

@@ -33,6 +33,9 @@ typedef struct {
 void tc_free(tc_writer *w);
 void tc_bytes(tc_writer *w, const void *data, size_t n);
 
+/* An unsigned LEB128 varint (also what Parquet's RLE/bit-packed hybrid headers are). */
+void tc_varint(tc_writer *w, uint64_t v);
+
 /* Fields of the current struct (ids must increase within a struct). */
 void tc_field_i32(tc_writer *w, int16_t id, int32_t v);
 void tc_field_i64(tc_writer *w, int16_t id, int64_t v);
