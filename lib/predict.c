@@ -19,21 +19,44 @@ static int cmp_i64(const void *a, const void *b) {
 static int64_t median_gap(const bs_tick *t, size_t n) {
     size_t k = n - 1 < 100 ? n - 1 : 100;
     int64_t gaps[100];
-    for (size_t i = 0; i < k; i++) gaps[i] = t[n - 1 - i].ts_us - t[n - 2 - i].ts_us;
+    for (size_t i = 0; i < k; i++)
+        gaps[i] = t[n - 1 - i].ts_us - t[n - 2 - i].ts_us;
     qsort(gaps, k, sizeof *gaps, cmp_i64);
     return gaps[k / 2];
 }
 
-static bs_status load(const char *path, BoosterHandle *b, bs_model_mode *mode, int *horizon, bs_error *err) {
+/* What model.json carries beside the trees (model.c's save()). */
+typedef struct {
+    bs_model_mode mode;
+    int horizon;
+    double drift, shrink; /* forecast mode: return = drift + shrink * (raw - drift) */
+} model_attrs;
+
+/* A numeric attribute, or fallback when the model has none (models saved before calibration). */
+static double attr_number(BoosterHandle b, const char *key, double fallback) {
+    const char *v = NULL;
+    int found = 0;
+    if (XGBoosterGetAttr(b, key, &v, &found) != 0 || !found || !v) return fallback;
+    char *end;
+    double d = strtod(v, &end);
+    return end != v && *end == '\0' && isfinite(d) ? d : fallback;
+}
+
+static bs_status load(const char *path, BoosterHandle *b, model_attrs *a, bs_error *err) {
     if (XGBoosterCreate(NULL, 0, b) != 0 || XGBoosterLoadModel(*b, path) != 0)
         return bs_fail(err, BS_ERR_MODEL, "%s: cannot load the model: %s", path, XGBGetLastError());
-    const char *m = NULL, *h = NULL;
-    int ok_m = 0, ok_h = 0;
+    const char *m = NULL;
+    int ok_m = 0;
     XGBoosterGetAttr(*b, "btcstream_mode", &m, &ok_m);
-    if (!ok_m || bs_model_mode_parse(m, mode, NULL) != BS_OK)
+    if (!ok_m || bs_model_mode_parse(m, &a->mode, NULL) != BS_OK)
         return bs_fail(err, BS_ERR_MODEL, "%s: not a btcstream model (no mode attribute)", path);
-    XGBoosterGetAttr(*b, "btcstream_horizon", &h, &ok_h);
-    *horizon = ok_h ? atoi(h) : 1;
+    double horizon = attr_number(*b, "btcstream_horizon", 1);
+    if (horizon < 1 || horizon > 1e6 || horizon != floor(horizon))
+        return bs_fail(err, BS_ERR_MODEL, "%s: bad btcstream_horizon attribute", path);
+    a->horizon = (int)horizon;
+    /* Without the two, the raw tree output is the forecast: drift 0, shrink 1. */
+    a->drift = attr_number(*b, "btcstream_drift", 0);
+    a->shrink = attr_number(*b, "btcstream_shrink", 1);
     return BS_OK;
 }
 
@@ -42,25 +65,32 @@ bs_status bs_predict_next(const char *model_path, const bs_tick *ticks, size_t n
     memset(out, 0, sizeof *out);
     if (n < 2) return bs_fail(err, BS_ERR_EMPTY, "need at least 2 ticks to forecast, have %zu", n);
     BoosterHandle b = NULL;
-    bs_status st = load(model_path, &b, &out->mode, &out->horizon, err);
+    model_attrs a = {0};
+    bs_status st = load(model_path, &b, &a, err);
+    out->mode = a.mode;
+    out->horizon = a.horizon;
     bs_tick next = ticks[n - 1];
     next.ts_us += median_gap(ticks, n);
     bs_features f = {0};
-    if (st == BS_OK) { /* seed mode: the features of the next tick time; forecast: of the last tick */
-        st = out->mode == BS_MODE_SEED ? bs_features_build(&next, 1, BS_MODE_SEED, 1, &f, err)
-                                       : bs_features_build(ticks, n, out->mode, out->horizon, &f, err);
+    if (st ==
+        BS_OK) { /* seed mode: the features of the next tick time; forecast: of the last tick */
+        st = out->mode == BS_MODE_SEED
+                 ? bs_features_build(&next, 1, BS_MODE_SEED, 1, &f, err)
+                 : bs_features_build(ticks, n, out->mode, out->horizon, &f, err);
     }
     DMatrixHandle d = NULL;
     bst_ulong len = 0;
     const float *raw = NULL;
-    if (st == BS_OK && (XGDMatrixCreateFromMat(f.x + (f.rows - 1) * f.cols, 1, f.cols, NAN, &d) != 0 ||
-                        XGBoosterPredict(b, d, 0, 0, 0, &len, &raw) != 0 || len != 1))
+    if (st == BS_OK &&
+        (XGDMatrixCreateFromMat(f.x + (f.rows - 1) * f.cols, 1, f.cols, NAN, &d) != 0 ||
+         XGBoosterPredict(b, d, 0, 0, 0, &len, &raw) != 0 || len != 1))
         st = bs_fail(err, BS_ERR_MODEL, "XGBoost prediction: %s", XGBGetLastError());
     if (st == BS_OK) {
         out->last_ts_us = ticks[n - 1].ts_us;
         out->last_close = ticks[n - 1].close;
-        out->predicted_close = out->mode == BS_MODE_SEED ? (double)raw[0]
-                                                         : out->last_close * exp((double)raw[0]);
+        double ret = a.drift + a.shrink * ((double)raw[0] - a.drift);
+        out->predicted_close =
+            out->mode == BS_MODE_SEED ? (double)raw[0] : out->last_close * exp(ret);
     }
     if (d) XGDMatrixFree(d);
     if (b) XGBoosterFree(b);

@@ -1,8 +1,11 @@
 /* cli.c - error reporting shared by the subcommands. */
 #include "cli.h"
 
+#include <errno.h>
+#include <math.h>
 #include <stdarg.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "btcstream/timeutil.h"
@@ -62,6 +65,32 @@ int cli_parse_duration(const char *cmd, const char *flag, const char *text, int 
     }
     *us = ms * 1000;
     return CLI_OK;
+}
+
+int cli_parse_integer(const char *cmd, const char *flag, const char *text, long long min,
+                      long long max, long long *out) {
+    char *end, what[600];
+    errno = 0;
+    long long v = strtoll(text, &end, 10);
+    if (end != text && *end == '\0' && errno == 0 && v >= min && v <= max) {
+        *out = v;
+        return CLI_OK;
+    }
+    snprintf(what, sizeof what, "%s must be a whole number from %lld to %lld, not \"%s\"", flag,
+             min, max, text);
+    return cli_usage_error(cmd, what);
+}
+
+int cli_parse_number(const char *cmd, const char *flag, const char *text, double above, double *out) {
+    char *end, what[600];
+    errno = 0;
+    double v = strtod(text, &end);
+    if (end != text && *end == '\0' && errno == 0 && isfinite(v) && v > above) {
+        *out = v;
+        return CLI_OK;
+    }
+    snprintf(what, sizeof what, "%s must be a number above %g, not \"%s\"", flag, above, text);
+    return cli_usage_error(cmd, what);
 }
 
 static volatile sig_atomic_t *stop_flag;

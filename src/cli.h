@@ -56,6 +56,15 @@ int cli_option_error(const char *cmd, int c, char **argv);
 int cli_parse_duration(const char *cmd, const char *flag, const char *text, int allow_zero,
                        int64_t *us);
 
+/*
+ * Parses a whole-number flag in [min, max] (decimal, nothing after the digits), or a finite
+ * number above `above` for cli_parse_number. Print the usage error and return CLI_USAGE when the
+ * text is not one; CLI_OK otherwise.
+ */
+int cli_parse_integer(const char *cmd, const char *flag, const char *text, long long min,
+                      long long max, long long *out);
+int cli_parse_number(const char *cmd, const char *flag, const char *text, double above, double *out);
+
 /* Makes SIGINT and SIGTERM set *flag (so the work in hand can finish) instead of killing. */
 void cli_stop_on_signals(volatile sig_atomic_t *flag);
 

@@ -123,9 +123,8 @@ static void model_stages(const char *history, const char *out_dir) {
     snprintf(parquet, sizeof parquet, "%s/%s", out_dir, BS_PREDICTIONS_DIR);
     snprintf(zip, sizeof zip, "%s/bitcoin_predictions.zip", out_dir);
     bs_train_result r;
-    bs_status st = bs_mkdirs(out_dir, &err);
-    if (st == BS_OK) st = bs_history_load(history, NULL, &ticks, NULL, &err);
-    if (st == BS_OK) st = bs_train(ticks.items, ticks.len, NULL, model, &r, &err);
+    bs_status st = bs_history_load(history, NULL, &ticks, NULL, &err);
+    if (st == BS_OK) st = bs_train_to_dir(ticks.items, ticks.len, NULL, out_dir, &r, &err);
     bs_tick_vec_free(&ticks);
     if (st != BS_OK) {
         printf("\nmodel: skipped: %s\n", err.msg);
@@ -136,8 +135,7 @@ static void model_stages(const char *history, const char *out_dir) {
            100 * r.model.direction_acc);
     printf("  baseline  RMSE %.4f  MAE %.4f  (persistence: next close = last close)\n",
            r.baseline.rmse, r.baseline.mae);
-    st = bs_predictions_write(parquet, &r.predictions, &err);
-    if (st == BS_OK) st = bs_archive_zip_dir(parquet, zip, &err);
+    st = bs_archive_zip_dir(parquet, zip, &err);
     if (st == BS_OK) st = bs_plot_predictions(&r.predictions, plot, &err);
     bs_train_result_free(&r);
     if (st != BS_OK) printf("  outputs: %s\n", err.msg);

@@ -6,7 +6,18 @@
  * bs_train() is the whole training stage: features (features.h), the split (seed mode: a random
  * 80/20 drawn from the seed; forecast mode: by time, the last 20% is the test set), training,
  * metrics on the test set for the model and, in forecast mode, the persistence forecast beside
- * it, the predictions, and model.json. Results are deterministic for a seed.
+ * it, the predictions, and model.json. Results are deterministic for a seed and thread count.
+ * bs_train_to_dir() adds the files the pipeline writes: model.json and the predictions folder.
+ *
+ * Calibration (forecast mode, on by default). One-minute returns are close to noise, and trees
+ * grown with Spark's defaults (lambda 0, one row per leaf) fit that noise: raw, they lose to the
+ * persistence forecast on real data. So the trees' part of the forecast is shrunk toward the
+ * drift (the mean training return, where boosting starts):
+ *     predicted return = drift + shrink * (tree output - drift),   shrink in [0, 1]
+ * with shrink the least-squares slope of the actual on the predicted return over the last 20%
+ * of the training rows, predicted by a model grown the same way on the first 80% of them. The
+ * test rows play no part, so the test metrics stay honest. shrink 0 means the trees found
+ * nothing that held up out of sample; the forecast is then the drift alone.
  */
 #ifndef BTCSTREAM_MODEL_H
 #define BTCSTREAM_MODEL_H
@@ -20,6 +31,12 @@
 #include "btcstream/status.h"
 #include "btcstream/tick.h"
 
+/*
+ * Called after each boosting round. stage is "calibrating" (the model grown on the first 80% of
+ * the training rows) or "training" (the model kept).
+ */
+typedef void (*bs_train_progress_fn)(void *ctx, const char *stage, int round, int rounds);
+
 typedef struct {
     bs_model_mode mode;
     int horizon;     /* forecast mode: ticks ahead (default 1) */
@@ -29,8 +46,9 @@ typedef struct {
     double step_size; /* (0.1) */
     uint64_t seed;   /* (42) */
     int threads;     /* XGBoost threads; 0: one per core */
-    void (*progress)(void *ctx, int round, int rounds); /* may be NULL */
-    void *ctx;
+    int calibrate;   /* forecast mode: shrink the trees' part as above (1); 0: raw trees */
+    bs_train_progress_fn progress; /* may be NULL */
+    void *ctx;                     /* handed to progress */
 } bs_train_options;
 
 typedef struct {
@@ -38,18 +56,31 @@ typedef struct {
     int horizon;
     size_t rows_train, rows_test;
     bs_metrics model, baseline; /* baseline: forecast mode only */
+    double drift;               /* forecast mode: mean training log return (boosting's start) */
+    double shrink;              /* forecast mode: the factor applied (1: not calibrated) */
+    int calibrated;             /* 0 when calibration was off or too few rows allowed it */
     bs_predictions predictions; /* test rows in time order; owned, free with bs_train_result_free */
 } bs_train_result;
 
 bs_train_options bs_train_defaults(void);
 
 /*
- * Trains on ticks (sorted by time) and saves the model to model_path (XGBoost JSON, with the
- * mode and horizon as attributes). Too few rows to train and test is BS_ERR_EMPTY with the
- * numbers; XGBoost's own errors come back as BS_ERR_MODEL with its message.
+ * Trains on ticks (sorted by time; opts NULL for the defaults) and, when model_path is not NULL,
+ * saves the model there (XGBoost JSON, with mode, horizon, drift and shrink as attributes).
+ * Too few rows to train and test is BS_ERR_EMPTY with the numbers; a feature that is not finite
+ * BS_ERR_PARSE naming it; XGBoost's own errors BS_ERR_MODEL with its message. On success out
+ * owns the predictions (free with bs_train_result_free); on failure out holds nothing to free.
  */
 bs_status bs_train(const bs_tick *ticks, size_t n, const bs_train_options *opts,
                    const char *model_path, bs_train_result *out, bs_error *err);
+
+/*
+ * The training stage as the pipeline runs it: creates out_dir when missing, trains as bs_train()
+ * does, and writes out_dir/model.json and out_dir/bitcoin_predictions.parquet (predictions.h).
+ * Ownership of out as for bs_train().
+ */
+bs_status bs_train_to_dir(const bs_tick *ticks, size_t n, const bs_train_options *opts,
+                          const char *out_dir, bs_train_result *out, bs_error *err);
 
 void bs_train_result_free(bs_train_result *r);
 
@@ -62,7 +93,7 @@ typedef struct {
                                the next tick time (last + the median gap) */
 } bs_forecast;
 
-/* Loads model_path and forecasts from the newest ticks. */
+/* Loads model_path and forecasts from the newest ticks (calibrated as the model was trained). */
 bs_status bs_predict_next(const char *model_path, const bs_tick *ticks, size_t n, bs_forecast *out,
                           bs_error *err);
 
