@@ -100,9 +100,10 @@ static bs_status build_forecast(const bs_tick *t, size_t n, int horizon, bs_feat
         size_t i = r + BS_FEATURES_LOOKBACK;
         float *x = f->x + r * FORECAST_COLS;
         forecast_row(t, i, ret, p_ret, p_sq, p_close, x);
-        for (size_t c = 0; c < FORECAST_COLS; c++)
+        for (size_t c = 0; st == BS_OK && c < FORECAST_COLS; c++) /* name the first one */
             if (!isfinite(x[c]))
-                st = bs_fail(err, BS_ERR_PARSE, "feature %s is not finite at tick %zu", forecast_names[c], i);
+                st = bs_fail(err, BS_ERR_PARSE, "feature %s is not finite at tick %zu",
+                             forecast_names[c], i);
         f->tick[r] = i;
         f->label[r] = i + (size_t)horizon < n ? log(t[i + (size_t)horizon].close / t[i].close) : NAN;
     }

@@ -65,6 +65,23 @@ pass "deterministic for a seed"
 "$BTCSTREAM" predict --model out_forecast/model.json --input h.json > p.txt || fail "predict"
 expect_contains p.txt "forecast 1 tick ahead" "predict output"
 
+# Calibration is on by default and said so; --no-calibrate keeps the raw trees.
+"$BTCSTREAM" train --input h.json --out-dir raw --no-calibrate > raw.txt || fail "--no-calibrate"
+"$BTCSTREAM" train --input h.json --out-dir cal > cal.txt || fail "train"
+expect_contains cal.txt "calibration: the trees' part of the forecast is shrunk by" "calibration line"
+grep -q calibration raw.txt && fail "--no-calibrate still calibrates"
+pass "calibration on by default, off with --no-calibrate"
+
+# Progress goes to stderr only when it is a terminal: none here, "round k of N" under script(1).
+"$BTCSTREAM" train --input h.json --out-dir tty --max-iter 7 2> err_pipe.txt > /dev/null
+[ -s err_pipe.txt ] && fail "stderr not empty on a pipe: $(cat err_pipe.txt)"
+if command -v script > /dev/null; then
+    script -qec "'$BTCSTREAM' train --input h.json --out-dir tty --max-iter 7 > /dev/null" \
+        /dev/null > tty.txt || fail "train under a terminal"
+    expect_contains tty.txt "training: round 7 of 7" "progress on a terminal"
+    pass "progress only on a terminal"
+fi
+
 "$BTCSTREAM" plot --predictions out_forecast/bitcoin_predictions.parquet --out chart.png > /dev/null || fail "plot"
 read -r w h blue red < <($PY "$BS_SOURCE_DIR/tests/tools/png_check.py" chart.png)
 expect_eq "$w x $h" "1200 x 600" "PNG size"
@@ -86,6 +103,18 @@ for i in range(200):
 "$BTCSTREAM" train --input flat.json --out-dir flat --format json > flat_m.json 2> err.txt || fail "constant series"
 expect_contains err.txt "R2 is undefined" "constant warning"
 expect_contains flat_m.json '"r2":null' "R2 null"
+for bad in "--max-iter 10x" "--seed abc" "--horizon 0" "--step-size 0" "--max-bins 1" "--format xml" \
+           "--mode later"; do
+    set +e
+    # shellcheck disable=SC2086
+    "$BTCSTREAM" train --input h.json --out-dir bad $bad > /dev/null 2> err.txt
+    rc=$?
+    set -e
+    expect_eq "$rc" 2 "exit code for $bad"
+    expect_eq "$(wc -l < err.txt)" 1 "one line for $bad"
+    expect_contains err.txt "${bad%% *}" "message for $bad"
+done
+[ ! -e bad ] || fail "a refused flag still wrote outputs"
 if "$BTCSTREAM" predict --model nope.json --input h.json 2> err.txt; then fail "missing model"; fi
 expect_contains err.txt "nope.json: cannot load the model" "missing model"
 pass "clear errors"
