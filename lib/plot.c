@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "btcstream/timeutil.h"
 
@@ -24,23 +25,102 @@ static int have_pngcairo(void) {
     return 0;
 }
 
-/* A tick step (seconds) giving at most about eight labels, and the label format that suits it. */
-static void choose_ticks(double span, double *step, const char **format) {
-    static const struct {
-        double seconds;
-        const char *format;
-    } steps[] = {{1, "%H:%M:%S"},       {5, "%H:%M:%S"},       {15, "%H:%M:%S"},
-                 {30, "%H:%M:%S"},      {60, "%H:%M"},         {300, "%H:%M"},
-                 {900, "%H:%M"},        {1800, "%H:%M"},       {3600, "%m-%d %H:%M"},
-                 {3 * 3600, "%m-%d %H:%M"}, {6 * 3600, "%m-%d %H:%M"}, {12 * 3600, "%m-%d %H:%M"},
-                 {86400, "%Y-%m-%d"},   {2 * 86400, "%Y-%m-%d"}, {7 * 86400, "%Y-%m-%d"},
-                 {14 * 86400, "%Y-%m-%d"}, {30 * 86400, "%Y-%m"}, {91 * 86400, "%Y-%m"},
-                 {182 * 86400, "%Y-%m"}, {365.25 * 86400, "%Y"}, {2 * 365.25 * 86400, "%Y"},
-                 {5 * 365.25 * 86400, "%Y"}, {10 * 365.25 * 86400, "%Y"}};
-    size_t n = sizeof steps / sizeof steps[0], i = 0;
-    while (i + 1 < n && span / steps[i].seconds > 7) i++;
-    *step = steps[i].seconds;
-    *format = steps[i].format;
+/*
+ * Date ticks. PLplot's own time axis puts ticks at multiples of a fixed number of seconds from
+ * 1970, which cannot follow the calendar: a "year" of 365.25 days lands on 31 December in some
+ * years, so the label printed the year before. Ticks here are placed on calendar boundaries
+ * (seconds to hours and days from the epoch, whole months and years through the civil calendar)
+ * and labelled by strftime. The step is the smallest that leaves every label its width plus a
+ * gap, measured with the label's own length, so labels never overlap whatever the span.
+ */
+typedef struct {
+    int64_t seconds; /* fixed step; 0 for a calendar step */
+    int months;      /* calendar step in months */
+    const char *format;
+} tick_unit;
+
+static const tick_unit tick_units[] = {
+    {1, 0, "%H:%M:%S"},       {5, 0, "%H:%M:%S"},       {15, 0, "%H:%M:%S"},
+    {30, 0, "%H:%M:%S"},      {60, 0, "%H:%M"},         {300, 0, "%H:%M"},
+    {900, 0, "%H:%M"},        {1800, 0, "%H:%M"},       {3600, 0, "%m-%d %H:%M"},
+    {3 * 3600, 0, "%m-%d %H:%M"}, {6 * 3600, 0, "%m-%d %H:%M"}, {12 * 3600, 0, "%m-%d %H:%M"},
+    {86400, 0, "%Y-%m-%d"},   {2 * 86400, 0, "%Y-%m-%d"}, {7 * 86400, 0, "%Y-%m-%d"},
+    {14 * 86400, 0, "%Y-%m-%d"}, {0, 1, "%Y-%m"},       {0, 2, "%Y-%m"},
+    {0, 3, "%Y-%m"},          {0, 6, "%Y-%m"},          {0, 12, "%Y"},
+    {0, 24, "%Y"},            {0, 60, "%Y"},            {0, 120, "%Y"},
+    {0, 240, "%Y"},           {0, 600, "%Y"}};
+
+#define PLOT_WIDTH_PX 1032 /* 0.86 of 1200: the viewport set in draw() */
+#define LABEL_CHAR_PX 14   /* the default font's widest digits at this page size, and some */
+
+/* Seconds since the epoch of the first day of month index mi (year * 12 + month - 1). */
+static int64_t month_start(int64_t mi) {
+    int64_t year = mi >= 0 ? mi / 12 : -((-mi + 11) / 12);
+    return bs_days_from_civil(year, (unsigned)(mi - year * 12 + 1), 1) * 86400;
+}
+
+/* The ticks of unit u within [lo, hi] seconds; returns how many (at most BS_PLOT_MAX_TICKS + 1). */
+static int unit_ticks(const tick_unit *u, int64_t lo, int64_t hi, int64_t *out) {
+    int n = 0;
+    if (u->seconds) {
+        int64_t t = bs_time_floor(lo * BS_US_PER_SECOND, u->seconds * BS_US_PER_SECOND) /
+                    BS_US_PER_SECOND;
+        for (t = t < lo ? t + u->seconds : t; t <= hi && n <= BS_PLOT_MAX_TICKS; t += u->seconds)
+            out[n++] = t;
+        return n;
+    }
+    time_t lo_t = (time_t)lo;
+    struct tm tm;
+    gmtime_r(&lo_t, &tm);
+    int64_t mi = (int64_t)(tm.tm_year + 1900) * 12 + tm.tm_mon;
+    if (month_start(mi) < lo) mi++;
+    int64_t rem = ((mi % u->months) + u->months) % u->months;
+    if (rem) mi += u->months - rem; /* multiples of the step: 2020, 2025 rather than 2021, 2026 */
+    for (; month_start(mi) <= hi && n <= BS_PLOT_MAX_TICKS; mi += u->months) out[n++] = month_start(mi);
+    return n;
+}
+
+static void tick_label(int64_t t, const char *format, char *buf, size_t cap) {
+    time_t tt = (time_t)t;
+    struct tm tm;
+    gmtime_r(&tt, &tm);
+    if (strftime(buf, cap, format, &tm) == 0) buf[0] = '\0';
+}
+
+void bs_plot_time_ticks(double from_s, double to_s, bs_plot_ticks *out) {
+    int64_t lo = (int64_t)ceil(from_s), hi = (int64_t)floor(to_s);
+    int64_t ticks[BS_PLOT_MAX_TICKS + 1];
+    size_t last = sizeof tick_units / sizeof tick_units[0] - 1;
+    out->count = 0;
+    for (size_t i = 0; i <= last; i++) {
+        int n = unit_ticks(&tick_units[i], lo, hi, ticks);
+        char sample[BS_PLOT_LABEL_SIZE];
+        tick_label(lo, tick_units[i].format, sample, sizeof sample);
+        int fits = PLOT_WIDTH_PX / (((int)strlen(sample) + 3) * LABEL_CHAR_PX);
+        if (n > fits && i < last) continue;
+        out->count = n > BS_PLOT_MAX_TICKS ? BS_PLOT_MAX_TICKS : n;
+        for (int k = 0; k < out->count; k++) {
+            out->seconds[k] = ticks[k];
+            tick_label(ticks[k], tick_units[i].format, out->label[k], BS_PLOT_LABEL_SIZE);
+        }
+        return;
+    }
+}
+
+/* Grid lines, tick marks and labels of the time axis (the y axis is PLplot's own). */
+static void draw_time_axis(double xmin, double xmax, double ymin, double ymax) {
+    bs_plot_ticks t;
+    bs_plot_time_ticks(xmin, xmax, &t);
+    double mark = (ymax - ymin) * 0.015;
+    for (int i = 0; i < t.count; i++) {
+        double x = (double)t.seconds[i];
+        plcol0(14);
+        pljoin(x, ymin, x, ymax);
+        plcol0(15);
+        pljoin(x, ymin, x, ymin + mark);
+        pljoin(x, ymax, x, ymax - mark);
+        plmtex("b", 1.6, (x - xmin) / (xmax - xmin), 0.5, t.label[i]);
+    }
 }
 
 static void bounds(const bs_predictions *p, double *xmin, double *xmax, double *ymin, double *ymax) {
@@ -75,10 +155,8 @@ static void draw_legend(void) {
 }
 
 static void draw(const bs_predictions *p, const char *file) {
-    double xmin, xmax, ymin, ymax, step;
-    const char *format;
+    double xmin, xmax, ymin, ymax;
     bounds(p, &xmin, &xmax, &ymin, &ymax);
-    choose_ticks(xmax - xmin, &step, &format);
     plsdev("pngcairo");
     plsfnam(file);
     plspage(100, 100, 1200, 600, 0, 0);
@@ -91,12 +169,13 @@ static void draw(const bs_predictions *p, const char *file) {
     pladv(0);
     plvpor(0.11, 0.97, 0.13, 0.9);
     plwind(xmin, xmax, ymin, ymax);
-    pltimefmt(format);
     plcol0(14);
-    plbox("g", step, 0, "g", 0, 0);
+    plbox("", 0, 0, "g", 0, 0);
+    draw_time_axis(xmin, xmax, ymin, ymax);
     plcol0(15);
-    plbox("bcnstd", step, 0, "bcnstvf", 0, 0); /* f: plain numbers, no "x10^4" */
-    pllab("Datetime", "", "Actual vs Predicted Bitcoin Close Price (GBTRegressor)");
+    plbox("bc", 0, 0, "bcnstvf", 0, 0); /* f: plain numbers, no "x10^4" */
+    plmtex("b", 3.2, 0.5, 0.5, "Datetime");
+    pllab("", "", "Actual vs Predicted Bitcoin Close Price (GBTRegressor)");
     plmtex("l", 6.0, 0.5, 0.5, "Close Price (USD)"); /* clear of the widest price labels */
     PLFLT *x = malloc(p->rows * sizeof *x), *y = malloc(p->rows * sizeof *y);
     if (x && y) {
