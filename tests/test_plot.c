@@ -50,7 +50,7 @@ static void test_year_ticks_fall_on_new_year_and_name_that_year(void **state) {
     for (int i = 0; i < t.count; i++) {
         char day[11];
         bs_time_format_day(t.seconds[i] * BS_US_PER_SECOND, day);
-        char expect[11];
+        char expect[32];
         snprintf(expect, sizeof expect, "%d-01-01", 2020 + i);
         assert_string_equal(day, expect);
         assert_memory_equal(t.label[i], expect, 4);
