@@ -19,3 +19,7 @@ done
 med() { awk -v k="$1" '$1 == k {print $2}' "$BENCH_OUT/train.txt" | sort -n | awk '{v[NR]=$1} END {print v[int((NR+1)/2)]}'; }
 echo "RESULT|3. training, 100 rounds|$rows rows x $cols|$(med ours)|Python xgboost (DMatrix + train)|$(med xgboost)|-|-|no slower than Python xgboost|in-process times"
 echo "RESULT|3. training, 100 rounds|$rows rows x $cols|$(med ours)|sklearn HistGradientBoostingRegressor|$(med sklearn_hgbr)|-|-|-|in-process times"
+# The whole training stage as train and run call it (no peer): features, the calibration model
+# on 64% of the rows, the kept model on 80%, predictions and metrics.
+read -r n_train n_test s < <("$BENCH_ROOT/build/bench/bench_train_xgb" --stage "$history")
+echo "RESULT|3. training stage, bs_train()|$n_train + $n_test rows|$s|-|-|-|-|-|features + calibration + 100 rounds + metrics"

@@ -4,17 +4,39 @@
  * what Python's side times too: building the DMatrix and 100 rounds of hist trees (depth 5,
  * 32 bins, eta 0.1, lambda 0, min_child_weight 1), on every core.
  *   bench_train_xgb HISTORY [DUMP_FILE]      prints: rows cols seconds
+ *   bench_train_xgb --stage HISTORY          prints: rows_train rows_test seconds
+ * --stage times bs_train() whole instead (features, the calibration model, the kept model,
+ * predictions, metrics): what `btcstream train` spends after loading, which has no peer.
  */
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <xgboost/c_api.h>
 
+#include <string.h>
+
 #include "btcstream/features.h"
+#include "btcstream/model.h"
 #include "btcstream/reader.h"
 #include "btcstream/timeutil.h"
 
+static int time_stage(const char *history) {
+    bs_tick_vec ticks = {0};
+    bs_error err = {{0}};
+    bs_train_result r;
+    if (bs_history_load(history, NULL, &ticks, NULL, &err) != BS_OK)
+        return fprintf(stderr, "%s\n", err.msg), 1;
+    int64_t start = bs_monotonic_us();
+    if (bs_train(ticks.items, ticks.len, NULL, NULL, &r, &err) != BS_OK)
+        return fprintf(stderr, "%s\n", err.msg), 1;
+    printf("%zu %zu %.3f\n", r.rows_train, r.rows_test, (double)(bs_monotonic_us() - start) / 1e6);
+    bs_train_result_free(&r);
+    bs_tick_vec_free(&ticks);
+    return 0;
+}
+
 int main(int argc, char **argv) {
+    if (argc == 3 && strcmp(argv[1], "--stage") == 0) return time_stage(argv[2]);
     if (argc < 2) return fprintf(stderr, "usage: %s HISTORY [DUMP_FILE]\n", argv[0]), 2;
     bs_tick_vec ticks = {0};
     bs_features f;
