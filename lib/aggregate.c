@@ -160,16 +160,6 @@ typedef struct {
     size_t len;
 } grain_list;
 
-static void collect(void *ctx, const grain_stats *g) {
-    grain_list *list = ctx;
-    list->items[list->len++] = *g;
-}
-
-static int by_key(const void *a, const void *b) {
-    int64_t x = ((const grain_stats *)a)->key, y = ((const grain_stats *)b)->key;
-    return (x > y) - (x < y);
-}
-
 /*
  * Merges grains (sorted by key) into groups of `span` microseconds, in place: the result is a
  * sorted list whose keys are group start times in microseconds.
@@ -193,8 +183,7 @@ static bs_status sorted_grains(const bs_aggregate *agg, grain_list *list, bs_err
     list->len = 0;
     list->items = malloc((agg->grains.len ? agg->grains.len : 1) * sizeof *list->items);
     if (!list->items) return bs_fail(err, BS_ERR_NOMEM, "out of memory building a table");
-    grain_map_each(&agg->grains, collect, list);
-    qsort(list->items, list->len, sizeof *list->items, by_key);
+    list->len = grain_map_sorted(&agg->grains, list->items);
     return BS_OK;
 }
 
@@ -294,8 +283,7 @@ static bs_status moving_avg_table(const bs_aggregate *agg, const grain_stats *g,
     grain_list list = {malloc((windows.len ? windows.len : 1) * sizeof(grain_stats)), 0};
     bs_status st = list.items ? BS_OK : bs_fail(err, BS_ERR_NOMEM, "out of memory");
     if (st == BS_OK) {
-        grain_map_each(&windows, collect, &list);
-        qsort(list.items, list.len, sizeof *list.items, by_key);
+        list.len = grain_map_sorted(&windows, list.items);
         static const char *const names[] = {"Start", "End", "Moving_Avg_Close"};
         static const bs_column_type types[] = {BS_COLUMN_TIMESTAMP, BS_COLUMN_TIMESTAMP, BS_COLUMN_DOUBLE};
         st = start_table(t, BS_TABLE_MOVING_AVG, list.len, names, types, 3, err);

@@ -34,6 +34,10 @@ const grain_stats *grain_map_find(const grain_map *map, int64_t key);
 /* Calls fn for every occupied slot, in no particular order. */
 void grain_map_each(const grain_map *map, void (*fn)(void *ctx, const grain_stats *g), void *ctx);
 
+/* Copies every occupied slot into out (room for map->len) in ascending key order; returns how
+ * many. */
+size_t grain_map_sorted(const grain_map *map, grain_stats *out);
+
 void grain_map_free(grain_map *map);
 
 #endif

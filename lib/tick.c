@@ -15,6 +15,7 @@
 
 #include "btcstream/timeutil.h"
 #include "json_scan.h"
+#include "swar_digits.h"
 #include "tick_fast.h"
 
 /* Powers of ten that a double holds exactly: m / 10^k is then correctly rounded (m < 2^53). */
@@ -42,12 +43,49 @@ static bs_status number_slow(const char *s, size_t len, double *out) {
     return BS_OK;
 }
 
+static const uint64_t exact_pow10_int[] = {1, 10, 100, 1000, 10000, 100000, 1000000, 10000000,
+                                            100000000};
+
+/*
+ * fast_decimal's common case, read in words (swar_digits.h): at most fifteen digits, at most
+ * seven of them after the point, with sixteen readable bytes at p. NULL sends the number to the
+ * byte loop, which reads it or refuses it exactly as it would have anyway.
+ */
+static const char *word_decimal(const char *p, const char *end, double *out) {
+    if (end - p < 16) return NULL;
+    uint64_t w = swar_load8(p);
+    unsigned whole = swar_leading_digits(w);
+    if (whole == 0) return NULL;
+    uint64_t value = swar_digits_value(w, whole);
+    if (whole == 8) { /* a volume, or a price of eight figures or more */
+        w = swar_load8(p + 8);
+        unsigned more = swar_leading_digits(w);
+        if (more == 8) return NULL;
+        if (more) value = value * exact_pow10_int[more] + swar_digits_value(w, more);
+        whole += more;
+    }
+    p += whole; /* p < end: at most fifteen digits were taken from sixteen bytes */
+    unsigned fraction = 0;
+    if (*p == '.') {
+        if (end - p < 9) return NULL;
+        w = swar_load8(p + 1);
+        fraction = swar_leading_digits(w);
+        if (fraction == 0 || fraction == 8 || whole + fraction > 15) return NULL;
+        value = value * exact_pow10_int[fraction] + swar_digits_value(w, fraction);
+        p += 1 + fraction;
+    }
+    *out = (double)value / exact_pow10[fraction];
+    return p;
+}
+
 /*
  * A plain decimal (digits, optionally a point and more digits) of at most fifteen digits: the
  * mantissa then stays below 2^53, where dividing by an exact power of ten is correctly rounded,
  * so the result equals strtod's. Returns the end of the number, or NULL for anything else.
  */
 static const char *fast_decimal(const char *p, const char *end, double *out) {
+    const char *after = word_decimal(p, end, out);
+    if (after) return after;
     uint64_t mantissa = 0;
     int digits = 0, fraction = 0;
     while (p < end && is_digit(*p)) {
@@ -61,7 +99,7 @@ static const char *fast_decimal(const char *p, const char *end, double *out) {
         digits += fraction;
         if (fraction == 0) return NULL;
     }
-    if (digits == 0 || digits > 15) return NULL;
+    if (digits > 15 || digits == 0) return NULL;
     *out = (double)mantissa / exact_pow10[fraction];
     return p;
 }
@@ -74,59 +112,6 @@ bs_status bs_number_parse(const char *s, size_t len, double *out) {
     if (fast_decimal(p, end, &v) != end) return number_slow(s, len, out);
     *out = negative ? -v : v;
     return BS_OK;
-}
-
-/*
- * Prices usually have a few decimals: when v times 10^k is a whole number below 2^53 for some
- * k <= 8, the digits are written directly (the division below is exactly rounded, so equality
- * proves the text reads back as v). Other values take the printf loop, which costs up to three
- * snprintf/strtod pairs and dominated printing of large tables.
- */
-static size_t format_fixed(double v, char *buf, size_t cap) {
-    double magnitude = v < 0 ? -v : v;
-    if (!(magnitude < 1e9) || (magnitude != 0 && magnitude < 1e-4)) return 0;
-    for (int k = 0; k <= 8; k++) {
-        double scaled = magnitude * exact_pow10[k];
-        if (scaled >= 9007199254740992.0) break; /* 2^53: whole numbers stop being exact */
-        double whole = (double)(uint64_t)(scaled + 0.5);
-        if (whole / exact_pow10[k] != magnitude) continue;
-        char digits[32];
-        int n = snprintf(digits, sizeof digits, "%llu", (unsigned long long)whole);
-        char *p = buf;
-        if (v < 0) *p++ = '-';
-        if (n <= k) { /* 0.00ddd */
-            *p++ = '0';
-            *p++ = '.';
-            for (int i = n; i < k; i++) *p++ = '0';
-            memcpy(p, digits, (size_t)n);
-            p += n;
-        } else {
-            memcpy(p, digits, (size_t)(n - k));
-            p += n - k;
-            if (k > 0) {
-                *p++ = '.';
-                memcpy(p, digits + n - k, (size_t)k);
-                p += k;
-            }
-        }
-        *p = '\0';
-        return (size_t)(p - buf) < cap ? (size_t)(p - buf) : 0;
-    }
-    return 0;
-}
-
-size_t bs_number_format(double v, char *buf, size_t cap) {
-    if (cap >= 32) {
-        size_t n = format_fixed(v, buf, cap);
-        if (n > 0) return n;
-    }
-    int n = 0;
-    for (int precision = 15; precision <= 17; precision++) {
-        n = snprintf(buf, cap, "%.*g", precision, v);
-        if (n < 0 || (size_t)n >= cap) return 0;
-        if (strtod(buf, NULL) == v) break;
-    }
-    return (size_t)n;
 }
 
 const char *bs_format_name(bs_format format) {

@@ -12,6 +12,8 @@
 #include <string.h>
 #include <time.h>
 
+#include "swar_digits.h"
+
 static int digits(const char *s, size_t n, int *out) {
     int v = 0;
     for (size_t i = 0; i < n; i++) {
@@ -104,7 +106,31 @@ static bs_status parse_date(const char *s, size_t len, int64_t *days, bs_error *
     return BS_OK;
 }
 
+/*
+ * The layout btcstream writes, "YYYY-MM-DDTHH:MM:SS.ffffff+00:00", read in words (swar_digits.h):
+ * returns 0 for anything else, which the general parser then reads or refuses with its reason.
+ */
+static int parse_canonical(const char *s, size_t len, int64_t *out_us) {
+    const uint64_t colon_bytes = 0x0000FF0000FF0000u, colons = 0x00003A00003A0000u;
+    if (len != 32 || s[10] != 'T' || s[19] != '.' || memcmp(s + 26, "+00:00", 6) != 0) return 0;
+    uint64_t clock = swar_load8(s + 11), fraction = swar_load8(s + 20);
+    if ((clock & colon_bytes) != colons) return 0;
+    clock ^= colons ^ 0x0000300000300000u; /* the colons become zeros, to check the rest at once */
+    if (swar_leading_digits(clock) != 8 || swar_leading_digits(fraction) != 6) return 0;
+    int64_t days;
+    if (parse_date(s, len, &days, NULL) != BS_OK) return 0;
+    clock -= 0x3030303030303030u;
+    int hour = (int)(clock & 0xFF) * 10 + (int)(clock >> 8 & 0xFF);
+    int minute = (int)(clock >> 24 & 0xFF) * 10 + (int)(clock >> 32 & 0xFF);
+    int second = (int)(clock >> 48 & 0xFF) * 10 + (int)(clock >> 56);
+    if (hour > 23 || minute > 59 || second > 59) return 0;
+    *out_us = (days * 86400 + hour * 3600 + minute * 60 + second) * BS_US_PER_SECOND +
+              swar_digits_value(fraction, 6);
+    return 1;
+}
+
 bs_status bs_time_parse(const char *s, size_t len, int64_t *out_us, bs_error *err) {
+    if (parse_canonical(s, len, out_us)) return BS_OK;
     int hour, minute, second = 0;
     int64_t days = 0;
     if (len < 16) return bad_time(err, s, len, "too short for YYYY-MM-DD HH:MM");

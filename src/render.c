@@ -72,7 +72,8 @@ static void render_csv(FILE *out, const bs_table *t) {
     for (size_t r = 0; r < t->rows; r++) {
         for (size_t c = 0; c < t->columns; c++) {
             cell_text(&t->column[c], r, cell);
-            fprintf(out, "%s%s", c ? "," : "", cell);
+            if (c) fputc(',', out);
+            fputs(cell, out);
         }
         fputc('\n', out);
     }

@@ -59,6 +59,34 @@ static void test_numbers_equal_strtod(void **state) {
     }
 }
 
+/* Prices in a written line take a word-at-a-time path; every layout of digits must agree with
+ * strtod, including the lengths where that path hands over to the byte loop. */
+static void test_prices_of_every_digit_layout_equal_strtod(void **state) {
+    (void)state;
+    srand(3);
+    for (int whole = 1; whole <= 16; whole++) {
+        for (int fraction = 0; fraction <= 9; fraction++) {
+            for (int trial = 0; trial < 200; trial++) {
+                char number[40], line[512];
+                int n = 0;
+                for (int i = 0; i < whole; i++) number[n++] = (char)('0' + (i ? rand() % 10 : 1 + rand() % 9));
+                if (fraction) number[n++] = '.';
+                for (int i = 0; i < fraction; i++) number[n++] = (char)('0' + rand() % 10);
+                number[n] = '\0';
+                snprintf(line, sizeof line,
+                         "{\"Datetime\": \"2024-05-01T10:00:00.000000+00:00\", \"Open\": %s, "
+                         "\"High\": %s, \"Low\": %s, \"Close\": %s, \"Volume\": \"%s\"}",
+                         number, number, number, number, number);
+                bs_tick t;
+                bs_status st = bs_tick_parse(BS_FORMAT_JSONL, line, strlen(line), &t, NULL);
+                double expected = strtod(number, NULL);
+                assert_int_equal(st, BS_OK);
+                if (t.close != expected || t.volume != expected) fail_msg("%s read as %.17g", number, t.close);
+            }
+        }
+    }
+}
+
 static void test_number_refuses_nan_inf_and_junk(void **state) {
     (void)state;
     const char *bad[] = {"NaN", "nan", "Infinity", "-inf", "1e999", "0x10", "", "1.2.3", "12a"};
@@ -138,6 +166,40 @@ static void test_detects_each_format(void **state) {
     assert_int_equal(bs_format_detect("hello", 5, &header), BS_FORMAT_AUTO);
 }
 
+/* The first of %.15g, %.16g, %.17g that reads back: libc's printf as the reference. */
+static void printf_shortest(double v, char *buf, size_t cap) {
+    for (int precision = 15; precision <= 17; precision++) {
+        snprintf(buf, cap, "%.*g", precision, v);
+        if (strtod(buf, NULL) == v) return;
+    }
+}
+
+static void test_number_format_equals_printf_near_powers_of_ten_and_at_random(void **state) {
+    (void)state;
+    char ours[64], theirs[64];
+    for (int e = -4; e <= 9; e++) {
+        double p = pow(10, e);
+        double around[] = {p, nextafter(p, 0), nextafter(nextafter(p, 0), 0), nextafter(p, 1e300),
+                           -nextafter(p, 0)};
+        for (size_t i = 0; i < sizeof around / sizeof around[0]; i++) {
+            bs_number_format(around[i], ours, sizeof ours);
+            printf_shortest(around[i], theirs, sizeof theirs);
+            assert_string_equal(ours, theirs);
+        }
+    }
+    srand(13);
+    for (int i = 0; i < 300000; i++) {
+        uint64_t bits = ((uint64_t)rand() << 31 ^ (uint64_t)rand()) << 22 ^ (uint64_t)rand();
+        bits = (bits & 0x000FFFFFFFFFFFFFu) | (uint64_t)(1005 + rand() % 45) << 52;
+        double v;
+        memcpy(&v, &bits, sizeof v);
+        if (i % 3 == 0) v = -v;
+        bs_number_format(v, ours, sizeof ours);
+        printf_shortest(v, theirs, sizeof theirs);
+        if (strcmp(ours, theirs) != 0) fail_msg("%.17g: ours %s, printf %s", v, ours, theirs);
+    }
+}
+
 static void test_json_output_parses_back_identically(void **state) {
     (void)state;
     bs_tick in = {INT64_C(1747012974181814), 104579, 104899.25, 0.1, 1.9265781400000002, 26503597248};
@@ -195,9 +257,11 @@ int main(void) {
         cmocka_unit_test(test_volume_as_number_string_or_absent),
         cmocka_unit_test(test_each_bad_line_class_has_a_reason),
         cmocka_unit_test(test_csv_layouts),
+        cmocka_unit_test(test_prices_of_every_digit_layout_equal_strtod),
         cmocka_unit_test(test_detects_each_format),
         cmocka_unit_test(test_json_output_parses_back_identically),
         cmocka_unit_test(test_number_format_is_shortest_and_exact),
+        cmocka_unit_test(test_number_format_equals_printf_near_powers_of_ten_and_at_random),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -3,7 +3,10 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include <cmocka.h>
 
@@ -53,6 +56,36 @@ static void test_bad_timestamps_are_refused_with_reason(void **state) {
                          "2023-01-01T24:00:00", "2023-01-01X00:00:00", "2023-01-01T00:00:00.",
                          "2023-01-01T00:00:00.1234567890", "2023-01-01T00:00:00+25:00",
                          "2023-01-01T00:00:00 junk", "yesterday"};
+    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+        int64_t us;
+        bs_error err = {{0}};
+        assert_int_equal(bs_time_parse(bad[i], strlen(bad[i]), &us, &err), BS_ERR_PARSE);
+        assert_non_null(strstr(err.msg, "bad timestamp"));
+    }
+}
+
+/* btcstream's own layout takes a faster path; libc's timegm is the independent reference. */
+static void test_written_layout_agrees_with_timegm(void **state) {
+    (void)state;
+    srand(5);
+    for (int i = 0; i < 100000; i++) {
+        time_t secs = (time_t)((double)rand() / RAND_MAX * 4102444800.0); /* 1970 to 2100 */
+        int micros = rand() % 1000000;
+        struct tm tm;
+        gmtime_r(&secs, &tm);
+        char text[64];
+        snprintf(text, sizeof text, "%04d-%02d-%02dT%02d:%02d:%02d.%06d+00:00", tm.tm_year + 1900,
+                 tm.tm_mon + 1, tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec, micros);
+        assert_int_equal(parse_ok(text), (int64_t)timegm(&tm) * 1000000 + micros);
+    }
+}
+
+static void test_written_layout_with_bad_fields_is_refused(void **state) {
+    (void)state;
+    const char *bad[] = {"2023-02-29T00:00:00.000000+00:00", "2023-01-01T24:00:00.000000+00:00",
+                         "2023-01-01T12:60:00.000000+00:00", "2023-01-01T12:00:60.000000+00:00",
+                         "2023-01-01T12:3a:00.000000+00:00", "2023-01-01T12:30:00.00000a+00:00",
+                         "2023-01-01T12-30:00.000000+00:00", "2023-13-01T12:30:00.000000+00:00"};
     for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
         int64_t us;
         bs_error err = {{0}};
@@ -112,6 +145,8 @@ int main(void) {
         cmocka_unit_test(test_fraction_digits_zero_to_nine),
         cmocka_unit_test(test_leap_day_and_pre_epoch),
         cmocka_unit_test(test_bad_timestamps_are_refused_with_reason),
+        cmocka_unit_test(test_written_layout_agrees_with_timegm),
+        cmocka_unit_test(test_written_layout_with_bad_fields_is_refused),
         cmocka_unit_test(test_format_round_trips),
         cmocka_unit_test(test_hour_and_spark_dayofweek),
         cmocka_unit_test(test_durations),
