@@ -15,17 +15,20 @@
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "btcstream/tick.h"
 
 typedef unsigned __int128 u128;
 
-static u128 pow10_wide(int k) {
-    u128 p = 1;
-    while (k-- > 0)
-        p *= 10;
-    return p;
-}
+#define P10(k) ((u128)1e##k)
+/* 10^k for 0 <= k <= 21; each is exactly representable as a double, so the casts are exact. */
+static const u128 pow10_table[] = {P10(0),  P10(1),  P10(2),  P10(3),  P10(4),  P10(5),
+                                   P10(6),  P10(7),  P10(8),  P10(9),  P10(10), P10(11),
+                                   P10(12), P10(13), P10(14), P10(15), P10(16), P10(17),
+                                   P10(18), P10(19), P10(20), P10(21)};
+
+static u128 pow10_wide(int k) { return pow10_table[k]; }
 
 /*
  * v * 10^k rounded to the nearest whole number, ties to even, for v = m * 2^-s with s >= 1.
@@ -85,10 +88,11 @@ static size_t write_fixed(int negative, uint64_t n, int digits, int exponent, ch
 static size_t format_exact(double v, char *buf) {
     double magnitude = fabs(v);
     if (!(magnitude >= 1e-4 && magnitude < 1e9)) return 0;
-    int e;
-    uint64_t m = (uint64_t)ldexp(frexp(magnitude, &e), 53); /* exact: 53 bits */
-    int s = 53 - e;                                         /* from 23 to 66 in this range */
-    int exponent = (int)floor(log10(magnitude)); /* may be one off: settled exactly below */
+    uint64_t bits;
+    memcpy(&bits, &magnitude, sizeof bits); /* a normal double: 1.fraction * 2^(biased - 1023) */
+    uint64_t m = (bits & 0x000FFFFFFFFFFFFFu) | (uint64_t)1 << 52;
+    int s = 1075 - (int)(bits >> 52); /* v = m * 2^-s, s from 23 to 66 in this range */
+    int exponent = (int)floor((52 - s) * 0.30102999566398120); /* log10(2): maybe one low */
     while (!at_least_pow10(m, s, exponent))
         exponent--;
     while (at_least_pow10(m, s, exponent + 1))
