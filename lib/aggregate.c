@@ -100,13 +100,32 @@ static void merge_stats(grain_stats *a, const grain_stats *b) {
     }
 }
 
+/* The per-tick case of merge_stats, written out: it runs once for every tick of a load. */
 bs_status bs_aggregate_add(bs_aggregate *agg, const bs_tick *t) {
-    grain_stats *g = grain_map_slot(&agg->grains, bs_time_floor(t->ts_us, agg->grain_us) / agg->grain_us);
+    int64_t key = t->ts_us / agg->grain_us;
+    if (t->ts_us % agg->grain_us < 0) key--; /* floor, for instants before 1970 */
+    grain_stats *g = agg->grains.last && agg->grains.last->key == key ? agg->grains.last
+                                                                       : grain_map_slot(&agg->grains, key);
     if (!g) return BS_ERR_NOMEM;
-    grain_stats one = {g->key, 1, t->close, t->close, t->close, t->high, t->low,
-                       t->ts_us, t->ts_us, t->open, t->close};
-    merge_stats(g, &one);
     agg->ticks++;
+    if (g->count++ == 0) {
+        *g = (grain_stats){key,   1,       t->close, t->close, t->close, t->high,
+                           t->low, t->ts_us, t->ts_us, t->open,  t->close};
+        return BS_OK;
+    }
+    g->sum_close += t->close;
+    if (t->close < g->min_close) g->min_close = t->close;
+    if (t->close > g->max_close) g->max_close = t->close;
+    if (t->high > g->max_high) g->max_high = t->high;
+    if (t->low < g->min_low) g->min_low = t->low;
+    if (t->ts_us < g->first_ts) {
+        g->first_ts = t->ts_us;
+        g->first_open = t->open;
+    }
+    if (t->ts_us >= g->last_ts) {
+        g->last_ts = t->ts_us;
+        g->last_close = t->close;
+    }
     return BS_OK;
 }
 

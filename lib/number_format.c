@@ -58,27 +58,49 @@ static int at_least_pow10(uint64_t m, int s, int x) {
     return x >= 0 ? (u128)m >= pow10_wide(x) << s : (u128)m * pow10_wide(-x) >= (u128)1 << s;
 }
 
-/* Writes n (exactly `digits` digits) as d.ddd * 10^exponent in fixed notation, %g style. */
+static const char digit_pairs[] =
+    "0001020304050607080910111213141516171819202122232425262728293031323334353637383940414243444546"
+    "4748495051525354555657585960616263646566676869707172737475767778798081828384858687888990919293"
+    "949596979899";
+
+/* Writes n (exactly `digits` digits) as d.ddd * 10^exponent in fixed notation, %g style:
+ * trailing zeros after the point are dropped first, several at a time, then the digits go out
+ * two at a time. */
 static size_t write_fixed(int negative, uint64_t n, int digits, int exponent, char *buf) {
+    static const struct {
+        uint64_t divisor;
+        int zeros;
+    } trims[] = {{100000000, 8}, {10000, 4}, {100, 2}, {10, 1}};
+    int keep = exponent + 1 > 1 ? exponent + 1 : 1; /* the digits before the point, or one */
+    for (int t = 0; t < 4; t++) {
+        while (digits - trims[t].zeros >= keep && n % trims[t].divisor == 0) {
+            n /= trims[t].divisor;
+            digits -= trims[t].zeros;
+        }
+    }
     char text[24];
-    for (int i = digits - 1; i >= 0; i--, n /= 10)
-        text[i] = (char)('0' + n % 10);
-    while (digits > 1 && text[digits - 1] == '0' && digits > exponent + 1)
-        digits--;
+    int i = digits;
+    for (; i >= 2; i -= 2, n /= 100)
+        memcpy(text + i - 2, digit_pairs + 2 * (n % 100), 2);
+    if (i == 1) text[0] = (char)('0' + n);
     char *p = buf;
     if (negative) *p++ = '-';
     if (exponent < 0) {
         *p++ = '0';
         *p++ = '.';
-        for (int i = -1; i > exponent; i--)
+        for (int zero = -1; zero > exponent; zero--)
             *p++ = '0';
-        for (int i = 0; i < digits; i++)
-            *p++ = text[i];
+        memcpy(p, text, (size_t)digits);
+        p += digits;
+    } else if (digits > exponent + 1) {
+        memcpy(p, text, (size_t)exponent + 1);
+        p += exponent + 1;
+        *p++ = '.';
+        memcpy(p, text + exponent + 1, (size_t)(digits - exponent - 1));
+        p += digits - exponent - 1;
     } else {
-        for (int i = 0; i < digits; i++) {
-            if (i == exponent + 1) *p++ = '.';
-            *p++ = text[i];
-        }
+        memcpy(p, text, (size_t)digits);
+        p += digits;
     }
     *p = '\0';
     return (size_t)(p - buf);

@@ -249,7 +249,9 @@ static const char *expect_text(const char *p, const char *end, const char *text,
 const char *bs_tick_parse_canonical(const char *line, const char *end, bs_tick *t) {
     const char *p = EXPECT(line, "{\"Datetime\": \"");
     if (!p) return NULL;
-    const char *quote = memchr(p, '"', (size_t)(end - p) < 40 ? (size_t)(end - p) : 40);
+    const char *quote = end - p > 32 && p[32] == '"' /* the length btcstream writes */
+                            ? p + 32
+                            : memchr(p, '"', (size_t)(end - p) < 40 ? (size_t)(end - p) : 40);
     if (!quote || bs_time_parse(p, (size_t)(quote - p), &t->ts_us, NULL) != BS_OK) return NULL;
     p = DECIMAL(EXPECT(quote, "\", \"Open\": "), &t->open);
     p = DECIMAL(EXPECT(p, ", \"High\": "), &t->high);
