@@ -10,9 +10,9 @@ head -10 "$(ticks_file 10000)" > "$ten"
 
 v_ours=$(per_run_ms "$runs" "$BIN" --version)
 v_peer=$(per_run_ms "$runs" /usr/bin/python3 --version)
-a_ours=$(per_run_ms "$runs" "$BIN" aggregate --input "$ten" --format csv)
+a_ours=$(per_run_ms "$runs" "$BIN" aggregate --input "$ten" --table hourly --format csv)
 a_peer=$(per_run_ms $((runs / 10)) node "$BENCH_ROOT/bench/duckdb_hourly.js" "$ten" "$BENCH_OUT/ten.csv")
-rss_ours=$( { /usr/bin/time -f "%M" "$BIN" aggregate --input "$ten" > /dev/null; } 2>&1 )
+rss_ours=$( { /usr/bin/time -f "%M" "$BIN" aggregate --input "$ten" --table hourly --format csv > /dev/null; } 2>&1 )
 rss_peer=$( { /usr/bin/time -f "%M" node "$BENCH_ROOT/bench/duckdb_hourly.js" "$ten" "$BENCH_OUT/ten.csv"; } 2>&1 )
 ms_to_s() { awk -v m="$1" 'BEGIN {printf "%.5f", m / 1000}'; }
 echo "RESULT|6. start-up: --version|1 process|$(ms_to_s "$v_ours")|python3 --version|$(ms_to_s "$v_peer")|-|-|< 5 ms|mean of $runs runs"
