@@ -332,11 +332,13 @@ static size_t split_csv(const char *line, size_t len, slice *fields) {
     return count;
 }
 
-/* A time cell: a date-time text, or epoch seconds (milliseconds when it is that large). */
+/* A time cell: a date-time text, or epoch seconds, or milliseconds, microseconds or nanoseconds
+ * when it is that large (1e11 seconds is the year 5138). Binance's kline dumps moved from
+ * milliseconds to microseconds in 2025, so both occur in real files. */
 static bs_status csv_time(slice cell, int64_t *ts, bs_error *err) {
     double v;
     if (cell.n > 0 && is_digit(cell.s[0]) && bs_number_parse(cell.s, cell.n, &v) == BS_OK) {
-        double us = v >= 1e11 ? v * 1e3 : v * 1e6;
+        double us = v >= 1e17 ? v / 1e3 : v >= 1e14 ? v : v >= 1e11 ? v * 1e3 : v * 1e6;
         if (us > 9.2e18) return bs_fail(err, BS_ERR_PARSE, "column 1 (time): out of range");
         *ts = (int64_t)llround(us);
         return BS_OK;

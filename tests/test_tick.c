@@ -146,6 +146,17 @@ static void test_csv_layouts(void **state) {
     assert_int_equal(t.ts_us, INT64_C(1313712000000000));
     assert_true(t.open == 10.9 && t.close == 11.69 && t.high == 11.85 && t.low == 10.9);
     assert_true(t.volume == 1.9265781400000002);
+    /* Headerless Binance dumps: epoch milliseconds until 2024, microseconds since 2025; one
+     * instant, 2025-01-02 03:04:00 UTC, in every unit (epoch worked out with Python's datetime). */
+    const char *epochs[] = {"1735787040", "1735787040000", "1735787040000000", "1735787040000000000"};
+    for (size_t i = 0; i < sizeof epochs / sizeof epochs[0]; i++) {
+        char line[160];
+        snprintf(line, sizeof line, "%s,94000.5,94010,93990,94005.25,1.5,%s,141000.7,88,0.7,65800.3,0",
+                 epochs[i], epochs[i]);
+        assert_int_equal(bs_tick_parse(BS_FORMAT_KRAKEN_CSV, line, strlen(line), &t, NULL), BS_OK);
+        assert_int_equal(t.ts_us, INT64_C(1735787040000000));
+        assert_true(t.close == 94005.25 && t.volume == 1.5);
+    }
     expect_bad(BS_FORMAT_KRAKEN_CSV, "1672531740,16513.41,nan,16513.41,16513.41,1,1", "column 3 (High)");
     expect_bad(BS_FORMAT_BINANCE_CSV, "2023-03-01 00:01:00,1,2,3", "expected 6 columns");
 }
