@@ -32,6 +32,7 @@
 typedef struct {
     const char *path;
     bs_format format;
+    bs_csv_layout layout; /* for BS_FORMAT_NAMED_CSV */
     int strict;
     bs_tick_fn on_tick;
     void *ctx;
@@ -66,7 +67,10 @@ static bs_status handle_line(scan_state *s, const char *line, size_t len) {
 
     bs_tick tick;
     bs_error why = {{0}};
-    if (bs_tick_parse(s->format, line, len, &tick, &why) != BS_OK) {
+    bs_status parsed = s->format == BS_FORMAT_NAMED_CSV
+                           ? bs_tick_parse_csv(&s->layout, line, len, &tick, &why)
+                           : bs_tick_parse(s->format, line, len, &tick, &why);
+    if (parsed != BS_OK) {
         if (s->strict)
             return bs_fail(s->err, BS_ERR_PARSE, "%s:%llu: %s", s->path,
                            (unsigned long long)line_no, why.msg);
@@ -89,21 +93,21 @@ static bs_status long_line(scan_state *s) {
 
 /* Reads the first line (up to the line limit) and detects the format from it. */
 static bs_status detect_fd(int fd, const char *path, bs_format *format, int *has_header,
-                           bs_error *err) {
+                           bs_csv_layout *layout, bs_error *err) {
     char head[4096];
     ssize_t n = pread(fd, head, sizeof head, 0);
     if (n < 0) return bs_fail(err, BS_ERR_IO, "%s: %s", path, strerror(errno));
     if (n == 0) return bs_fail(err, BS_ERR_EMPTY, "%s: file is empty", path);
     const char *nl = memchr(head, '\n', (size_t)n);
     size_t len = nl ? (size_t)(nl - head) : (size_t)n;
-    *format = bs_format_detect(head, len, has_header);
+    *format = bs_format_detect_layout(head, len, has_header, layout);
     if (*format == BS_FORMAT_AUTO) {
         int shown = len > 60 ? 60 : (int)len;
         for (int i = 0; i < shown; i++)
             if ((unsigned char)head[i] < 0x20 || (unsigned char)head[i] >= 0x7f) shown = i;
         return bs_fail(err, BS_ERR_FORMAT,
                        "%s: unrecognised format (first line \"%.*s\"): expected tick JSON lines or "
-                       "a Binance, Kraken or daily-candle CSV",
+                       "a CSV whose header names a time and a close column",
                        path, shown, head);
     }
     return BS_OK;
@@ -113,7 +117,8 @@ bs_status bs_detect_file_format(const char *path, bs_format *format, bs_error *e
     int fd = open(path, O_RDONLY | O_CLOEXEC);
     if (fd < 0) return bs_fail(err, BS_ERR_IO, "%s: %s", path, strerror(errno));
     int has_header;
-    bs_status st = detect_fd(fd, path, format, &has_header, err);
+    bs_csv_layout layout;
+    bs_status st = detect_fd(fd, path, format, &has_header, &layout, err);
     close(fd);
     return st;
 }
@@ -252,7 +257,8 @@ bs_status bs_scan_file(const char *path, const bs_scan_options *opts, bs_tick_fn
         goto done;
     }
     bs_format detected;
-    st = detect_fd(fd, path, &detected, &has_header, err);
+    bs_csv_layout layout = {-1, -1, -1, -1, -1, -1};
+    st = detect_fd(fd, path, &detected, &has_header, &layout, err);
     if (format == BS_FORMAT_AUTO) format = detected;
     if (st != BS_OK && opts->format == BS_FORMAT_AUTO) goto done;
     st = BS_OK;
@@ -263,7 +269,7 @@ bs_status bs_scan_file(const char *path, const bs_scan_options *opts, bs_tick_fn
         st = first_line_at(fd, path, start, &start, err);
         if (st != BS_OK) goto done;
     }
-    scan_state s = {path, format, opts->strict, on_tick, ctx, stats, err, 0};
+    scan_state s = {path, format, layout, opts->strict, on_tick, ctx, stats, err, 0};
     if (start == 0 && has_header) { /* the header is line 1, but not a tick */
         int64_t after;
         st = first_line_at(fd, path, 1, &after, err);

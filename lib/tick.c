@@ -121,6 +121,7 @@ const char *bs_format_name(bs_format format) {
     case BS_FORMAT_BINANCE_CSV: return "OHLCV CSV (Binance klines)";
     case BS_FORMAT_KRAKEN_CSV: return "headerless OHLCVT CSV (Kraken)";
     case BS_FORMAT_DAILY_CSV: return "daily candle CSV";
+    case BS_FORMAT_NAMED_CSV: return "CSV with named columns";
     }
     return "unknown";
 }
@@ -136,7 +137,68 @@ static int starts_with_ci(const char *s, size_t len, const char *prefix) {
     return 1;
 }
 
+/* ---- CSV with named columns ------------------------------------------------------------ */
+
+#define CSV_MAX_FIELDS 16
+
+typedef struct {
+    const char *s;
+    size_t n;
+} slice;
+
+static size_t split_csv(const char *line, size_t len, slice *fields);
+
+/* Whether the cell's first n bytes equal name's (lower case), ignoring case. */
+static int cell_starts_ci(slice cell, const char *name, size_t n) {
+    if (cell.n < n) return 0;
+    for (size_t i = 0; i < n; i++) {
+        char c = cell.s[i];
+        if (c >= 'A' && c <= 'Z') c = (char)(c - 'A' + 'a');
+        if (c != name[i]) return 0;
+    }
+    return 1;
+}
+
+/* The first column named like one of names (a name ending in '*' matches as a prefix), or -1. */
+static int find_column(const slice *cells, size_t count, const char *const *names) {
+    for (size_t c = 0; c < count; c++) {
+        for (const char *const *name = names; *name; name++) {
+            size_t n = strlen(*name);
+            int prefix = (*name)[n - 1] == '*';
+            if (prefix ? cell_starts_ci(cells[c], *name, n - 1)
+                       : cells[c].n == n && cell_starts_ci(cells[c], *name, n))
+                return (int)c;
+        }
+    }
+    return -1;
+}
+
+static int named_layout(const char *line, size_t len, bs_csv_layout *layout) {
+    static const char *const time_names[] = {"datetime", "timestamp", "date", "time", "open_time",
+                                             "open time", "unix", "unix_timestamp", "snapped_at", NULL};
+    static const char *const open_names[] = {"open", NULL}, *const high_names[] = {"high", NULL},
+                             *const low_names[] = {"low", NULL};
+    static const char *const close_names[] = {"close", "price", NULL};
+    static const char *const volume_names[] = {"volume*", "total_volume", NULL};
+    if (len == 0 || !((*line >= 'A' && *line <= 'Z') || (*line >= 'a' && *line <= 'z') || *line == '"'))
+        return 0;
+    slice cells[CSV_MAX_FIELDS];
+    size_t count = split_csv(line, len, cells);
+    bs_csv_layout l = {find_column(cells, count, time_names), find_column(cells, count, open_names),
+                       find_column(cells, count, high_names), find_column(cells, count, low_names),
+                       find_column(cells, count, close_names), find_column(cells, count, volume_names)};
+    if (count < 2 || l.time < 0 || l.close < 0) return 0;
+    *layout = l;
+    return 1;
+}
+
 bs_format bs_format_detect(const char *line, size_t len, int *has_header) {
+    bs_csv_layout unused;
+    return bs_format_detect_layout(line, len, has_header, &unused);
+}
+
+bs_format bs_format_detect_layout(const char *line, size_t len, int *has_header,
+                                  bs_csv_layout *layout) {
     *has_header = 0;
     while (len > 0 && (*line == ' ' || *line == '\t')) line++, len--;
     /* A UTF-8 byte-order mark is common in CSVs saved by spreadsheets. */
@@ -158,6 +220,10 @@ bs_format bs_format_detect(const char *line, size_t len, int *has_header) {
         size_t commas = 0;
         for (size_t i = 0; i < len; i++) commas += line[i] == ',';
         if (commas >= 5) return BS_FORMAT_KRAKEN_CSV;
+    }
+    if (named_layout(line, len, layout)) {
+        *has_header = 1;
+        return BS_FORMAT_NAMED_CSV;
     }
     return BS_FORMAT_AUTO;
 }
@@ -305,13 +371,6 @@ static bs_status parse_json(const char *line, size_t len, bs_tick *t, bs_error *
 
 /* ---- CSV --------------------------------------------------------------------------------- */
 
-#define CSV_MAX_FIELDS 16
-
-typedef struct {
-    const char *s;
-    size_t n;
-} slice;
-
 /* Splits on commas, trimming spaces and one pair of double quotes; returns the field count. */
 static size_t split_csv(const char *line, size_t len, slice *fields) {
     size_t count = 0;
@@ -349,25 +408,30 @@ static bs_status csv_time(slice cell, int64_t *ts, bs_error *err) {
     return BS_OK;
 }
 
-static bs_status parse_csv(bs_format format, const char *line, size_t len, bs_tick *t,
-                           bs_error *err) {
-    /* Column of Datetime, Open, High, Low, Close, Volume in each layout. */
-    static const int binance[] = {0, 1, 2, 3, 4, 5}, daily[] = {0, 1, 5, 6, 2, 3};
-    const int *col = format == BS_FORMAT_DAILY_CSV ? daily : binance;
+bs_status bs_tick_parse_csv(const bs_csv_layout *layout, const char *line, size_t len, bs_tick *t,
+                            bs_error *err) {
+    const int col[F_COUNT] = {layout->time, layout->open,  layout->high,
+                              layout->low,  layout->close, layout->volume};
+    if (layout->time < 0 || layout->close < 0)
+        return bs_fail(err, BS_ERR_ARG, "a CSV layout needs a time and a close column");
+    size_t needed = 0;
+    for (int f = 0; f < F_COUNT; f++)
+        if (col[f] >= 0 && (size_t)col[f] + 1 > needed) needed = (size_t)col[f] + 1;
     slice cells[CSV_MAX_FIELDS];
     size_t count = split_csv(line, len, cells);
-    size_t needed = format == BS_FORMAT_DAILY_CSV ? 7 : 6;
     if (count < needed)
         return bs_fail(err, BS_ERR_PARSE, "expected %zu columns, found %zu", needed, count);
     bs_status st = csv_time(cells[col[F_DATETIME]], &t->ts_us, err);
     if (st != BS_OK) return st;
     double *slots[] = {NULL, &t->open, &t->high, &t->low, &t->close, &t->volume};
-    int present[F_COUNT] = {1, 1, 1, 1, 1, 1};
+    int present[F_COUNT] = {1, 0, 0, 0, 0, 0};
     for (int f = F_OPEN; f < F_COUNT; f++) {
+        if (col[f] < 0) continue;
         slice cell = cells[col[f]];
         if (bs_number_parse(cell.s, cell.n, slots[f]) != BS_OK)
             return bs_fail(err, BS_ERR_PARSE, "column %d (%s): not a finite number", col[f] + 1,
                            field_names[f]);
+        present[f] = 1;
     }
     return finish_tick(t, present, err);
 }
@@ -380,9 +444,12 @@ bs_status bs_tick_parse(bs_format format, const char *line, size_t len, bs_tick 
     case BS_FORMAT_JSONL:
         if (bs_tick_parse_canonical(line, line + len, out) == line + len) return BS_OK;
         return parse_json(line, len, out, err);
+    /* The fixed layouts: Datetime, Open, High, Low, Close, Volume in the first six columns, or
+     * the daily file's order, with close third and high, low last. */
     case BS_FORMAT_BINANCE_CSV:
-    case BS_FORMAT_KRAKEN_CSV:
-    case BS_FORMAT_DAILY_CSV: return parse_csv(format, line, len, out, err);
+    case BS_FORMAT_KRAKEN_CSV: return bs_tick_parse_csv(&(bs_csv_layout){0, 1, 2, 3, 4, 5}, line, len, out, err);
+    case BS_FORMAT_DAILY_CSV: return bs_tick_parse_csv(&(bs_csv_layout){0, 1, 5, 6, 2, 3}, line, len, out, err);
+    case BS_FORMAT_NAMED_CSV: return bs_fail(err, BS_ERR_ARG, "a CSV with named columns needs its layout");
     case BS_FORMAT_AUTO: break;
     }
     return bs_fail(err, BS_ERR_ARG, "no format given");

@@ -58,11 +58,16 @@ static bs_status bad_time(bs_error *err, const char *s, size_t len, const char *
     return bs_fail(err, BS_ERR_PARSE, "bad timestamp \"%.*s\": %s", shown, s, why);
 }
 
-/* Parses "Z", "+HH:MM", "+HHMM" or "+HH" at s into seconds east of UTC; returns bytes read. */
+/* Parses "Z", " UTC" (CoinGecko's exports), "+HH:MM", "+HHMM" or "+HH" at s into seconds east
+ * of UTC; returns bytes read. */
 static size_t parse_offset(const char *s, size_t n, int *offset_s) {
     if (n >= 1 && s[0] == 'Z') {
         *offset_s = 0;
         return 1;
+    }
+    if (n >= 4 && memcmp(s, " UTC", 4) == 0) {
+        *offset_s = 0;
+        return 4;
     }
     if (n < 3 || (s[0] != '+' && s[0] != '-')) return 0;
     int hh, mm = 0;

@@ -20,6 +20,42 @@ for name in binanceus_btcusdt_1m_2023-03-01_21.csv kraken_btcusdc_1m_2023-01-01_
     pass "import $name ($rows rows)"
 done
 
+# CSVs from other publishers, matched by column name: CryptoDataDownload's layout (epoch
+# milliseconds and a text date, newest first, two volumes) and CoinGecko's export (a price, a
+# " UTC" suffix, no open/high/low). The reference reads the text date; btcstream the first
+# time column, the epoch: they must agree.
+$PY - <<'PY'
+import random
+from datetime import datetime, timezone
+random.seed(9)
+t0, price, rows = 1704067200, 42000.0, []
+for i in range(600):
+    t = t0 + 60 * i
+    o = price
+    price = round(price * (1 + random.gauss(0, 0.001)), 2)
+    hi, lo = round(max(o, price) + random.random() * 5, 2), round(min(o, price) - random.random() * 5, 2)
+    date = datetime.fromtimestamp(t, timezone.utc).strftime("%Y-%m-%d %H:%M:%S")
+    rows.append(f"{t * 1000},{date},BTC/USD,{o},{hi},{lo},{price},{random.random():.8f},{random.random() * 1e4:.2f}")
+with open("cdd.csv", "w") as f:
+    f.write("unix,date,symbol,open,high,low,close,Volume BTC,Volume USD\n" + "\n".join(reversed(rows)) + "\n")
+with open("gecko.csv", "w") as f:
+    f.write("snapped_at,price,market_cap,total_volume\n")
+    for i in range(300):
+        day = datetime.fromtimestamp(1704067200 + 86400 * i, timezone.utc).strftime("%Y-%m-%d %H:%M:%S UTC")
+        f.write(f"{day},{40000 + i * 3.25},{8e11 + i},{2.5e10 + i}\n")
+PY
+for f in cdd.csv gecko.csv; do
+    rm -f n.json
+    "$BTCSTREAM" import $f --history n.json > out.txt || fail "import $f"
+    rows=$(($(wc -l < $f) - 1))
+    expect_contains out.txt "read $rows, appended $rows, skipped 0 duplicates, rejected 0" "$f counts"
+    $REF ticks $f > expected.csv
+    $REF ticks n.json > actual.csv
+    cmp -s expected.csv actual.csv || { diff expected.csv actual.csv | head; fail "$f ticks differ"; }
+done
+expect_contains n.json '"Volume": "25000000299"' "CoinGecko's total_volume is the volume"
+pass "CSVs with named columns in any order"
+
 # Every timestamp variant and number form of DESIGN.md, plus one line of each bad class.
 cat > mixed.json <<'JSON'
 {"Datetime": "2025-05-12T01:22:54.181814+00:00", "Open": 104579, "High": 104899, "Low": 103480, "Close": 104579, "Volume": "26503597248"}

@@ -161,6 +161,41 @@ static void test_csv_layouts(void **state) {
     expect_bad(BS_FORMAT_BINANCE_CSV, "2023-03-01 00:01:00,1,2,3", "expected 6 columns");
 }
 
+static void test_named_columns_in_any_order(void **state) {
+    (void)state;
+    int header;
+    bs_csv_layout l;
+    const char *cdd = "unix,date,symbol,open,high,low,close,Volume BTC,Volume USD";
+    assert_int_equal(bs_format_detect_layout(cdd, strlen(cdd), &header, &l), BS_FORMAT_NAMED_CSV);
+    assert_int_equal(header, 1);
+    assert_true(l.time == 0 && l.open == 3 && l.high == 4 && l.low == 5 && l.close == 6 && l.volume == 7);
+    bs_tick t;
+    const char *row = "1704067260000,2024-01-01 00:01:00,BTC/USD,42001.5,42010,41990.25,42005,0.5,21002.5";
+    assert_int_equal(bs_tick_parse_csv(&l, row, strlen(row), &t, NULL), BS_OK);
+    assert_int_equal(t.ts_us, INT64_C(1704067260000000));
+    assert_true(t.open == 42001.5 && t.high == 42010 && t.low == 41990.25 && t.close == 42005 && t.volume == 0.5);
+
+    const char *gecko = "snapped_at,price,market_cap,total_volume";
+    assert_int_equal(bs_format_detect_layout(gecko, strlen(gecko), &header, &l), BS_FORMAT_NAMED_CSV);
+    assert_true(l.time == 0 && l.close == 1 && l.volume == 3 && l.open < 0 && l.high < 0 && l.low < 0);
+    const char *price = "2024-01-02 00:00:00 UTC,44000.5,8.6e11,2.1e10";
+    assert_int_equal(bs_tick_parse_csv(&l, price, strlen(price), &t, NULL), BS_OK);
+    assert_true(t.open == 44000.5 && t.high == 44000.5 && t.low == 44000.5 && t.volume == 2.1e10);
+
+    const char *swapped = " \"Close\" , Time ";
+    assert_int_equal(bs_format_detect_layout(swapped, strlen(swapped), &header, &l), BS_FORMAT_NAMED_CSV);
+    assert_true(l.time == 1 && l.close == 0 && l.volume < 0);
+    const char *cells = "101.5,2024-01-01T00:00:00Z";
+    assert_int_equal(bs_tick_parse_csv(&l, cells, strlen(cells), &t, NULL), BS_OK);
+    assert_true(t.close == 101.5 && t.ts_us == INT64_C(1704067200000000) && isnan(t.volume));
+    bs_error err = {{0}};
+    assert_int_equal(bs_tick_parse_csv(&l, "101.5", 5, &t, &err), BS_ERR_PARSE);
+    assert_non_null(strstr(err.msg, "expected 2 columns"));
+
+    const char *no_close = "time,open,high,low,adj close";
+    assert_int_equal(bs_format_detect_layout(no_close, strlen(no_close), &header, &l), BS_FORMAT_AUTO);
+}
+
 static void test_detects_each_format(void **state) {
     (void)state;
     int header;
@@ -269,6 +304,7 @@ int main(void) {
         cmocka_unit_test(test_each_bad_line_class_has_a_reason),
         cmocka_unit_test(test_csv_layouts),
         cmocka_unit_test(test_prices_of_every_digit_layout_equal_strtod),
+        cmocka_unit_test(test_named_columns_in_any_order),
         cmocka_unit_test(test_detects_each_format),
         cmocka_unit_test(test_json_output_parses_back_identically),
         cmocka_unit_test(test_number_format_is_shortest_and_exact),

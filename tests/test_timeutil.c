@@ -25,6 +25,7 @@ static void test_offset_naive_and_z_forms_agree(void **state) {
     assert_int_equal(parse_ok("2025-05-12T01:22:54.181814+00:00"), expected);
     assert_int_equal(parse_ok("2025-05-12T01:22:54.181814"), expected);
     assert_int_equal(parse_ok("2025-05-12T01:22:54.181814Z"), expected);
+    assert_int_equal(parse_ok("2025-05-12 01:22:54.181814 UTC"), expected);
     assert_int_equal(parse_ok("2025-05-12 01:22:54.181814+0000"), expected);
     assert_int_equal(parse_ok("2025-05-12T01:22:54.181814999"), expected); /* 9 digits truncate */
 }

@@ -29,7 +29,16 @@ typedef enum {
     BS_FORMAT_BINANCE_CSV,
     BS_FORMAT_KRAKEN_CSV,
     BS_FORMAT_DAILY_CSV,
+    BS_FORMAT_NAMED_CSV, /* any other CSV whose header names a time and a close column */
 } bs_format;
+
+/*
+ * Where a CSV row keeps each field: zero-based columns, -1 where the file has none (Open, High
+ * and Low then default to Close, and Volume is NaN). Time and Close are always present.
+ */
+typedef struct {
+    int time, open, high, low, close, volume;
+} bs_csv_layout;
 
 /* Longest line any parser accepts; longer lines are bad lines. */
 #define BS_MAX_LINE_BYTES (64 * 1024)
@@ -47,11 +56,24 @@ const char *bs_format_name(bs_format format);
 bs_format bs_format_detect(const char *line, size_t len, int *has_header);
 
 /*
+ * bs_format_detect(), also filling *layout for BS_FORMAT_NAMED_CSV: a header row is matched by
+ * column name, case and surrounding spaces or quotes ignored, in any order: the time from
+ * Datetime, Timestamp, Date, Time, Open_time, Unix or Snapped_at; Open, High, Low; Close (or
+ * Price); Volume (or the first column whose name starts with it, or Total_volume).
+ */
+bs_format bs_format_detect_layout(const char *line, size_t len, int *has_header,
+                                  bs_csv_layout *layout);
+
+/*
  * Parses one line (without its newline) in the given format. Missing Open/High/Low default to
  * Close; Close and the time are required. On failure returns BS_ERR_PARSE and, when err is not
  * NULL, a short reason naming the field ("field \"Close\": not a number").
  */
 bs_status bs_tick_parse(bs_format format, const char *line, size_t len, bs_tick *out, bs_error *err);
+
+/* bs_tick_parse() for a CSV row whose columns `layout` gives (BS_FORMAT_NAMED_CSV). */
+bs_status bs_tick_parse_csv(const bs_csv_layout *layout, const char *line, size_t len, bs_tick *out,
+                            bs_error *err);
 
 /*
  * Writes the tick as one JSON line in the tick format, newline included, into buf (at least

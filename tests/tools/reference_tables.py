@@ -24,6 +24,8 @@ def to_us(text):
     text = text.strip()
     if text.endswith("Z"):
         text = text[:-1] + "+00:00"
+    if text.endswith(" UTC"):
+        text = text[:-4] + "+00:00"
     frac = ""
     # fromisoformat in 3.11 takes up to 6 fraction digits; cut the rest (truncation, as specified).
     if "." in text:
@@ -71,11 +73,13 @@ def read_ticks(path):
                 if header is None:  # Kraken: unix_seconds,open,high,low,close,volume,count
                     ts = int(round(float(cells[0]) * 1e6))
                     o, h, l, c = (float(x) for x in cells[1:5])
-                else:
+                else:  # by column name; a text time is preferred to an epoch column
                     d = dict(zip(header, cells))
-                    key = "open_time" if "open_time" in d else "timestamp"
+                    key = next(k for k in ("open_time", "timestamp", "date", "datetime", "time",
+                                           "snapped_at") if k in d)
                     ts = to_us(d[key])
-                    o, h, l, c = float(d["open"]), float(d["high"]), float(d["low"]), float(d["close"])
+                    c = float(d["close"] if "close" in d else d["price"])
+                    o, h, l = (float(d.get(k, c)) for k in ("open", "high", "low"))
                 rows.append((ts, o, h, l, c))
     rows.sort(key=lambda r: r[0])
     return rows
