@@ -59,6 +59,26 @@ static int deflate_to_chunks(FILE *f, z_stream *z, uint8_t *out, int flush) {
     }
 }
 
+/*
+ * out[i] = row[i] - above[i] (mod 256), eight bytes at a time: with the top bit of each byte set
+ * in the minuend and cleared in the subtrahend, no byte's difference borrows from the next, and
+ * the XOR puts the true top bits back. -O2 does not vectorise the plain loop, which took ~3 ms
+ * of a chart's 2 MB; this takes ~0.4 ms.
+ */
+static void up_filter(uint8_t *out, const uint8_t *row, const uint8_t *above, size_t n) {
+    const uint64_t high = UINT64_C(0x8080808080808080);
+    size_t i = 0;
+    for (; i + 8 <= n; i += 8) {
+        uint64_t a, b, d;
+        memcpy(&a, row + i, 8);
+        memcpy(&b, above + i, 8);
+        d = ((a | high) - (b & ~high)) ^ ((a ^ ~b) & high);
+        memcpy(out + i, &d, 8);
+    }
+    for (; i < n; i++)
+        out[i] = (uint8_t)(row[i] - above[i]);
+}
+
 /* The zlib stream of the filtered rows, as IDAT chunks. */
 static int write_image_data(FILE *f, const uint8_t *rgb, uint32_t width, uint32_t height) {
     size_t stride = (size_t)width * 3;
@@ -70,10 +90,12 @@ static int write_image_data(FILE *f, const uint8_t *rgb, uint32_t width, uint32_
     z.next_out = out;
     z.avail_out = PNG_OUT_CHUNK;
     for (uint32_t y = 0; rc == 0 && y < height; y++) {
-        const uint8_t *cur = rgb + y * stride, *above = y ? cur - stride : NULL;
-        row[0] = PNG_FILTER_UP; /* the row above the first counts as zeros: no change there */
-        for (size_t x = 0; x < stride; x++)
-            row[x + 1] = (uint8_t)(cur[x] - (above ? above[x] : 0));
+        const uint8_t *cur = rgb + y * stride;
+        row[0] = PNG_FILTER_UP;
+        if (y == 0) /* the row above the first counts as zeros */
+            memcpy(row + 1, cur, stride);
+        else
+            up_filter(row + 1, cur, cur - stride, stride);
         z.next_in = row;
         z.avail_in = (uInt)(stride + 1);
         rc = deflate_to_chunks(f, &z, out, Z_NO_FLUSH);
