@@ -1,5 +1,6 @@
 /*
- * lazy_libs.c - libcurl and XGBoost, loaded the first time they are used.
+ * lazy_libs.c - libcurl, XGBoost and OpenSSL's SHA256, loaded the first time they are used
+ * (libzip and PLplot likewise, in lazy_zip.c and lazy_plplot.c).
  *
  * Linking them made every btcstream process pay ~7 ms of dynamic loading (libcurl pulls in some
  * twenty libraries, XGBoost its C++ runtime and static initialisers) even for `--version` or
@@ -16,6 +17,8 @@
 #include <pthread.h>
 #include <stdarg.h>
 #include <stdio.h>
+#include <openssl/sha.h>
+#include <string.h>
 #include <xgboost/c_api.h>
 
 /* ---- libcurl ------------------------------------------------------------------------------ */
@@ -228,4 +231,28 @@ int XGBoosterSaveModel(BoosterHandle handle, const char *fname) {
 
 int XGBoosterLoadModel(BoosterHandle handle, const char *fname) {
     return have_xgb() ? xgb.booster_load(handle, fname) : -1;
+}
+
+/* ---- OpenSSL libcrypto: SHA256 for S3 request signing ------------------------------------- */
+
+static struct {
+    void *lib;
+    __typeof__(SHA256) *sha256;
+} crypto;
+
+static pthread_once_t crypto_once = PTHREAD_ONCE_INIT;
+
+static void load_crypto(void) {
+    void *lib = dlopen("libcrypto.so.3", RTLD_NOW | RTLD_LOCAL);
+    if (!lib) return;
+    *(void **)&crypto.sha256 = dlsym(lib, "SHA256");
+    if (crypto.sha256) crypto.lib = lib;
+}
+
+/* Without libcrypto, NULL and a zeroed digest (libcurl, which S3 needs too, depends on it). */
+unsigned char *SHA256(const unsigned char *d, size_t n, unsigned char *md) {
+    pthread_once(&crypto_once, load_crypto);
+    if (crypto.lib) return crypto.sha256(d, n, md);
+    memset(md, 0, SHA256_DIGEST_LENGTH);
+    return NULL;
 }

@@ -8,6 +8,7 @@
 #include "btcstream/model.h"
 
 #include <math.h>
+#include <sched.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -31,6 +32,14 @@ bs_train_options bs_train_defaults(void) {
                               .seed = 42,
                               .threads = 0,
                               .calibrate = 1};
+}
+
+int bs_train_threads(size_t train_rows) {
+    size_t wanted = train_rows / BS_TRAIN_ROWS_PER_THREAD + 1;
+    cpu_set_t cpus;
+    int cores = sched_getaffinity(0, sizeof cpus, &cpus) == 0 ? CPU_COUNT(&cpus) : 1;
+    if (cores < 1) cores = 1;
+    return wanted < (size_t)cores ? (int)wanted : cores;
 }
 
 static bs_status xgb_fail(bs_error *err, const char *what) {
@@ -77,7 +86,6 @@ static bs_status set_params(BoosterHandle b, const bs_train_options *o, double b
                                {"seed", seed},          {"base_score", base},
                                {"verbosity", "0"},      {"nthread", threads}};
     size_t count = sizeof params / sizeof params[0];
-    if (o->threads <= 0) count--; /* nthread is last: leave XGBoost's default, every core */
     for (size_t i = 0; i < count; i++)
         if (XGBoosterSetParam(b, params[i][0], params[i][1]) != 0)
             return xgb_fail(err, "parameters");
@@ -292,6 +300,7 @@ bs_status bs_train(const bs_tick *ticks, size_t n, const bs_train_options *opts,
     bs_status st = bs_features_build(ticks, n, o.mode, o.horizon, &f, err);
     if (st != BS_OK) return st;
     st = split_rows(&f, &o, &train, &n_train, &test, &n_test, err);
+    if (o.threads <= 0) o.threads = bs_train_threads(n_train);
     if (st == BS_OK) qsort(test, n_test, sizeof *test, by_tick);
     if (st == BS_OK)
         st = train_split(ticks, &f, train, n_train, test, n_test, &o, model_path, out, err);

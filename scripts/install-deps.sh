@@ -8,7 +8,7 @@ packages=(
     libcmocka-dev
     libcurl4-openssl-dev libssl-dev
     libxgboost-dev
-    libzip-dev unzip
+    libzip-dev unzip zlib1g-dev
     libsnappy-dev libzstd-dev
     libplplot-dev plplot-driver-cairo fonts-dejavu-core
     python3

@@ -26,7 +26,8 @@ static const char usage_text[] =
     "  --no-calibrate      forecast mode: keep the raw trees. By default the trees' part of\n"
     "                      the forecast is shrunk toward the mean return by a factor in [0, 1]\n"
     "                      fitted on the last 20%% of the training rows (never the test rows).\n"
-    "  --threads N         XGBoost threads (default: one per core); results depend on it.\n"
+    "  --threads N         XGBoost threads; results depend on it. Default: one per 100,000\n"
+    "                      training rows begun, at most one per core.\n"
     "Progress (round k of N) goes to stderr when it is a terminal.\n"
     "Writes OUT_DIR/model.json and the predictions as OUT_DIR/" BS_PREDICTIONS_DIR "/\n"
     "(Spark's layout: a snappy Parquet part file and _SUCCESS).\n";

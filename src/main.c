@@ -4,6 +4,9 @@
  */
 #include <stdio.h>
 #include <string.h>
+#ifdef __GLIBC__
+#include <malloc.h>
+#endif
 
 #include "btcstream/version.h"
 #include "cli.h"
@@ -38,7 +41,21 @@ static void usage(FILE *out) {
     fprintf(out, "\nRun 'btcstream COMMAND --help' for a command's options.\n");
 }
 
+/*
+ * glibc gives memory back to the system whenever 128 kB are free at the top of the heap, and
+ * XGBoost frees and reallocates its per-round buffers a hundred times a training run: `train`
+ * spent ~600 of its ~1,900 page faults (3-5 ms) taking the same pages back. Keeping up to 16 MB
+ * (and growing the heap 1 MB at a time) stops that, at the cost of up to 16 MB kept mapped.
+ */
+static void tune_allocator(void) {
+#ifdef __GLIBC__
+    mallopt(M_TRIM_THRESHOLD, 16 << 20);
+    mallopt(M_TOP_PAD, 1 << 20);
+#endif
+}
+
 int main(int argc, char **argv) {
+    tune_allocator();
     if (argc < 2) {
         usage(stderr);
         return CLI_USAGE;

@@ -4,6 +4,7 @@
  * the whole program runs in about a second (and under the sanitizers in a few).
  */
 #include <math.h>
+#include <sched.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -62,6 +63,41 @@ static void test_two_runs_with_one_seed_give_identical_predictions(void **state)
         assert_int_equal(a.predictions.rows, b.predictions.rows);
         assert_memory_equal(a.predictions.prediction, b.predictions.prediction,
                             a.predictions.rows * sizeof(double));
+        bs_train_result_free(&a);
+        bs_train_result_free(&b);
+        free(t);
+    }
+}
+
+static int cores_available(void) {
+    cpu_set_t cpus;
+    return sched_getaffinity(0, sizeof cpus, &cpus) == 0 ? CPU_COUNT(&cpus) : 1;
+}
+
+static void test_default_threads_are_one_per_hundred_thousand_rows_up_to_the_cores(void **state) {
+    (void)state;
+    int cores = cores_available();
+    assert_int_equal(bs_train_threads(0), 1);
+    assert_int_equal(bs_train_threads(8042), 1); /* the 10,000-tick seed run */
+    assert_int_equal(bs_train_threads(99999), 1);
+    assert_int_equal(bs_train_threads(100000), cores >= 2 ? 2 : 1);
+    assert_int_equal(bs_train_threads(250000), cores >= 3 ? 3 : cores);
+    assert_int_equal(bs_train_threads((size_t)1 << 40), cores);
+}
+
+static void test_default_threads_on_small_data_give_the_one_thread_results(void **state) {
+    (void)state;
+    for (int mode = 0; mode < 2; mode++) {
+        bs_tick *t = series(600);
+        bs_train_options one = small(mode ? BS_MODE_SEED : BS_MODE_FORECAST), dflt = one;
+        dflt.threads = 0;
+        bs_train_result a, b;
+        assert_int_equal(bs_train(t, 600, &one, NULL, &a, NULL), BS_OK);
+        assert_int_equal(bs_train(t, 600, &dflt, NULL, &b, NULL), BS_OK);
+        assert_int_equal(a.predictions.rows, b.predictions.rows);
+        assert_memory_equal(a.predictions.prediction, b.predictions.prediction,
+                            a.predictions.rows * sizeof(double));
+        assert_true(a.model.rmse == b.model.rmse);
         bs_train_result_free(&a);
         bs_train_result_free(&b);
         free(t);
@@ -216,6 +252,8 @@ int main(void) {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_defaults_are_spark_gbt_defaults),
         cmocka_unit_test(test_two_runs_with_one_seed_give_identical_predictions),
+        cmocka_unit_test(test_default_threads_are_one_per_hundred_thousand_rows_up_to_the_cores),
+        cmocka_unit_test(test_default_threads_on_small_data_give_the_one_thread_results),
         cmocka_unit_test(test_forecast_split_is_by_time_last_fifth_tested),
         cmocka_unit_test(test_seed_split_is_random_about_four_to_one_and_follows_the_seed),
         cmocka_unit_test(test_calibration_shrink_is_between_zero_and_one),

@@ -7,6 +7,8 @@
  * 80/20 drawn from the seed; forecast mode: by time, the last 20% is the test set), training,
  * metrics on the test set for the model and, in forecast mode, the persistence forecast beside
  * it, the predictions, and model.json. Results are deterministic for a seed and thread count.
+ * The default thread count follows the data (bs_train_threads), not only the machine: on small
+ * sets XGBoost's threads cost more in start-up and spinning than they share out.
  * bs_train_to_dir() adds the files the pipeline writes: model.json and the predictions folder.
  *
  * Calibration (forecast mode, on by default). One-minute returns are close to noise, and trees
@@ -45,7 +47,7 @@ typedef struct {
     int max_bins;    /* (32) */
     double step_size; /* (0.1) */
     uint64_t seed;   /* (42) */
-    int threads;     /* XGBoost threads; 0: one per core */
+    int threads;     /* XGBoost threads; 0: bs_train_threads() of the training rows */
     int calibrate;   /* forecast mode: shrink the trees' part as above (1); 0: raw trees */
     bs_train_progress_fn progress; /* may be NULL */
     void *ctx;                     /* handed to progress */
@@ -63,6 +65,19 @@ typedef struct {
 } bs_train_result;
 
 bs_train_options bs_train_defaults(void);
+
+/* Rows per XGBoost thread when the thread count is left to bs_train (threads 0). */
+#define BS_TRAIN_ROWS_PER_THREAD 100000
+
+/*
+ * The thread count bs_train() uses for train_rows training rows when threads is 0: one per
+ * BS_TRAIN_ROWS_PER_THREAD rows begun, at most one per core this process may run on. Below
+ * that many rows one thread is fastest: XGBoost's OpenMP threads meet at some 3,000 barriers a
+ * 100-round run, and their spinning there cost more than the work they share on 10,000 rows
+ * (and on a busy machine many times more: seconds instead of 70 ms). One thread also makes small runs' results
+ * independent of the machine's core count.
+ */
+int bs_train_threads(size_t train_rows);
 
 /*
  * Trains on ticks (sorted by time; opts NULL for the defaults) and, when model_path is not NULL,
