@@ -39,13 +39,18 @@ int main(int argc, char **argv) {
     setvbuf(stdout, out, _IOFBF, sizeof out);
     for (long long i = 0; i < n; i++) {
         double r = uniform();
-        int64_t gap_s = r < 0.8 ? 30 : r < 0.95 ? 1 + (int64_t)(uniform() * 29) : 60 + (int64_t)(uniform() * 600);
+        int64_t gap_s = r < 0.8    ? 30
+                        : r < 0.95 ? 1 + (int64_t)(uniform() * 29)
+                                   : 60 + (int64_t)(uniform() * 600);
         ts += gap_s * 1000000 + (int64_t)(uniform() * 999999);
         double open = price;
         price *= exp(0.0006 * normal());
         price = round(price * 100) / 100;
-        bs_tick t = {ts, open, fmax(open, price) * (1 + 0.0005 * uniform()),
-                     fmin(open, price) * (1 - 0.0005 * uniform()), price,
+        bs_tick t = {ts,
+                     open,
+                     fmax(open, price) * (1 + 0.0005 * uniform()),
+                     fmin(open, price) * (1 - 0.0005 * uniform()),
+                     price,
                      round(uniform() * 1e10)};
         t.high = round(t.high * 100) / 100;
         t.low = round(t.low * 100) / 100;

@@ -20,11 +20,14 @@
 #define BATCH 65536
 
 static int predictions(const char *path, bs_parquet_options *o, long rows) {
-    bs_parquet_column cols[] = {{"timestamp", BS_PARQUET_TIMESTAMP_MICROS}, {"Close", BS_PARQUET_DOUBLE},
-                                {"prediction", BS_PARQUET_DOUBLE}, {"baseline", BS_PARQUET_DOUBLE}};
+    bs_parquet_column cols[] = {{"timestamp", BS_PARQUET_TIMESTAMP_MICROS},
+                                {"Close", BS_PARQUET_DOUBLE},
+                                {"prediction", BS_PARQUET_DOUBLE},
+                                {"baseline", BS_PARQUET_DOUBLE}};
     bs_parquet_writer *w;
     bs_error err = {{0}};
-    if (bs_parquet_writer_open(path, cols, 4, o, &w, &err) != BS_OK) return fprintf(stderr, "%s\n", err.msg), 1;
+    if (bs_parquet_writer_open(path, cols, 4, o, &w, &err) != BS_OK)
+        return fprintf(stderr, "%s\n", err.msg), 1;
     static int64_t ts[BATCH];
     static double close[BATCH], pred[BATCH], base[BATCH];
     for (long start = 0; start < rows; start += BATCH) {
@@ -47,13 +50,19 @@ static int predictions(const char *path, bs_parquet_options *o, long rows) {
 }
 
 static int edge(const char *path, bs_parquet_options *o) {
-    const char *names[] = {"", "plain ascii", "caf\xc3\xa9", "\xe6\x97\xa5\xe6\x9c\xac\xe8\xaa\x9e",
-                           "rocket \xf0\x9f\x9a\x80", "z"};
+    const char *names[] = {"",
+                           "plain ascii",
+                           "caf\xc3\xa9",
+                           "\xe6\x97\xa5\xe6\x9c\xac\xe8\xaa\x9e",
+                           "rocket \xf0\x9f\x9a\x80",
+                           "z"};
     double values[] = {-0.0, NAN, INFINITY, -INFINITY, 1e-300, 1.7976931348623157e308};
     int64_t ints[] = {0, -1, INT64_MAX, INT64_MIN, 42, 7};
     int64_t ts[] = {0, -86400000000, INT64_C(1747012974181814), 1, -1, INT64_C(253402300799000000)};
-    bs_parquet_column cols[] = {{"name", BS_PARQUET_STRING}, {"value", BS_PARQUET_DOUBLE},
-                                {"n", BS_PARQUET_INT64}, {"ts", BS_PARQUET_TIMESTAMP_MICROS}};
+    bs_parquet_column cols[] = {{"name", BS_PARQUET_STRING},
+                                {"value", BS_PARQUET_DOUBLE},
+                                {"n", BS_PARQUET_INT64},
+                                {"ts", BS_PARQUET_TIMESTAMP_MICROS}};
     const void *data[] = {names, values, ints, ts};
     bs_parquet_writer *w;
     bs_error err = {{0}};
@@ -70,8 +79,10 @@ int main(int argc, char **argv) {
     }
     bs_parquet_options o = {BS_PARQUET_SNAPPY, argc > 5 ? (size_t)atol(argv[5]) : 0, 0};
     bs_error err = {{0}};
-    if (bs_parquet_codec_parse(argv[3], &o.codec, &err) != BS_OK) return fprintf(stderr, "%s\n", err.msg), 2;
-    if (strcmp(argv[1], "predictions") == 0) return predictions(argv[2], &o, argc > 4 ? atol(argv[4]) : 0);
+    if (bs_parquet_codec_parse(argv[3], &o.codec, &err) != BS_OK)
+        return fprintf(stderr, "%s\n", err.msg), 2;
+    if (strcmp(argv[1], "predictions") == 0)
+        return predictions(argv[2], &o, argc > 4 ? atol(argv[4]) : 0);
     if (strcmp(argv[1], "edge") == 0) return edge(argv[2], &o);
     fprintf(stderr, "unknown kind %s\n", argv[1]);
     return 2;

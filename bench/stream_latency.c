@@ -140,8 +140,7 @@ int main(int argc, char **argv) {
     }
     double seconds = (double)(bs_monotonic_us() - start) / 1e6;
     if (!backlog) pthread_join(producer, NULL);
-    for (long i = 0; i < count; i++)
-        committed_at[i] -= renamed_at[i];
+    for (long i = 0; i < count; i++) committed_at[i] -= renamed_at[i];
     qsort(committed_at, (size_t)count, sizeof *committed_at, cmp);
     printf("%ld %.3f %.0f %.3f %.3f %.3f %llu\n", count, seconds, (double)count / seconds,
            committed_at[count / 2] / 1e3, committed_at[count * 99 / 100] / 1e3,

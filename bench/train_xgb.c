@@ -59,12 +59,19 @@ int main(int argc, char **argv) {
     if (XGDMatrixCreateFromMat_omp(f.x, rows, f.cols, NAN, &d, 0) != 0 ||
         XGDMatrixSetFloatInfo(d, "label", y, rows) != 0 || XGBoosterCreate(&d, 1, &b) != 0)
         return fprintf(stderr, "%s\n", XGBGetLastError()), 1;
-    const char *params[][2] = {{"tree_method", "hist"}, {"max_depth", "5"}, {"max_bin", "32"},
-                               {"eta", "0.1"}, {"lambda", "0"}, {"min_child_weight", "1"},
-                               {"objective", "reg:squarederror"}, {"verbosity", "0"}};
-    for (size_t i = 0; i < sizeof params / sizeof params[0]; i++) XGBoosterSetParam(b, params[i][0], params[i][1]);
+    const char *params[][2] = {{"tree_method", "hist"},
+                               {"max_depth", "5"},
+                               {"max_bin", "32"},
+                               {"eta", "0.1"},
+                               {"lambda", "0"},
+                               {"min_child_weight", "1"},
+                               {"objective", "reg:squarederror"},
+                               {"verbosity", "0"}};
+    for (size_t i = 0; i < sizeof params / sizeof params[0]; i++)
+        XGBoosterSetParam(b, params[i][0], params[i][1]);
     for (int round = 0; round < 100; round++)
-        if (XGBoosterUpdateOneIter(b, round, d) != 0) return fprintf(stderr, "%s\n", XGBGetLastError()), 1;
+        if (XGBoosterUpdateOneIter(b, round, d) != 0)
+            return fprintf(stderr, "%s\n", XGBGetLastError()), 1;
     printf("%zu %zu %.3f\n", rows, f.cols, (double)(bs_monotonic_us() - start) / 1e6);
     XGBoosterFree(b);
     XGDMatrixFree(d);

@@ -104,12 +104,13 @@ static void merge_stats(grain_stats *a, const grain_stats *b) {
 bs_status bs_aggregate_add(bs_aggregate *agg, const bs_tick *t) {
     int64_t key = t->ts_us / agg->grain_us;
     if (t->ts_us % agg->grain_us < 0) key--; /* floor, for instants before 1970 */
-    grain_stats *g = agg->grains.last && agg->grains.last->key == key ? agg->grains.last
-                                                                       : grain_map_slot(&agg->grains, key);
+    grain_stats *g = agg->grains.last && agg->grains.last->key == key
+                         ? agg->grains.last
+                         : grain_map_slot(&agg->grains, key);
     if (!g) return BS_ERR_NOMEM;
     agg->ticks++;
     if (g->count++ == 0) {
-        *g = (grain_stats){key,   1,       t->close, t->close, t->close, t->high,
+        *g = (grain_stats){key,    1,        t->close, t->close, t->close, t->high,
                            t->low, t->ts_us, t->ts_us, t->open,  t->close};
         return BS_OK;
     }
@@ -152,7 +153,8 @@ bs_status bs_aggregate_merge(bs_aggregate *into, const bs_aggregate *from) {
     return m.failed ? BS_ERR_NOMEM : BS_OK;
 }
 
-void bs_aggregate_span(const bs_aggregate *agg, int64_t start_us, int64_t end_us, bs_span_stats *out) {
+void bs_aggregate_span(const bs_aggregate *agg, int64_t start_us, int64_t end_us,
+                       bs_span_stats *out) {
     grain_stats total;
     memset(&total, 0, sizeof total);
     int64_t first = bs_time_floor(start_us, agg->grain_us) / agg->grain_us;
@@ -164,11 +166,12 @@ void bs_aggregate_span(const bs_aggregate *agg, int64_t start_us, int64_t end_us
         }
     } else {
         for (size_t i = 0; i < agg->grains.cap; i++)
-            if (agg->grains.used[i] && agg->grains.slots[i].key >= first && agg->grains.slots[i].key <= last)
+            if (agg->grains.used[i] && agg->grains.slots[i].key >= first &&
+                agg->grains.slots[i].key <= last)
                 merge_stats(&total, &agg->grains.slots[i]);
     }
-    *out = (bs_span_stats){start_us, end_us, total.count,
-                           total.count ? total.sum_close / (double)total.count : 0,
+    *out = (bs_span_stats){start_us,        end_us,
+                           total.count,     total.count ? total.sum_close / (double)total.count : 0,
                            total.min_close, total.max_close};
 }
 
@@ -231,7 +234,8 @@ static bs_status start_table(bs_table *t, bs_table_kind kind, size_t rows, const
 }
 
 static bs_status hourly_table(grain_stats *g, size_t n, bs_table *t, bs_error *err) {
-    static const char *const names[] = {"Hour_Start", "Open", "High", "Low", "Close", "Avg_Close", "Count"};
+    static const char *const names[] = {"Hour_Start", "Open",      "High", "Low",
+                                        "Close",      "Avg_Close", "Count"};
     static const bs_column_type types[] = {BS_COLUMN_TIMESTAMP, BS_COLUMN_DOUBLE, BS_COLUMN_DOUBLE,
                                            BS_COLUMN_DOUBLE,    BS_COLUMN_DOUBLE, BS_COLUMN_DOUBLE,
                                            BS_COLUMN_INT64};
@@ -251,8 +255,10 @@ static bs_status hourly_table(grain_stats *g, size_t n, bs_table *t, bs_error *e
 /* Day and hour-of-day tables share a shape: a key column and avg/min/max of Close. */
 static bs_status close_stats_table(grain_stats *g, size_t n, bs_table_kind kind, bs_table *t,
                                    bs_error *err) {
-    static const char *const daily[] = {"Day", "Daily_Avg_Close", "Daily_Min_Close", "Daily_Max_Close"};
-    static const char *const hours[] = {"Hour", "Hourly_Avg_Close", "Hourly_Min_Close", "Hourly_Max_Close"};
+    static const char *const daily[] = {"Day", "Daily_Avg_Close", "Daily_Min_Close",
+                                        "Daily_Max_Close"};
+    static const char *const hours[] = {"Hour", "Hourly_Avg_Close", "Hourly_Min_Close",
+                                        "Hourly_Max_Close"};
     bs_column_type types[] = {kind == BS_TABLE_DAILY ? BS_COLUMN_DAY : BS_COLUMN_INT64,
                               BS_COLUMN_DOUBLE, BS_COLUMN_DOUBLE, BS_COLUMN_DOUBLE};
     bs_status st = start_table(t, kind, n, kind == BS_TABLE_DAILY ? daily : hours, types, 4, err);
@@ -304,7 +310,8 @@ static bs_status moving_avg_table(const bs_aggregate *agg, const grain_stats *g,
     if (st == BS_OK) {
         list.len = grain_map_sorted(&windows, list.items);
         static const char *const names[] = {"Start", "End", "Moving_Avg_Close"};
-        static const bs_column_type types[] = {BS_COLUMN_TIMESTAMP, BS_COLUMN_TIMESTAMP, BS_COLUMN_DOUBLE};
+        static const bs_column_type types[] = {BS_COLUMN_TIMESTAMP, BS_COLUMN_TIMESTAMP,
+                                               BS_COLUMN_DOUBLE};
         st = start_table(t, BS_TABLE_MOVING_AVG, list.len, names, types, 3, err);
     }
     for (size_t i = 0; st == BS_OK && i < list.len; i++) {
@@ -335,11 +342,8 @@ bs_status bs_aggregate_table(const bs_aggregate *agg, bs_table_kind kind, bs_tab
     case BS_TABLE_HOUR_OF_DAY:
         st = hour_of_day_table(list.items, list.len, agg->grain_us, out, err);
         break;
-    case BS_TABLE_MOVING_AVG:
-        st = moving_avg_table(agg, list.items, list.len, out, err);
-        break;
-    default:
-        st = bs_fail(err, BS_ERR_ARG, "unknown table kind %d", (int)kind);
+    case BS_TABLE_MOVING_AVG: st = moving_avg_table(agg, list.items, list.len, out, err); break;
+    default: st = bs_fail(err, BS_ERR_ARG, "unknown table kind %d", (int)kind);
     }
     free(list.items);
     return st;

@@ -61,8 +61,9 @@ static void merge_stats(bs_scan_stats *total, const bs_scan_stats *part) {
     if (part->format != BS_FORMAT_AUTO) total->format = part->format;
 }
 
-static bs_status start_jobs(range_job *jobs, int n, const char *path, const bs_aggregate_options *opts,
-                            const bs_scan_options *scan, int64_t size, bs_error *err) {
+static bs_status start_jobs(range_job *jobs, int n, const char *path,
+                            const bs_aggregate_options *opts, const bs_scan_options *scan,
+                            int64_t size, bs_error *err) {
     for (int i = 0; i < n; i++) {
         jobs[i].path = path;
         jobs[i].scan = scan ? *scan : (bs_scan_options){0};

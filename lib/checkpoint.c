@@ -173,8 +173,7 @@ static bs_status replay_commits(const bs_checkpoint *cp, char *text, size_t len,
 static bs_status recover(bs_checkpoint *cp, char *text, size_t len, const char *history,
                          bs_error *err) {
     size_t complete = len;
-    while (complete > 0 && text[complete - 1] != '\n')
-        complete--; /* torn tail */
+    while (complete > 0 && text[complete - 1] != '\n') complete--; /* torn tail */
     char *last_commit = NULL, *pending_begin = NULL;
     for (char *line = text; line < text + complete;) {
         char *nl = memchr(line, '\n', (size_t)(text + complete - line));
@@ -278,10 +277,8 @@ bs_status bs_checkpoint_open(bs_checkpoint *cp, const char *stream_dir, const ch
     char *text;
     size_t len;
     st = read_whole(cp->log_path, &text, &len, err);
-    if (st == BS_OK && text)
-        st = recover(cp, text, len, history_path, err);
-    else if (st == BS_OK)
-        st = create_log(cp, err);
+    if (st == BS_OK && text) st = recover(cp, text, len, history_path, err);
+    else if (st == BS_OK) st = create_log(cp, err);
     free(text);
     if (st != BS_OK) bs_checkpoint_close(cp);
     return st;
@@ -324,8 +321,7 @@ bs_status bs_checkpoint_commit(bs_checkpoint *cp, uint64_t batch, int64_t histor
                                uint64_t rows, const bs_checkpoint_file *files, size_t count,
                                bs_error *err) {
     size_t cap = 128 + count * 48;
-    for (size_t i = 0; i < count; i++)
-        cap += strlen(files[i].name);
+    for (size_t i = 0; i < count; i++) cap += strlen(files[i].name);
     char *line = malloc(cap);
     if (!line) return bs_fail(err, BS_ERR_NOMEM, "out of memory");
     size_t n = (size_t)snprintf(line, cap, "commit %llu %lld %llu", (unsigned long long)batch,

@@ -11,10 +11,23 @@
 #include "btcstream/timeutil.h"
 
 static const char *const seed_names[] = {"timestamp", "hour", "dayofweek"};
-static const char *const forecast_names[] = {
-    "ret_1", "ret_2", "ret_3", "ret_4", "ret_5", "ret_mean_5", "ret_mean_15", "ret_mean_60",
-    "vol_5", "vol_15", "vol_60", "dist_mean_5", "dist_mean_15", "dist_mean_60", "hour",
-    "dayofweek", "seconds_since_prev"};
+static const char *const forecast_names[] = {"ret_1",
+                                             "ret_2",
+                                             "ret_3",
+                                             "ret_4",
+                                             "ret_5",
+                                             "ret_mean_5",
+                                             "ret_mean_15",
+                                             "ret_mean_60",
+                                             "vol_5",
+                                             "vol_15",
+                                             "vol_60",
+                                             "dist_mean_5",
+                                             "dist_mean_15",
+                                             "dist_mean_60",
+                                             "hour",
+                                             "dayofweek",
+                                             "seconds_since_prev"};
 #define FORECAST_COLS (sizeof forecast_names / sizeof forecast_names[0])
 
 bs_status bs_model_mode_parse(const char *text, bs_model_mode *mode, bs_error *err) {
@@ -81,14 +94,16 @@ static void forecast_row(const bs_tick *t, size_t i, const double *ret, const do
     x[16] = (float)((double)(t[i].ts_us - t[i - 1].ts_us) / 1e6);
 }
 
-static bs_status build_forecast(const bs_tick *t, size_t n, int horizon, bs_features *f, bs_error *err) {
+static bs_status build_forecast(const bs_tick *t, size_t n, int horizon, bs_features *f,
+                                bs_error *err) {
     if (n <= BS_FEATURES_LOOKBACK)
         return bs_fail(err, BS_ERR_EMPTY, "forecast features need more than %d ticks, have %zu",
                        BS_FEATURES_LOOKBACK, n);
     /* ret[i] = log(close_i / close_{i-1}); prefix sums of ret, ret^2 and close. */
     double *ret = calloc(n, sizeof *ret), *p_ret = calloc(n + 1, sizeof *p_ret);
     double *p_sq = calloc(n + 1, sizeof *p_sq), *p_close = calloc(n + 1, sizeof *p_close);
-    bs_status st = ret && p_ret && p_sq && p_close ? BS_OK : bs_fail(err, BS_ERR_NOMEM, "out of memory");
+    bs_status st =
+        ret && p_ret && p_sq && p_close ? BS_OK : bs_fail(err, BS_ERR_NOMEM, "out of memory");
     for (size_t i = 0; st == BS_OK && i < n; i++) {
         ret[i] = i ? log(t[i].close / t[i - 1].close) : 0;
         p_ret[i + 1] = p_ret[i] + ret[i];
@@ -105,7 +120,8 @@ static bs_status build_forecast(const bs_tick *t, size_t n, int horizon, bs_feat
                 st = bs_fail(err, BS_ERR_PARSE, "feature %s is not finite at tick %zu",
                              forecast_names[c], i);
         f->tick[r] = i;
-        f->label[r] = i + (size_t)horizon < n ? log(t[i + (size_t)horizon].close / t[i].close) : NAN;
+        f->label[r] =
+            i + (size_t)horizon < n ? log(t[i + (size_t)horizon].close / t[i].close) : NAN;
     }
     f->names = forecast_names;
     free(ret);

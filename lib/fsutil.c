@@ -12,7 +12,8 @@
 bs_status bs_mkdirs(const char *dir, bs_error *err) {
     char path[PATH_MAX];
     int n = snprintf(path, sizeof path, "%s", dir);
-    if (n <= 0 || (size_t)n >= sizeof path) return bs_fail(err, BS_ERR_ARG, "path too long: %s", dir);
+    if (n <= 0 || (size_t)n >= sizeof path)
+        return bs_fail(err, BS_ERR_ARG, "path too long: %s", dir);
     for (char *p = path + 1; *p; p++) {
         if (*p != '/') continue;
         *p = '\0';
@@ -36,7 +37,8 @@ bs_status bs_sync_dir(const char *dir, bs_error *err) {
     return BS_OK;
 }
 
-static bs_status write_all_fd(int fd, const char *data, size_t len, const char *path, bs_error *err) {
+static bs_status write_all_fd(int fd, const char *data, size_t len, const char *path,
+                              bs_error *err) {
     while (len > 0) {
         ssize_t w = write(fd, data, len);
         if (w < 0 && errno == EINTR) continue;
@@ -62,7 +64,9 @@ bs_status bs_write_file_atomic(const char *dir, const char *name, const char *da
     if (st == BS_OK) {
         int rc = no_replace ? renameat2(AT_FDCWD, tmp, AT_FDCWD, final, RENAME_NOREPLACE)
                             : rename(tmp, final);
-        if (rc != 0) st = bs_fail(err, BS_ERR_IO, "%s: cannot rename into place: %s", final, strerror(errno));
+        if (rc != 0)
+            st =
+                bs_fail(err, BS_ERR_IO, "%s: cannot rename into place: %s", final, strerror(errno));
     }
     if (st != BS_OK) {
         int saved = errno;

@@ -85,7 +85,8 @@ size_t grain_map_sorted(const grain_map *map, grain_stats *out) {
     }
     if (map->len == 0) return 0;
     uint64_t range = (uint64_t)max - (uint64_t)min + 1;
-    const grain_stats **at = range <= 4 * (uint64_t)map->len + 1024 ? calloc(range, sizeof *at) : NULL;
+    const grain_stats **at =
+        range <= 4 * (uint64_t)map->len + 1024 ? calloc(range, sizeof *at) : NULL;
     size_t n = 0;
     if (at) {
         for (size_t i = 0; i < map->cap; i++)

@@ -25,7 +25,8 @@ typedef struct {
     grain_stats *last; /* the slot returned last, or NULL */
 } grain_map;
 
-/* Returns the slot for key, inserting a zeroed one (key set) when absent; NULL when out of memory. */
+/* Returns the slot for key, inserting a zeroed one (key set) when absent; NULL when out of memory.
+ */
 grain_stats *grain_map_slot(grain_map *map, int64_t key);
 
 /* The slot for key, or NULL when absent. */

@@ -67,16 +67,19 @@ static bs_status check_not_pending(int fd, const char *path, bs_error *err) {
 }
 
 bs_status bs_history_mark_pending(int fd, const char *path, const char *owner, bs_error *err) {
-    int rc = owner ? fsetxattr(fd, PENDING_MARK, owner, strlen(owner), 0) : fremovexattr(fd, PENDING_MARK);
+    int rc = owner ? fsetxattr(fd, PENDING_MARK, owner, strlen(owner), 0)
+                   : fremovexattr(fd, PENDING_MARK);
     if (rc == 0 || errno == ENOTSUP || errno == ENODATA) return BS_OK;
-    return bs_fail(err, BS_ERR_IO, "%s: cannot %s the stream mark: %s", path, owner ? "set" : "clear",
-                   strerror(errno));
+    return bs_fail(err, BS_ERR_IO, "%s: cannot %s the stream mark: %s", path,
+                   owner ? "set" : "clear", strerror(errno));
 }
 
-static bs_status lock_history(const char *path, int check_mark, int *fd, int64_t *size, bs_error *err) {
+static bs_status lock_history(const char *path, int check_mark, int *fd, int64_t *size,
+                              bs_error *err) {
     int created = access(path, F_OK) != 0;
     *fd = open(path, O_RDWR | O_APPEND | O_CREAT | O_CLOEXEC, 0644); /* read: torn-line check */
-    if (*fd < 0) return bs_fail(err, BS_ERR_IO, "%s: cannot open for append: %s", path, strerror(errno));
+    if (*fd < 0)
+        return bs_fail(err, BS_ERR_IO, "%s: cannot open for append: %s", path, strerror(errno));
     struct stat sb;
     if (flock(*fd, LOCK_EX) != 0 || fstat(*fd, &sb) != 0) {
         int e = errno;

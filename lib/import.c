@@ -60,7 +60,8 @@ static bs_status load_history_ts(const char *history, ts_set *set, bs_error *err
 
 static int same_file(const char *a, const char *b) {
     struct stat sa, sb;
-    return stat(a, &sa) == 0 && stat(b, &sb) == 0 && sa.st_dev == sb.st_dev && sa.st_ino == sb.st_ino;
+    return stat(a, &sa) == 0 && stat(b, &sb) == 0 && sa.st_dev == sb.st_dev &&
+           sa.st_ino == sb.st_ino;
 }
 
 /* Keeps the ticks (sorted) that are new: not in the history, not repeating the one before. */

@@ -51,7 +51,8 @@ bs_status bs_ingest_run(const bs_ingest_options *o, bs_ingest_totals *totals, bs
             backoff = BS_US_PER_SECOND;
             if (o->on_tick) o->on_tick(o->ctx, &tick, file);
         } else {
-            if (attempt == 0 && o->fail_fast && st == BS_ERR_NET) return bs_fail(err, st, "%s", why.msg);
+            if (attempt == 0 && o->fail_fast && st == BS_ERR_NET)
+                return bs_fail(err, st, "%s", why.msg);
             totals->failures++;
             notice(o, why.msg);
             if (retry_after_ms != 0) { /* 429: the server's wait, or ours growing each time */

@@ -46,7 +46,6 @@ void json_read_token(cursor *c, const char **s, size_t *n) {
     c->p = p;
 }
 
-
 static int skip_container(cursor *c, char close, int depth) {
     c->p++;
     json_skip_ws(c);
@@ -92,7 +91,6 @@ int json_skip_value(cursor *c, int depth) {
         return n > 0 && bs_number_parse(s, n, &v) == BS_OK;
     }
 }
-
 
 bs_status json_first_object_number(const char *doc, size_t len, const char *key, double *out,
                                    bs_error *err) {

@@ -14,10 +14,10 @@
 #define CURL_DISABLE_TYPECHECK /* curl.h would otherwise wrap curl_easy_setopt in a macro */
 #include <curl/curl.h>
 #include <dlfcn.h>
+#include <openssl/sha.h>
 #include <pthread.h>
 #include <stdarg.h>
 #include <stdio.h>
-#include <openssl/sha.h>
 #include <string.h>
 #include <xgboost/c_api.h>
 
@@ -83,9 +83,12 @@ CURLcode curl_easy_setopt(CURL *curl, CURLoption option, ...) {
     va_start(ap, option);
     CURLcode rc;
     if (option < CURLOPTTYPE_OBJECTPOINT) rc = curl_fns.easy_setopt(curl, option, va_arg(ap, long));
-    else if (option < CURLOPTTYPE_FUNCTIONPOINT) rc = curl_fns.easy_setopt(curl, option, va_arg(ap, void *));
-    else if (option < CURLOPTTYPE_OFF_T) rc = curl_fns.easy_setopt(curl, option, va_arg(ap, void (*)(void)));
-    else if (option < CURLOPTTYPE_BLOB) rc = curl_fns.easy_setopt(curl, option, va_arg(ap, curl_off_t));
+    else if (option < CURLOPTTYPE_FUNCTIONPOINT)
+        rc = curl_fns.easy_setopt(curl, option, va_arg(ap, void *));
+    else if (option < CURLOPTTYPE_OFF_T)
+        rc = curl_fns.easy_setopt(curl, option, va_arg(ap, void (*)(void)));
+    else if (option < CURLOPTTYPE_BLOB)
+        rc = curl_fns.easy_setopt(curl, option, va_arg(ap, curl_off_t));
     else rc = curl_fns.easy_setopt(curl, option, va_arg(ap, void *));
     va_end(ap);
     return rc;
@@ -100,8 +103,12 @@ CURLcode curl_easy_getinfo(CURL *curl, CURLINFO info, ...) {
     return rc;
 }
 
-CURLcode curl_easy_perform(CURL *curl) { return have_curl() ? curl_fns.easy_perform(curl) : CURLE_FAILED_INIT; }
-void curl_easy_cleanup(CURL *curl) { if (have_curl()) curl_fns.easy_cleanup(curl); }
+CURLcode curl_easy_perform(CURL *curl) {
+    return have_curl() ? curl_fns.easy_perform(curl) : CURLE_FAILED_INIT;
+}
+void curl_easy_cleanup(CURL *curl) {
+    if (have_curl()) curl_fns.easy_cleanup(curl);
+}
 
 const char *curl_easy_strerror(CURLcode code) {
     return have_curl() ? curl_fns.easy_strerror(code) : "libcurl (libcurl.so.4) is not installed";
@@ -111,14 +118,20 @@ char *curl_easy_escape(CURL *curl, const char *s, int len) {
     return have_curl() ? curl_fns.easy_escape(curl, s, len) : NULL;
 }
 
-void curl_free(void *p) { if (have_curl()) curl_fns.free(p); }
-time_t curl_getdate(const char *s, const time_t *now) { return have_curl() ? curl_fns.getdate(s, now) : -1; }
+void curl_free(void *p) {
+    if (have_curl()) curl_fns.free(p);
+}
+time_t curl_getdate(const char *s, const time_t *now) {
+    return have_curl() ? curl_fns.getdate(s, now) : -1;
+}
 
 struct curl_slist *curl_slist_append(struct curl_slist *list, const char *s) {
     return have_curl() ? curl_fns.slist_append(list, s) : NULL;
 }
 
-void curl_slist_free_all(struct curl_slist *list) { if (have_curl()) curl_fns.slist_free_all(list); }
+void curl_slist_free_all(struct curl_slist *list) {
+    if (have_curl()) curl_fns.slist_free_all(list);
+}
 
 /* ---- XGBoost ------------------------------------------------------------------------------ */
 
@@ -134,7 +147,8 @@ static struct {
     int (*booster_free)(BoosterHandle);
     int (*booster_set_param)(BoosterHandle, const char *, const char *);
     int (*booster_update)(BoosterHandle, int, DMatrixHandle);
-    int (*booster_predict)(BoosterHandle, DMatrixHandle, int, unsigned, int, bst_ulong *, const float **);
+    int (*booster_predict)(BoosterHandle, DMatrixHandle, int, unsigned, int, bst_ulong *,
+                           const float **);
     int (*booster_set_attr)(BoosterHandle, const char *, const char *);
     int (*booster_get_attr)(BoosterHandle, const char *, const char **, int *);
     int (*booster_save)(BoosterHandle, const char *);
@@ -146,7 +160,8 @@ static pthread_once_t xgb_once = PTHREAD_ONCE_INIT;
 static void load_xgboost(void) {
     void *lib = dlopen("libxgboost.so.0", RTLD_NOW | RTLD_LOCAL);
     if (!lib) {
-        snprintf(xgb.error, sizeof xgb.error, "cannot load XGBoost (install libxgboost0): %s", dlerror());
+        snprintf(xgb.error, sizeof xgb.error, "cannot load XGBoost (install libxgboost0): %s",
+                 dlerror());
         return;
     }
 #define BIND(field, name) *(void **)&xgb.field = dlsym(lib, name)
@@ -191,7 +206,8 @@ int XGDMatrixCreateFromMat_omp(const float *data, bst_ulong nrow, bst_ulong ncol
     return have_xgb() ? xgb.matrix_from_mat_omp(data, nrow, ncol, missing, out, nthread) : -1;
 }
 
-int XGDMatrixSetFloatInfo(DMatrixHandle handle, const char *field, const float *array, bst_ulong len) {
+int XGDMatrixSetFloatInfo(DMatrixHandle handle, const char *field, const float *array,
+                          bst_ulong len) {
     return have_xgb() ? xgb.matrix_set_float_info(handle, field, array, len) : -1;
 }
 
@@ -211,9 +227,11 @@ int XGBoosterUpdateOneIter(BoosterHandle handle, int iter, DMatrixHandle dtrain)
     return have_xgb() ? xgb.booster_update(handle, iter, dtrain) : -1;
 }
 
-int XGBoosterPredict(BoosterHandle handle, DMatrixHandle dmat, int option_mask, unsigned ntree_limit,
-                     int training, bst_ulong *out_len, const float **out_result) {
-    return have_xgb() ? xgb.booster_predict(handle, dmat, option_mask, ntree_limit, training, out_len, out_result)
+int XGBoosterPredict(BoosterHandle handle, DMatrixHandle dmat, int option_mask,
+                     unsigned ntree_limit, int training, bst_ulong *out_len,
+                     const float **out_result) {
+    return have_xgb() ? xgb.booster_predict(handle, dmat, option_mask, ntree_limit, training,
+                                            out_len, out_result)
                       : -1;
 }
 

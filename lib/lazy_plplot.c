@@ -71,10 +71,8 @@ static int have_plplot(void) {
 }
 
 void plgDevs(PLCHAR_VECTOR **menu, PLCHAR_VECTOR **names, int *count) {
-    if (have_plplot())
-        pl.gdevs(menu, names, count);
-    else
-        *count = 0;
+    if (have_plplot()) pl.gdevs(menu, names, count);
+    else *count = 0;
 }
 
 /* The drawing calls: plot.c reaches them only after plgDevs() found the driver. */

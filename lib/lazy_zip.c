@@ -83,10 +83,8 @@ void zip_error_fini(zip_error_t *e) {
 }
 /* Without libzip the error still starts out zeroed, as zip_error_init leaves it. */
 void zip_error_init(zip_error_t *e) {
-    if (have_zip())
-        zl.error_init(e);
-    else
-        memset(e, 0, sizeof *e);
+    if (have_zip()) zl.error_init(e);
+    else memset(e, 0, sizeof *e);
 }
 const char *zip_error_strerror(zip_error_t *e) {
     return have_zip() ? zl.error_strerror(e) : missing;
@@ -122,9 +120,7 @@ int zip_source_stat(zip_source_t *src, zip_stat_t *st) {
     return have_zip() ? zl.source_stat(src, st) : -1;
 }
 void zip_stat_init(zip_stat_t *st) {
-    if (have_zip())
-        zl.stat_init(st);
-    else
-        memset(st, 0, sizeof *st);
+    if (have_zip()) zl.stat_init(st);
+    else memset(st, 0, sizeof *st);
 }
 const char *zip_strerror(zip_t *z) { return have_zip() ? zl.strerror(z) : missing; }

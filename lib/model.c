@@ -96,8 +96,7 @@ static bs_status set_params(BoosterHandle b, const bs_train_options *o, double b
 static bs_status split_rows(const bs_features *f, const bs_train_options *o, size_t **train,
                             size_t *n_train, size_t **test, size_t *n_test, bs_error *err) {
     size_t labelled = 0;
-    while (labelled < f->rows && !isnan(f->label[labelled]))
-        labelled++;
+    while (labelled < f->rows && !isnan(f->label[labelled])) labelled++;
     *train = malloc((labelled ? labelled : 1) * sizeof **train);
     *test = malloc((labelled ? labelled : 1) * sizeof **test);
     if (!*train || !*test) return bs_fail(err, BS_ERR_NOMEM, "out of memory");
@@ -114,10 +113,8 @@ static bs_status split_rows(const bs_features *f, const bs_train_options *o, siz
         } else {
             to_test = i >= cut;
         }
-        if (to_test)
-            (*test)[(*n_test)++] = i;
-        else
-            (*train)[(*n_train)++] = i;
+        if (to_test) (*test)[(*n_test)++] = i;
+        else (*train)[(*n_train)++] = i;
     }
     if (*n_train < MIN_TRAIN_ROWS || *n_test < MIN_TEST_ROWS)
         return bs_fail(err, BS_ERR_EMPTY,
@@ -129,8 +126,7 @@ static bs_status split_rows(const bs_features *f, const bs_train_options *o, siz
 
 static double mean_label(const bs_features *f, const size_t *rows, size_t n) {
     double sum = 0;
-    for (size_t i = 0; i < n; i++)
-        sum += f->label[rows[i]];
+    for (size_t i = 0; i < n; i++) sum += f->label[rows[i]];
     return n ? sum / (double)n : 0.0;
 }
 
@@ -163,8 +159,7 @@ static bs_status fit(const bs_features *f, const size_t *rows, size_t n, const b
     for (int round = 0; st == BS_OK && round < o->max_iter; round++) {
         if (XGBoosterUpdateOneIter(m->booster, round, m->train) != 0)
             st = xgb_fail(err, "training");
-        else if (o->progress)
-            o->progress(o->ctx, stage, round + 1, o->max_iter);
+        else if (o->progress) o->progress(o->ctx, stage, round + 1, o->max_iter);
     }
     if (st != BS_OK) fitted_free(m);
     return st;
@@ -179,8 +174,7 @@ static bs_status predict_rows(const fitted *m, const bs_features *f, const size_
     const float *raw = NULL; /* owned by the booster until its next call */
     if (st == BS_OK && (XGBoosterPredict(m->booster, d, 0, 0, 0, &len, &raw) != 0 || len != n))
         st = xgb_fail(err, "prediction");
-    for (size_t i = 0; st == BS_OK && i < n; i++)
-        out[i] = raw[i];
+    for (size_t i = 0; st == BS_OK && i < n; i++) out[i] = raw[i];
     if (d) XGDMatrixFree(d);
     return st;
 }

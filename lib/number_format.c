@@ -80,16 +80,14 @@ static size_t write_fixed(int negative, uint64_t n, int digits, int exponent, ch
     }
     char text[24];
     int i = digits;
-    for (; i >= 2; i -= 2, n /= 100)
-        memcpy(text + i - 2, digit_pairs + 2 * (n % 100), 2);
+    for (; i >= 2; i -= 2, n /= 100) memcpy(text + i - 2, digit_pairs + 2 * (n % 100), 2);
     if (i == 1) text[0] = (char)('0' + n);
     char *p = buf;
     if (negative) *p++ = '-';
     if (exponent < 0) {
         *p++ = '0';
         *p++ = '.';
-        for (int zero = -1; zero > exponent; zero--)
-            *p++ = '0';
+        for (int zero = -1; zero > exponent; zero--) *p++ = '0';
         memcpy(p, text, (size_t)digits);
         p += digits;
     } else if (digits > exponent + 1) {
@@ -115,10 +113,8 @@ static size_t format_exact(double v, char *buf) {
     uint64_t m = (bits & 0x000FFFFFFFFFFFFFu) | (uint64_t)1 << 52;
     int s = 1075 - (int)(bits >> 52); /* v = m * 2^-s, s from 23 to 66 in this range */
     int exponent = (int)floor((52 - s) * 0.30102999566398120); /* log10(2): maybe one low */
-    while (!at_least_pow10(m, s, exponent))
-        exponent--;
-    while (at_least_pow10(m, s, exponent + 1))
-        exponent++;
+    while (!at_least_pow10(m, s, exponent)) exponent--;
+    while (at_least_pow10(m, s, exponent + 1)) exponent++;
     static const uint64_t limit[] = {1000000000000000u, 10000000000000000u, 100000000000000000u};
     for (int digits = 15; digits <= 17; digits++) {
         int k = digits - 1 - exponent, shown = exponent;

@@ -39,7 +39,8 @@ static bs_status damaged(const reader *rd, bs_error *err, const char *what) {
 }
 
 /* One SchemaElement: its name, physical and logical types, repetition. */
-static bs_status read_schema_element(tc_reader *r, bs_parquet_column_data *c, int *is_root, bs_error *err) {
+static bs_status read_schema_element(tc_reader *r, bs_parquet_column_data *c, int *is_root,
+                                     bs_error *err) {
     int64_t physical = -1, repetition = 0, converted = -1;
     int timestamp = 0, type;
     int16_t id;
@@ -65,10 +66,12 @@ static bs_status read_schema_element(tc_reader *r, bs_parquet_column_data *c, in
     }
     tc_leave_struct(r);
     if (*is_root || r->failed) return r->failed ? BS_ERR_FORMAT : BS_OK;
-    if (repetition != 0) return bs_fail(err, BS_ERR_UNSUPPORTED, "column %s is not REQUIRED", c->name);
+    if (repetition != 0)
+        return bs_fail(err, BS_ERR_UNSUPPORTED, "column %s is not REQUIRED", c->name);
     if (physical == 5) c->type = BS_PARQUET_DOUBLE;
     else if (physical == 6) c->type = BS_PARQUET_STRING;
-    else if (physical == 2) c->type = timestamp || converted == 10 ? BS_PARQUET_TIMESTAMP_MICROS : BS_PARQUET_INT64;
+    else if (physical == 2)
+        c->type = timestamp || converted == 10 ? BS_PARQUET_TIMESTAMP_MICROS : BS_PARQUET_INT64;
     else return bs_fail(err, BS_ERR_UNSUPPORTED, "column %s has an unsupported type", c->name);
     return BS_OK;
 }
@@ -101,8 +104,8 @@ static bs_status decompress(const reader *rd, int64_t codec, const unsigned char
         n = ZSTD_decompress(dst, cap, src, len);
         if (ZSTD_isError(n) || n != cap) return damaged(rd, err, "bad zstd page");
     } else {
-        return bs_fail(err, BS_ERR_UNSUPPORTED, "%s: compression codec %lld is not supported", rd->path,
-                       (long long)codec);
+        return bs_fail(err, BS_ERR_UNSUPPORTED, "%s: compression codec %lld is not supported",
+                       rd->path, (long long)codec);
     }
     return BS_OK;
 }
@@ -112,8 +115,9 @@ static bs_status decode_plain(const reader *rd, bs_parquet_column_data *c, size_
                               const unsigned char *p, size_t len, bs_error *err) {
     if (c->type != BS_PARQUET_STRING) {
         if (len < count * 8) return damaged(rd, err, "page shorter than its values");
-        memcpy(c->type == BS_PARQUET_DOUBLE ? (void *)(c->values.f64 + at) : (void *)(c->values.i64 + at), p,
-               count * 8);
+        memcpy(c->type == BS_PARQUET_DOUBLE ? (void *)(c->values.f64 + at)
+                                            : (void *)(c->values.i64 + at),
+               p, count * 8);
         return BS_OK;
     }
     const unsigned char *end = p + len;
@@ -171,41 +175,48 @@ static void dictionary_free(dictionary *d) {
     memset(d, 0, sizeof *d);
 }
 
-static bs_status read_dictionary(const reader *rd, const bs_parquet_column_data *c, const page_header *h,
-                                 const unsigned char *page, dictionary *d, bs_error *err) {
+static bs_status read_dictionary(const reader *rd, const bs_parquet_column_data *c,
+                                 const page_header *h, const unsigned char *page, dictionary *d,
+                                 bs_error *err) {
     dictionary_free(d);
     d->values.type = c->type;
     d->values.name = c->name;
     d->distinct = (size_t)h->values;
     size_t width = c->type == BS_PARQUET_STRING ? sizeof(char *) : 8;
-    if (!(d->values.values.f64 = calloc(d->distinct, width))) return bs_fail(err, BS_ERR_NOMEM, "out of memory");
+    if (!(d->values.values.f64 = calloc(d->distinct, width)))
+        return bs_fail(err, BS_ERR_NOMEM, "out of memory");
     return decode_plain(rd, &d->values, 0, d->distinct, page, (size_t)h->uncompressed, err);
 }
 
 /* Dictionary indices into values of column c from row `at`. */
-static bs_status decode_indices(const reader *rd, bs_parquet_column_data *c, size_t at, size_t count,
-                                const unsigned char *page, size_t len, const dictionary *d, bs_error *err) {
+static bs_status decode_indices(const reader *rd, bs_parquet_column_data *c, size_t at,
+                                size_t count, const unsigned char *page, size_t len,
+                                const dictionary *d, bs_error *err) {
     if (!d->distinct) return damaged(rd, err, "dictionary-encoded page without a dictionary");
     uint32_t *idx = malloc((count ? count : 1) * sizeof *idx);
     if (!idx) return bs_fail(err, BS_ERR_NOMEM, "out of memory");
-    bs_status st = pq_dict_decode_indices(page, len, count, d->distinct, idx) ? BS_OK
-                                                                             : damaged(rd, err, "bad dictionary indices");
+    bs_status st = pq_dict_decode_indices(page, len, count, d->distinct, idx)
+                       ? BS_OK
+                       : damaged(rd, err, "bad dictionary indices");
     for (size_t i = 0; st == BS_OK && i < count; i++) {
         if (c->type == BS_PARQUET_STRING) {
             if (!(c->values.str[at + i] = strdup(d->values.values.str[idx[i]])))
                 st = bs_fail(err, BS_ERR_NOMEM, "out of memory");
         } else {
-            c->values.i64[at + i] = d->values.values.i64[idx[i]]; /* the 8 bytes, whatever the type */
+            c->values.i64[at + i] =
+                d->values.values.i64[idx[i]]; /* the 8 bytes, whatever the type */
         }
     }
     free(idx);
     return st;
 }
 
-static bs_status decode_chunk(reader *rd, bs_parquet_column_data *c, const chunk_info *ci, bs_error *err) {
+static bs_status decode_chunk(reader *rd, bs_parquet_column_data *c, const chunk_info *ci,
+                              bs_error *err) {
     size_t pos = (size_t)(ci->dict_offset > 0 ? ci->dict_offset : ci->data_offset);
     size_t at = rd->filled, left = (size_t)ci->num_values;
-    if (ci->num_values < 0 || rd->filled + left > rd->t->rows) return damaged(rd, err, "row counts disagree");
+    if (ci->num_values < 0 || rd->filled + left > rd->t->rows)
+        return damaged(rd, err, "row counts disagree");
     dictionary dict;
     memset(&dict, 0, sizeof dict);
     bs_status st = BS_OK;
@@ -220,8 +231,10 @@ static bs_status decode_chunk(reader *rd, bs_parquet_column_data *c, const chunk
         int dict_encoded = h.encoding == 8 || h.encoding == 2; /* RLE_ or PLAIN_DICTIONARY */
         if (!(is_dict && h.encoding == 0) && !(is_data && (h.encoding == 0 || dict_encoded))) {
             dictionary_free(&dict);
-            return bs_fail(err, BS_ERR_UNSUPPORTED, "%s: column %s uses a page type or encoding "
-                           "btcstream does not read", rd->path, c->name);
+            return bs_fail(err, BS_ERR_UNSUPPORTED,
+                           "%s: column %s uses a page type or encoding "
+                           "btcstream does not read",
+                           rd->path, c->name);
         }
         unsigned char *page = malloc(h.uncompressed ? (size_t)h.uncompressed : 1);
         if (!page) st = bs_fail(err, BS_ERR_NOMEM, "out of memory");
@@ -230,8 +243,10 @@ static bs_status decode_chunk(reader *rd, bs_parquet_column_data *c, const chunk
                             (size_t)h.uncompressed, err);
         if (st == BS_OK && is_dict) st = read_dictionary(rd, c, &h, page, &dict, err);
         else if (st == BS_OK && dict_encoded)
-            st = decode_indices(rd, c, at, (size_t)h.values, page, (size_t)h.uncompressed, &dict, err);
-        else if (st == BS_OK) st = decode_plain(rd, c, at, (size_t)h.values, page, (size_t)h.uncompressed, err);
+            st = decode_indices(rd, c, at, (size_t)h.values, page, (size_t)h.uncompressed, &dict,
+                                err);
+        else if (st == BS_OK)
+            st = decode_plain(rd, c, at, (size_t)h.values, page, (size_t)h.uncompressed, err);
         free(page);
         pos += header + (size_t)h.compressed;
         if (is_data) at += (size_t)h.values, left -= (size_t)h.values;
@@ -267,7 +282,9 @@ static bs_status read_schema(reader *rd, tc_reader *r, bs_error *err) {
         if (st == BS_ERR_FORMAT) return damaged(rd, err, "bad schema");
         if (st != BS_OK) return bs_fail(err, st, "%s: %s", rd->path, err->msg);
         if (i > 0) rd->t->columns++;
-        if ((i == 0) != (root != 0)) return bs_fail(err, BS_ERR_UNSUPPORTED, "%s: nested schemas are not supported", rd->path);
+        if ((i == 0) != (root != 0))
+            return bs_fail(err, BS_ERR_UNSUPPORTED, "%s: nested schemas are not supported",
+                           rd->path);
     }
     return BS_OK;
 }
@@ -300,7 +317,8 @@ static bs_status read_row_groups(reader *rd, tc_reader *r, bs_error *err) {
                 if (r->failed) return damaged(rd, err, "bad column chunk");
                 bs_status st = decode_chunk(rd, &rd->t->column[i], &ci, err);
                 if (st != BS_OK) return st;
-                if (i > 0 && (size_t)ci.num_values != group_rows) return damaged(rd, err, "ragged row group");
+                if (i > 0 && (size_t)ci.num_values != group_rows)
+                    return damaged(rd, err, "ragged row group");
                 group_rows = (size_t)ci.num_values;
             }
         }
@@ -322,8 +340,9 @@ static bs_status read_footer(reader *rd, const unsigned char *footer, size_t len
             if (rows < 0 || !rd->t->column) return damaged(rd, err, "row count");
             rd->t->rows = (size_t)rows;
             st = allocate_columns(rd, err);
-        } else if (id == 4) st = rd->t->column && rd->t->column[0].values.f64 ? read_row_groups(rd, &r, err)
-                                                                               : damaged(rd, err, "field order");
+        } else if (id == 4)
+            st = rd->t->column && rd->t->column[0].values.f64 ? read_row_groups(rd, &r, err)
+                                                              : damaged(rd, err, "field order");
         else tc_skip(&r, type);
     }
     if (st == BS_OK && (r.failed || !rd->t->column || !rd->t->column[0].values.f64))
@@ -351,10 +370,8 @@ bs_status bs_parquet_read(const char *path, bs_parquet_table *out, bs_error *err
     bs_status st = BS_OK;
     if (memcmp(file, "PAR1", 4) != 0 || memcmp(file + size - 4, "PAR1", 4) != 0)
         st = damaged(&rd, err, "no PAR1 magic");
-    else if (footer_len > size - 12)
-        st = damaged(&rd, err, "footer length");
-    else
-        st = read_footer(&rd, file + size - 8 - footer_len, footer_len, err);
+    else if (footer_len > size - 12) st = damaged(&rd, err, "footer length");
+    else st = read_footer(&rd, file + size - 8 - footer_len, footer_len, err);
     munmap((void *)file, size);
     if (st != BS_OK) bs_parquet_table_free(out);
     return st;

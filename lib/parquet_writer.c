@@ -20,10 +20,10 @@
 #include "parquet_dict.h"
 #include "thrift_compact.h"
 
-enum { PQ_INT64 = 2, PQ_DOUBLE = 5, PQ_BYTE_ARRAY = 6 };          /* physical types */
-enum { ENC_PLAIN = 0, ENC_RLE = 3, ENC_RLE_DICTIONARY = 8 };      /* encodings */
-enum { CONV_UTF8 = 0, CONV_TIMESTAMP_MICROS = 10 };               /* converted types */
-static const int codec_ids[] = {1, 6, 0};                         /* SNAPPY, ZSTD, UNCOMPRESSED */
+enum { PQ_INT64 = 2, PQ_DOUBLE = 5, PQ_BYTE_ARRAY = 6 };     /* physical types */
+enum { ENC_PLAIN = 0, ENC_RLE = 3, ENC_RLE_DICTIONARY = 8 }; /* encodings */
+enum { CONV_UTF8 = 0, CONV_TIMESTAMP_MICROS = 10 };          /* converted types */
+static const int codec_ids[] = {1, 6, 0};                    /* SNAPPY, ZSTD, UNCOMPRESSED */
 
 typedef struct { /* min and max of a chunk: numbers as values, strings as copies of their bytes */
     int present;
@@ -119,7 +119,8 @@ static void update_number_stats(stats *s, bs_parquet_type type, const void *valu
 
 static bs_status append_values(bs_parquet_writer *w, column *c, size_t rows, const void *values,
                                bs_error *err) {
-    if (c->def.type != BS_PARQUET_STRING) { /* PLAIN numbers are the little-endian values as they are */
+    if (c->def.type !=
+        BS_PARQUET_STRING) { /* PLAIN numbers are the little-endian values as they are */
         tc_bytes(&c->values, values, rows * 8);
         update_number_stats(&c->st, c->def.type, values, rows);
     }
@@ -130,10 +131,12 @@ static bs_status append_values(bs_parquet_writer *w, column *c, size_t rows, con
         tc_bytes(&c->values, &len, 4);
         tc_bytes(&c->values, s ? s : "", n);
         if (!update_string_stats(&c->st, s ? s : "", n))
-            return bs_fail(err, BS_ERR_NOMEM, "%s: out of memory buffering column %s", w->path, c->name);
+            return bs_fail(err, BS_ERR_NOMEM, "%s: out of memory buffering column %s", w->path,
+                           c->name);
     }
     if (c->values.failed)
-        return bs_fail(err, BS_ERR_NOMEM, "%s: out of memory buffering column %s", w->path, c->name);
+        return bs_fail(err, BS_ERR_NOMEM, "%s: out of memory buffering column %s", w->path,
+                       c->name);
     return BS_OK;
 }
 
@@ -141,7 +144,8 @@ static bs_status append_values(bs_parquet_writer *w, column *c, size_t rows, con
 static bs_status compress(bs_parquet_codec codec, const tc_writer *src, unsigned char **out,
                           size_t *out_len, bs_error *err) {
     size_t cap = codec == BS_PARQUET_SNAPPY ? snappy_max_compressed_length(src->len)
-                 : codec == BS_PARQUET_ZSTD ? ZSTD_compressBound(src->len) : src->len;
+                 : codec == BS_PARQUET_ZSTD ? ZSTD_compressBound(src->len)
+                                            : src->len;
     *out = malloc(cap ? cap : 1);
     if (!*out) return bs_fail(err, BS_ERR_NOMEM, "out of memory compressing a page");
     *out_len = cap;
@@ -204,7 +208,8 @@ static void *run_compress(void *arg) {
     const tc_writer *data = job->use_dict ? &job->dict.indices : job->src;
     job->status = compress(job->codec, data, &job->body, &job->body_len, &job->err);
     if (job->status == BS_OK && job->use_dict)
-        job->status = compress(job->codec, &job->dict.dict, &job->dict_body, &job->dict_body_len, &job->err);
+        job->status =
+            compress(job->codec, &job->dict.dict, &job->dict_body, &job->dict_body_len, &job->err);
     return NULL;
 }
 
@@ -214,9 +219,10 @@ static void page_header(tc_writer *h, int type, size_t uncompressed, size_t comp
     tc_field_i32(h, 3, (int32_t)compressed);
 }
 
-static bs_status write_page(bs_parquet_writer *w, tc_writer *h, const unsigned char *body, size_t len,
-                            const column *c, bs_error *err) {
-    if (h->failed) return bs_fail(err, BS_ERR_NOMEM, "%s: out of memory for column %s", w->path, c->name);
+static bs_status write_page(bs_parquet_writer *w, tc_writer *h, const unsigned char *body,
+                            size_t len, const column *c, bs_error *err) {
+    if (h->failed)
+        return bs_fail(err, BS_ERR_NOMEM, "%s: out of memory for column %s", w->path, c->name);
     bs_status st = write_bytes(w, h->data, h->len, err);
     return st == BS_OK ? write_bytes(w, body, len, err) : st;
 }
@@ -226,7 +232,8 @@ static bs_status write_column(bs_parquet_writer *w, column *c, const compress_jo
                               bs_error *err) {
     const tc_writer *data = job->use_dict ? &job->dict.indices : &c->values;
     if (data->len > INT32_MAX || job->dict.dict.len > INT32_MAX)
-        return bs_fail(err, BS_ERR_ARG, "%s: column %s: a page over 2 GiB (use smaller row groups)", w->path, c->name);
+        return bs_fail(err, BS_ERR_ARG, "%s: column %s: a page over 2 GiB (use smaller row groups)",
+                       w->path, c->name);
     bs_status st = BS_OK;
     tc_writer dh = {0}, h = {0};
     out->dict_offset = -1;
@@ -271,8 +278,10 @@ static bs_status compress_all(bs_parquet_writer *w, compress_job *jobs, bs_error
         return bs_fail(err, BS_ERR_NOMEM, "out of memory");
     }
     for (size_t i = 0; i < w->ncols; i++) {
-        jobs[i] = (compress_job){.codec = w->opts.codec, .type = w->cols[i].def.type,
-                                 .src = &w->cols[i].values, .rows = w->group_rows,
+        jobs[i] = (compress_job){.codec = w->opts.codec,
+                                 .type = w->cols[i].def.type,
+                                 .src = &w->cols[i].values,
+                                 .rows = w->group_rows,
                                  .use_dict = !w->opts.plain_only};
         running[i] = w->ncols > 1 && pthread_create(&threads[i], NULL, run_compress, &jobs[i]) == 0;
         if (!running[i]) run_compress(&jobs[i]); /* one column, or no thread to be had: here */
@@ -302,7 +311,8 @@ static bs_status flush_group(bs_parquet_writer *w, bs_error *err) {
     memset(group, 0, w->ncols * sizeof *group);
     w->groups++; /* counted now so that its statistics are freed whatever happens next */
     bs_status st = compress_all(w, jobs, err);
-    for (size_t i = 0; st == BS_OK && i < w->ncols; i++) st = write_column(w, &w->cols[i], &jobs[i], &group[i], err);
+    for (size_t i = 0; st == BS_OK && i < w->ncols; i++)
+        st = write_column(w, &w->cols[i], &jobs[i], &group[i], err);
     for (size_t i = 0; i < w->ncols; i++) {
         free(jobs[i].body);
         free(jobs[i].dict_body);
@@ -313,13 +323,16 @@ static bs_status flush_group(bs_parquet_writer *w, bs_error *err) {
     return st;
 }
 
-bs_status bs_parquet_write(bs_parquet_writer *w, size_t rows, const void *const *values, bs_error *err) {
+bs_status bs_parquet_write(bs_parquet_writer *w, size_t rows, const void *const *values,
+                           bs_error *err) {
     size_t done = 0;
     while (done < rows) {
-        size_t room = w->opts.row_group_rows - w->group_rows, n = rows - done < room ? rows - done : room;
+        size_t room = w->opts.row_group_rows - w->group_rows,
+               n = rows - done < room ? rows - done : room;
         for (size_t i = 0; i < w->ncols; i++) {
             size_t width = w->cols[i].def.type == BS_PARQUET_STRING ? sizeof(char *) : 8;
-            bs_status st = append_values(w, &w->cols[i], n, (const char *)values[i] + done * width, err);
+            bs_status st =
+                append_values(w, &w->cols[i], n, (const char *)values[i] + done * width, err);
             if (st != BS_OK) return st;
         }
         w->group_rows += n;
@@ -360,7 +373,8 @@ static void write_schema_element(tc_writer *t, const column *c) {
     tc_struct_end(t);
 }
 
-static void write_column_chunk(tc_writer *t, const bs_parquet_writer *w, const column *c, const chunk *k) {
+static void write_column_chunk(tc_writer *t, const bs_parquet_writer *w, const column *c,
+                               const chunk *k) {
     static const int physical[] = {PQ_DOUBLE, PQ_INT64, PQ_INT64, PQ_BYTE_ARRAY};
     tc_struct_begin(t);
     tc_field_i64(t, 2, k->dict_offset >= 0 ? k->dict_offset : k->offset);
@@ -452,7 +466,8 @@ bs_status bs_parquet_writer_open(const char *path, const bs_parquet_column *colu
     }
     if (!ok) {
         free_writer(w);
-        return bs_fail(err, count ? BS_ERR_NOMEM : BS_ERR_ARG, "%s: cannot start a Parquet file", path);
+        return bs_fail(err, count ? BS_ERR_NOMEM : BS_ERR_ARG, "%s: cannot start a Parquet file",
+                       path);
     }
     sprintf(w->tmp, "%s.tmp", path);
     w->f = fopen(w->tmp, "wb");
@@ -475,7 +490,8 @@ bs_status bs_parquet_writer_close(bs_parquet_writer *w, bs_error *err) {
     tc_writer footer = {0};
     if (st == BS_OK) {
         write_footer(&footer, w);
-        if (footer.failed) st = bs_fail(err, BS_ERR_NOMEM, "%s: out of memory writing the footer", w->path);
+        if (footer.failed)
+            st = bs_fail(err, BS_ERR_NOMEM, "%s: out of memory writing the footer", w->path);
     }
     uint32_t len = (uint32_t)footer.len;
     if (st == BS_OK) st = write_bytes(w, footer.data, footer.len, err);
@@ -484,7 +500,8 @@ bs_status bs_parquet_writer_close(bs_parquet_writer *w, bs_error *err) {
     tc_free(&footer);
     if (st == BS_OK && (fflush(w->f) != 0 || fsync(fileno(w->f)) != 0))
         st = bs_fail(err, BS_ERR_IO, "%s: %s", w->tmp, strerror(errno));
-    if (st == BS_OK && fclose(w->f) != 0) st = bs_fail(err, BS_ERR_IO, "%s: %s", w->tmp, strerror(errno));
+    if (st == BS_OK && fclose(w->f) != 0)
+        st = bs_fail(err, BS_ERR_IO, "%s: %s", w->tmp, strerror(errno));
     else if (st != BS_OK) fclose(w->f);
     w->f = NULL;
     if (st == BS_OK && rename(w->tmp, w->path) != 0)

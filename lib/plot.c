@@ -47,16 +47,32 @@ typedef struct {
     const char *format;
 } tick_unit;
 
-static const tick_unit tick_units[] = {
-    {1, 0, "%H:%M:%S"},       {5, 0, "%H:%M:%S"},       {15, 0, "%H:%M:%S"},
-    {30, 0, "%H:%M:%S"},      {60, 0, "%H:%M"},         {300, 0, "%H:%M"},
-    {900, 0, "%H:%M"},        {1800, 0, "%H:%M"},       {3600, 0, "%m-%d %H:%M"},
-    {3 * 3600, 0, "%m-%d %H:%M"}, {6 * 3600, 0, "%m-%d %H:%M"}, {12 * 3600, 0, "%m-%d %H:%M"},
-    {86400, 0, "%Y-%m-%d"},   {2 * 86400, 0, "%Y-%m-%d"}, {7 * 86400, 0, "%Y-%m-%d"},
-    {14 * 86400, 0, "%Y-%m-%d"}, {0, 1, "%Y-%m"},       {0, 2, "%Y-%m"},
-    {0, 3, "%Y-%m"},          {0, 6, "%Y-%m"},          {0, 12, "%Y"},
-    {0, 24, "%Y"},            {0, 60, "%Y"},            {0, 120, "%Y"},
-    {0, 240, "%Y"},           {0, 600, "%Y"}};
+static const tick_unit tick_units[] = {{1, 0, "%H:%M:%S"},
+                                       {5, 0, "%H:%M:%S"},
+                                       {15, 0, "%H:%M:%S"},
+                                       {30, 0, "%H:%M:%S"},
+                                       {60, 0, "%H:%M"},
+                                       {300, 0, "%H:%M"},
+                                       {900, 0, "%H:%M"},
+                                       {1800, 0, "%H:%M"},
+                                       {3600, 0, "%m-%d %H:%M"},
+                                       {3 * 3600, 0, "%m-%d %H:%M"},
+                                       {6 * 3600, 0, "%m-%d %H:%M"},
+                                       {12 * 3600, 0, "%m-%d %H:%M"},
+                                       {86400, 0, "%Y-%m-%d"},
+                                       {2 * 86400, 0, "%Y-%m-%d"},
+                                       {7 * 86400, 0, "%Y-%m-%d"},
+                                       {14 * 86400, 0, "%Y-%m-%d"},
+                                       {0, 1, "%Y-%m"},
+                                       {0, 2, "%Y-%m"},
+                                       {0, 3, "%Y-%m"},
+                                       {0, 6, "%Y-%m"},
+                                       {0, 12, "%Y"},
+                                       {0, 24, "%Y"},
+                                       {0, 60, "%Y"},
+                                       {0, 120, "%Y"},
+                                       {0, 240, "%Y"},
+                                       {0, 600, "%Y"}};
 
 #define PLOT_WIDTH_PX 1032 /* 0.86 of 1200: the viewport set in draw() */
 #define LABEL_CHAR_PX 14   /* the default font's widest digits at this page size, and some */
@@ -71,8 +87,8 @@ static int64_t month_start(int64_t mi) {
 static int unit_ticks(const tick_unit *u, int64_t lo, int64_t hi, int64_t *out) {
     int n = 0;
     if (u->seconds) {
-        int64_t t = bs_time_floor(lo * BS_US_PER_SECOND, u->seconds * BS_US_PER_SECOND) /
-                    BS_US_PER_SECOND;
+        int64_t t =
+            bs_time_floor(lo * BS_US_PER_SECOND, u->seconds * BS_US_PER_SECOND) / BS_US_PER_SECOND;
         for (t = t < lo ? t + u->seconds : t; t <= hi && n <= BS_PLOT_MAX_TICKS; t += u->seconds)
             out[n++] = t;
         return n;
@@ -84,7 +100,8 @@ static int unit_ticks(const tick_unit *u, int64_t lo, int64_t hi, int64_t *out) 
     if (month_start(mi) < lo) mi++;
     int64_t rem = ((mi % u->months) + u->months) % u->months;
     if (rem) mi += u->months - rem; /* multiples of the step: 2020, 2025 rather than 2021, 2026 */
-    for (; month_start(mi) <= hi && n <= BS_PLOT_MAX_TICKS; mi += u->months) out[n++] = month_start(mi);
+    for (; month_start(mi) <= hi && n <= BS_PLOT_MAX_TICKS; mi += u->months)
+        out[n++] = month_start(mi);
     return n;
 }
 
@@ -131,7 +148,8 @@ static void draw_time_axis(double xmin, double xmax, double ymin, double ymax) {
     }
 }
 
-static void bounds(const bs_predictions *p, double *xmin, double *xmax, double *ymin, double *ymax) {
+static void bounds(const bs_predictions *p, double *xmin, double *xmax, double *ymin,
+                   double *ymax) {
     *xmin = (double)p->timestamp_us[0] / 1e6;
     *xmax = (double)p->timestamp_us[p->rows - 1] / 1e6;
     *ymin = INFINITY;
@@ -157,8 +175,8 @@ static void draw_legend(void) {
     const char *text[] = {"Actual", "Predicted"};
     PLFLT width, height;
     pllegend(&width, &height, PL_LEGEND_BACKGROUND | PL_LEGEND_BOUNDING_BOX,
-             PL_POSITION_TOP | PL_POSITION_LEFT | PL_POSITION_INSIDE, 0.02, 0.03, 0.08, 0, 15, 1,
-             0, 0, 2, opts, 1.0, 1.0, 2.0, 1.0, text_colors, text, NULL, NULL, NULL, NULL, colors,
+             PL_POSITION_TOP | PL_POSITION_LEFT | PL_POSITION_INSIDE, 0.02, 0.03, 0.08, 0, 15, 1, 0,
+             0, 2, opts, 1.0, 1.0, 2.0, 1.0, text_colors, text, NULL, NULL, NULL, NULL, colors,
              styles, widths, NULL, NULL, NULL, NULL);
 }
 

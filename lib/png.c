@@ -75,8 +75,7 @@ static void up_filter(uint8_t *out, const uint8_t *row, const uint8_t *above, si
         d = ((a | high) - (b & ~high)) ^ ((a ^ ~b) & high);
         memcpy(out + i, &d, 8);
     }
-    for (; i < n; i++)
-        out[i] = (uint8_t)(row[i] - above[i]);
+    for (; i < n; i++) out[i] = (uint8_t)(row[i] - above[i]);
 }
 
 /* The zlib stream of the filtered rows, as IDAT chunks. */
@@ -94,8 +93,7 @@ static int write_image_data(FILE *f, const uint8_t *rgb, uint32_t width, uint32_
         row[0] = PNG_FILTER_UP;
         if (y == 0) /* the row above the first counts as zeros */
             memcpy(row + 1, cur, stride);
-        else
-            up_filter(row + 1, cur, cur - stride, stride);
+        else up_filter(row + 1, cur, cur - stride, stride);
         z.next_in = row;
         z.avail_in = (uInt)(stride + 1);
         rc = deflate_to_chunks(f, &z, out, Z_NO_FLUSH);

@@ -19,8 +19,7 @@ static int cmp_i64(const void *a, const void *b) {
 static int64_t median_gap(const bs_tick *t, size_t n) {
     size_t k = n - 1 < 100 ? n - 1 : 100;
     int64_t gaps[100];
-    for (size_t i = 0; i < k; i++)
-        gaps[i] = t[n - 1 - i].ts_us - t[n - 2 - i].ts_us;
+    for (size_t i = 0; i < k; i++) gaps[i] = t[n - 1 - i].ts_us - t[n - 2 - i].ts_us;
     qsort(gaps, k, sizeof *gaps, cmp_i64);
     return gaps[k / 2];
 }

@@ -26,7 +26,8 @@ bs_status bs_predictions_alloc(bs_predictions *p, size_t rows, int with_baseline
     p->close = malloc(n * sizeof *p->close);
     p->prediction = malloc(n * sizeof *p->prediction);
     p->baseline = with_baseline ? malloc(n * sizeof *p->baseline) : NULL;
-    if (p->timestamp_us && p->close && p->prediction && (!with_baseline || p->baseline)) return BS_OK;
+    if (p->timestamp_us && p->close && p->prediction && (!with_baseline || p->baseline))
+        return BS_OK;
     bs_predictions_free(p);
     return bs_fail(err, BS_ERR_NOMEM, "out of memory for %zu predictions", rows);
 }
@@ -55,8 +56,9 @@ static void random_uuid(char out[37]) {
     if (fd >= 0) close(fd);
     b[6] = (unsigned char)((b[6] & 0x0f) | 0x40); /* version 4 */
     b[8] = (unsigned char)((b[8] & 0x3f) | 0x80);
-    snprintf(out, 37, "%02x%02x%02x%02x-%02x%02x-%02x%02x-%02x%02x-%02x%02x%02x%02x%02x%02x", b[0], b[1],
-             b[2], b[3], b[4], b[5], b[6], b[7], b[8], b[9], b[10], b[11], b[12], b[13], b[14], b[15]);
+    snprintf(out, 37, "%02x%02x%02x%02x-%02x%02x-%02x%02x-%02x%02x-%02x%02x%02x%02x%02x%02x", b[0],
+             b[1], b[2], b[3], b[4], b[5], b[6], b[7], b[8], b[9], b[10], b[11], b[12], b[13],
+             b[14], b[15]);
 }
 
 static bs_status write_part(const char *tmp, const bs_predictions *p, bs_error *err) {
@@ -85,11 +87,14 @@ bs_status bs_predictions_write(const char *dir, const bs_predictions *p, bs_erro
     if (st == BS_OK) st = write_part(tmp, p, err);
     snprintf(success, sizeof success, "%s/_SUCCESS", tmp);
     FILE *f = st == BS_OK ? fopen(success, "w") : NULL;
-    if (st == BS_OK && (!f || fclose(f) != 0)) st = bs_fail(err, BS_ERR_IO, "%s: %s", success, strerror(errno));
+    if (st == BS_OK && (!f || fclose(f) != 0))
+        st = bs_fail(err, BS_ERR_IO, "%s: %s", success, strerror(errno));
     if (st == BS_OK) st = bs_sync_dir(tmp, err);
     int had_old = st == BS_OK && access(dir, F_OK) == 0;
-    if (had_old && rename(dir, old) != 0) st = bs_fail(err, BS_ERR_IO, "%s: %s", dir, strerror(errno));
-    if (st == BS_OK && rename(tmp, dir) != 0) st = bs_fail(err, BS_ERR_IO, "%s: %s", dir, strerror(errno));
+    if (had_old && rename(dir, old) != 0)
+        st = bs_fail(err, BS_ERR_IO, "%s: %s", dir, strerror(errno));
+    if (st == BS_OK && rename(tmp, dir) != 0)
+        st = bs_fail(err, BS_ERR_IO, "%s: %s", dir, strerror(errno));
     if (st != BS_OK) {
         remove_tree(tmp);
         if (had_old && access(dir, F_OK) != 0) rename(old, dir); /* put the old folder back */
@@ -107,18 +112,20 @@ static bs_status find_part(const char *dir, char *path, size_t size, bs_error *e
     int found = 0;
     while (!found && (e = readdir(d)) != NULL) {
         size_t n = strlen(e->d_name);
-        if (strncmp(e->d_name, "part-", 5) == 0 && n > 8 && strcmp(e->d_name + n - 8, ".parquet") == 0)
+        if (strncmp(e->d_name, "part-", 5) == 0 && n > 8 &&
+            strcmp(e->d_name + n - 8, ".parquet") == 0)
             found = snprintf(path, size, "%s/%s", dir, e->d_name) < (int)size;
     }
     closedir(d);
     return found ? BS_OK : bs_fail(err, BS_ERR_FORMAT, "%s: no part-*.parquet file in it", dir);
 }
 
-static bs_status take_double(const bs_parquet_table *t, const char *name, double **out, int required,
-                             const char *path, bs_error *err) {
+static bs_status take_double(const bs_parquet_table *t, const char *name, double **out,
+                             int required, const char *path, bs_error *err) {
     const bs_parquet_column_data *c = bs_parquet_table_find(t, name);
     if (!c) return required ? bs_fail(err, BS_ERR_FORMAT, "%s: no column %s", path, name) : BS_OK;
-    if (c->type != BS_PARQUET_DOUBLE) return bs_fail(err, BS_ERR_FORMAT, "%s: %s is not DOUBLE", path, name);
+    if (c->type != BS_PARQUET_DOUBLE)
+        return bs_fail(err, BS_ERR_FORMAT, "%s: %s is not DOUBLE", path, name);
     *out = malloc((t->rows ? t->rows : 1) * sizeof **out);
     if (!*out) return bs_fail(err, BS_ERR_NOMEM, "out of memory");
     memcpy(*out, c->values.f64, t->rows * sizeof **out);

@@ -21,8 +21,8 @@ bs_status bs_producer_write(bs_producer *p, const bs_tick *tick, char *name, bs_
     size_t len = bs_tick_format_json(tick, line);
     bs_time_format_iso(tick->ts_us, iso); /* YYYY-MM-DDTHH:MM:SS... */
     for (int attempt = 0; attempt < 1000; attempt++) {
-        snprintf(file, sizeof file, "ohlc_%.4s%.2s%.2s_%.2s%.2s%.2s_%llu.json", iso, iso + 5, iso + 8,
-                 iso + 11, iso + 14, iso + 17, (unsigned long long)p->next_n++);
+        snprintf(file, sizeof file, "ohlc_%.4s%.2s%.2s_%.2s%.2s%.2s_%llu.json", iso, iso + 5,
+                 iso + 8, iso + 11, iso + 14, iso + 17, (unsigned long long)p->next_n++);
         bs_status st = bs_write_file_atomic(p->dir, file, line, len, p->sync, 1, err);
         if (st == BS_OK) {
             if (name) memcpy(name, file, strlen(file) + 1);

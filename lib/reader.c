@@ -86,7 +86,8 @@ static bs_status long_line(scan_state *s) {
     snprintf(why, sizeof why, "line longer than %d bytes", BS_MAX_LINE_BYTES);
     uint64_t line_no = ++s->stats->lines;
     if (s->strict)
-        return bs_fail(s->err, BS_ERR_PARSE, "%s:%llu: %s", s->path, (unsigned long long)line_no, why);
+        return bs_fail(s->err, BS_ERR_PARSE, "%s:%llu: %s", s->path, (unsigned long long)line_no,
+                       why);
     keep_bad_line(s->stats, line_no, why);
     return BS_OK;
 }
@@ -124,7 +125,8 @@ bs_status bs_detect_file_format(const char *path, bs_format *format, bs_error *e
 }
 
 /* Finds where the first line owned by a range starting at `start` begins. */
-static bs_status first_line_at(int fd, const char *path, int64_t start, int64_t *out, bs_error *err) {
+static bs_status first_line_at(int fd, const char *path, int64_t start, int64_t *out,
+                               bs_error *err) {
     char buf[4096];
     int64_t pos = start - 1; /* a line starts at `start` exactly when the byte before is '\n' */
     for (;;) {
@@ -223,7 +225,8 @@ static bs_status scan_range(scan_state *s, int fd, int64_t size, int64_t start, 
     if (map == MAP_FAILED) {
         size_t block = size < BLOCK_BYTES ? (size_t)size + 1 : BLOCK_BYTES;
         char *buf = malloc(block);
-        if (!buf) return bs_fail(s->err, BS_ERR_NOMEM, "%s: out of memory for the read buffer", s->path);
+        if (!buf)
+            return bs_fail(s->err, BS_ERR_NOMEM, "%s: out of memory for the read buffer", s->path);
         bs_status st = scan_blocks(s, fd, start, end, buf, block);
         free(buf);
         return st;
@@ -234,8 +237,8 @@ static bs_status scan_range(scan_state *s, int fd, int64_t size, int64_t start, 
     return st;
 }
 
-bs_status bs_scan_file(const char *path, const bs_scan_options *opts, bs_tick_fn on_tick,
-                       void *ctx, bs_scan_stats *stats, bs_error *err) {
+bs_status bs_scan_file(const char *path, const bs_scan_options *opts, bs_tick_fn on_tick, void *ctx,
+                       bs_scan_stats *stats, bs_error *err) {
     static const bs_scan_options defaults = {0};
     bs_scan_stats local;
     if (!opts) opts = &defaults;

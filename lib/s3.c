@@ -49,8 +49,11 @@ void bs_s3_config_load(bs_s3_config *c, const char *bucket) {
 
 int bs_s3_config_ready(const bs_s3_config *c, char *reason, size_t size) {
     if (!c->access_key[0] || !c->secret_key[0])
-        return snprintf(reason, size, "no AWS credentials (set AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY)"), 0;
-    if (!c->bucket[0]) return snprintf(reason, size, "no bucket (set S3_BUCKET_NAME or --bucket)"), 0;
+        return snprintf(reason, size,
+                        "no AWS credentials (set AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY)"),
+               0;
+    if (!c->bucket[0])
+        return snprintf(reason, size, "no bucket (set S3_BUCKET_NAME or --bucket)"), 0;
     return 1;
 }
 
@@ -72,10 +75,10 @@ void bs_s3_encode_key(const char *key, char *out, size_t size) {
 
 typedef struct {
     const char *method;
-    const char *query;       /* already sorted and encoded, without '?'; may be "" */
+    const char *query; /* already sorted and encoded, without '?'; may be "" */
     const unsigned char *body;
     size_t body_len;
-    char *answer;            /* response body (owned, NUL-terminated) */
+    char *answer; /* response body (owned, NUL-terminated) */
     size_t answer_len;
     char etag[256];
     long status;
@@ -111,11 +114,13 @@ static void sha256_hex(const unsigned char *data, size_t len, char out[65]) {
     for (int i = 0; i < SHA256_DIGEST_LENGTH; i++) sprintf(out + 2 * i, "%02x", digest[i]);
 }
 
-static void object_url(const bs_s3_config *c, const char *key, const char *query, char *url, size_t size) {
+static void object_url(const bs_s3_config *c, const char *key, const char *query, char *url,
+                       size_t size) {
     char encoded[3200];
     bs_s3_encode_key(key, encoded, sizeof encoded);
     if (c->endpoint[0])
-        snprintf(url, size, "%s/%s/%s%s%s", c->endpoint, c->bucket, encoded, *query ? "?" : "", query);
+        snprintf(url, size, "%s/%s/%s%s%s", c->endpoint, c->bucket, encoded, *query ? "?" : "",
+                 query);
     else
         snprintf(url, size, "https://%s.s3.%s.amazonaws.com/%s%s%s", c->bucket, c->region, encoded,
                  *query ? "?" : "", query);
@@ -199,7 +204,8 @@ static bs_status request(const bs_s3_config *c, const char *key, s3_call *call, 
     if (call->status < 200 || call->status >= 300) {
         char code[96];
         error_code(call, code, sizeof code);
-        return bs_fail(err, BS_ERR_HTTP, "s3://%s/%s: HTTP %ld%s", c->bucket, key, call->status, code);
+        return bs_fail(err, BS_ERR_HTTP, "s3://%s/%s: HTTP %ld%s", c->bucket, key, call->status,
+                       code);
     }
     return BS_OK;
 }
@@ -224,7 +230,8 @@ static void call_free(s3_call *call) {
     call->answer = NULL;
 }
 
-static bs_status read_range(FILE *f, const char *path, unsigned char *buf, size_t n, bs_error *err) {
+static bs_status read_range(FILE *f, const char *path, unsigned char *buf, size_t n,
+                            bs_error *err) {
     if (fread(buf, 1, n, f) != n) return bs_fail(err, BS_ERR_IO, "%s: read failed", path);
     return BS_OK;
 }
@@ -264,7 +271,8 @@ static bs_status send_parts(const bs_s3_config *c, const char *path, FILE *f, ui
         s3_call call = {"PUT", query, buf, len, NULL, 0, "", 0};
         st = read_range(f, path, buf, len, err);
         if (st == BS_OK) st = request(c, key, &call, err);
-        if (st == BS_OK && !call.etag[0]) st = bs_fail(err, BS_ERR_HTTP, "s3://%s/%s: part %zu has no ETag", c->bucket, key, n);
+        if (st == BS_OK && !call.etag[0])
+            st = bs_fail(err, BS_ERR_HTTP, "s3://%s/%s: part %zu has no ETag", c->bucket, key, n);
         if (st == BS_OK) {
             snprintf(m->etags[n - 1], sizeof m->etags[0], "%s", call.etag);
             m->parts = n;
@@ -277,14 +285,16 @@ static bs_status send_parts(const bs_s3_config *c, const char *path, FILE *f, ui
     return st;
 }
 
-static bs_status complete(const bs_s3_config *c, const char *key, const multipart *m, bs_error *err) {
+static bs_status complete(const bs_s3_config *c, const char *key, const multipart *m,
+                          bs_error *err) {
     size_t cap = 128 + m->parts * 320, len = 0;
     char *xml = malloc(cap);
     if (!xml) return bs_fail(err, BS_ERR_NOMEM, "out of memory");
     len += (size_t)snprintf(xml, cap, "<CompleteMultipartUpload>");
     for (size_t i = 0; i < m->parts; i++)
-        len += (size_t)snprintf(xml + len, cap - len, "<Part><PartNumber>%zu</PartNumber><ETag>%s</ETag></Part>",
-                                i + 1, m->etags[i]);
+        len += (size_t)snprintf(xml + len, cap - len,
+                                "<Part><PartNumber>%zu</PartNumber><ETag>%s</ETag></Part>", i + 1,
+                                m->etags[i]);
     len += (size_t)snprintf(xml + len, cap - len, "</CompleteMultipartUpload>");
     s3_call call = {"POST", m->query, (unsigned char *)xml, len, NULL, 0, "", 0};
     bs_status st = request(c, key, &call, err);
@@ -297,7 +307,8 @@ static bs_status complete(const bs_s3_config *c, const char *key, const multipar
 }
 
 static bs_status put_multipart(const bs_s3_config *c, const char *path, FILE *f, uint64_t size,
-                               const char *key, bs_s3_progress_fn progress, void *ctx, bs_error *err) {
+                               const char *key, bs_s3_progress_fn progress, void *ctx,
+                               bs_error *err) {
     multipart m;
     memset(&m, 0, sizeof m);
     size_t part_size = c->part_size < 5 * MIB ? 5 * MIB : c->part_size;
@@ -332,7 +343,8 @@ static bs_status put_multipart(const bs_s3_config *c, const char *path, FILE *f,
 bs_status bs_s3_upload_file(const bs_s3_config *c, const char *path, const char *key,
                             bs_s3_progress_fn progress, void *ctx, char *key_out, bs_error *err) {
     char reason[160], default_key[1024];
-    if (!bs_s3_config_ready(c, reason, sizeof reason)) return bs_fail(err, BS_ERR_CONFIG, "%s", reason);
+    if (!bs_s3_config_ready(c, reason, sizeof reason))
+        return bs_fail(err, BS_ERR_CONFIG, "%s", reason);
     if (!key) {
         char *copy = strdup(path);
         if (!copy) return bs_fail(err, BS_ERR_NOMEM, "out of memory");
@@ -345,11 +357,13 @@ bs_status bs_s3_upload_file(const bs_s3_config *c, const char *path, const char 
     if (!f) return bs_fail(err, BS_ERR_IO, "%s: %s", path, strerror(errno));
     struct stat sb;
     bs_status st = fstat(fileno(f), &sb) == 0 && S_ISREG(sb.st_mode)
-                       ? BS_OK : bs_fail(err, BS_ERR_IO, "%s: not a regular file", path);
+                       ? BS_OK
+                       : bs_fail(err, BS_ERR_IO, "%s: not a regular file", path);
     uint64_t size = (uint64_t)sb.st_size;
     if (st == BS_OK)
-        st = size > c->multipart_threshold ? put_multipart(c, path, f, size, key, progress, ctx, err)
-                                           : put_whole(c, path, f, size, key, err);
+        st = size > c->multipart_threshold
+                 ? put_multipart(c, path, f, size, key, progress, ctx, err)
+                 : put_whole(c, path, f, size, key, err);
     if (st == BS_OK && size <= c->multipart_threshold && progress) progress(ctx, size, size);
     fclose(f);
     return st;

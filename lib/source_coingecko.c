@@ -53,8 +53,7 @@ static size_t on_body(char *data, size_t size, size_t count, void *ctx) {
  */
 static int64_t parse_retry_after(const char *value, size_t len) {
     char text[128];
-    while (len > 0 && (*value == ' ' || *value == '\t'))
-        value++, len--;
+    while (len > 0 && (*value == ' ' || *value == '\t')) value++, len--;
     while (len > 0 && (value[len - 1] == '\r' || value[len - 1] == '\n' || value[len - 1] == ' '))
         len--;
     if (len == 0 || len >= sizeof text) return 0;
@@ -80,11 +79,9 @@ static size_t on_header(char *data, size_t size, size_t count, void *ctx) {
 /* Whether the answer is an empty array: CoinGecko's reply for an unknown coin or currency. */
 static int is_empty_array(const char *body, size_t len) {
     size_t i = 0;
-    while (i < len && strchr(" \t\r\n", body[i]))
-        i++;
+    while (i < len && strchr(" \t\r\n", body[i])) i++;
     if (i == len || body[i++] != '[') return 0;
-    while (i < len && strchr(" \t\r\n", body[i]))
-        i++;
+    while (i < len && strchr(" \t\r\n", body[i])) i++;
     return i < len && body[i] == ']';
 }
 

@@ -28,8 +28,7 @@ typedef struct {
 } name_list;
 
 static void names_free(name_list *l) {
-    for (size_t i = 0; i < l->len; i++)
-        free(l->names[i]);
+    for (size_t i = 0; i < l->len; i++) free(l->names[i]);
     free(l->names);
     memset(l, 0, sizeof *l);
 }
@@ -73,10 +72,8 @@ static bs_status list_pending(const bs_stream_options *o, size_t max, name_list 
         if (out->len == out->cap) {
             size_t cap = out->cap ? out->cap * 2 : 64;
             char **grown = realloc(out->names, cap * sizeof *grown);
-            if (!grown)
-                st = bs_fail(err, BS_ERR_NOMEM, "out of memory listing %s", dir);
-            else
-                out->names = grown, out->cap = cap;
+            if (!grown) st = bs_fail(err, BS_ERR_NOMEM, "out of memory listing %s", dir);
+            else out->names = grown, out->cap = cap;
         }
         if (st == BS_OK && !(out->names[out->len++] = strdup(e->d_name)))
             st = bs_fail(err, BS_ERR_NOMEM, "out of memory listing %s", dir);
@@ -84,8 +81,7 @@ static bs_status list_pending(const bs_stream_options *o, size_t max, name_list 
     closedir(d);
     if (st != BS_OK) return st;
     if (out->len > 1) qsort(out->names, out->len, sizeof *out->names, by_name);
-    while (max > 0 && out->len > max)
-        free(out->names[--out->len]);
+    while (max > 0 && out->len > max) free(out->names[--out->len]);
     return BS_OK;
 }
 
@@ -316,10 +312,8 @@ static bs_status loop(const bs_stream_options *o, bs_checkpoint *cp, live_view *
             st = run_batch(o, cp, v, &names, totals, &stop, err);
             next_trigger = now + o->trigger_us;
         } else if (st == BS_OK) {
-            if (o->until_idle)
-                stop = 1;
-            else
-                wait_for(o, &watch, started, o->trigger_us > 0 ? o->trigger_us : 100000);
+            if (o->until_idle) stop = 1;
+            else wait_for(o, &watch, started, o->trigger_us > 0 ? o->trigger_us : 100000);
         }
         names_free(&names);
     }

@@ -28,8 +28,7 @@ void stream_watch_wait(stream_watch *w, int64_t timeout_us) {
     /* Negative descriptors are skipped by poll(), so with neither this is a plain sleep. */
     if (poll(p, 2, ms) > 0 && (p[0].revents & POLLIN)) {
         char drain[4096];
-        while (read(w->fd, drain, sizeof drain) > 0) {
-        }
+        while (read(w->fd, drain, sizeof drain) > 0) {}
     }
 }
 

@@ -18,8 +18,8 @@ static const void *column_values(const bs_column *c, size_t rows, char ***texts)
     return out;
 }
 
-bs_status bs_table_write_parquet(const bs_table *t, const char *path, const bs_parquet_options *opts,
-                                 bs_error *err) {
+bs_status bs_table_write_parquet(const bs_table *t, const char *path,
+                                 const bs_parquet_options *opts, bs_error *err) {
     static const bs_parquet_type types[] = {BS_PARQUET_INT64, BS_PARQUET_DOUBLE,
                                             BS_PARQUET_TIMESTAMP_MICROS, BS_PARQUET_STRING};
     bs_parquet_column cols[BS_TABLE_MAX_COLUMNS];

@@ -74,7 +74,9 @@ void tc_field_binary(tc_writer *w, int16_t id, const void *data, size_t n) {
     tc_bytes(w, data, n);
 }
 
-void tc_field_string(tc_writer *w, int16_t id, const char *s) { tc_field_binary(w, id, s, strlen(s)); }
+void tc_field_string(tc_writer *w, int16_t id, const char *s) {
+    tc_field_binary(w, id, s, strlen(s));
+}
 
 void tc_struct_begin(tc_writer *w) {
     if (w->depth + 1 >= TC_MAX_DEPTH) {

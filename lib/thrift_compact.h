@@ -25,7 +25,7 @@ enum {
 typedef struct {
     unsigned char *data;
     size_t len, cap;
-    int failed;                   /* an allocation failed: the buffer is incomplete */
+    int failed;                    /* an allocation failed: the buffer is incomplete */
     int16_t last_id[TC_MAX_DEPTH]; /* the last field id written at each struct depth */
     int depth;
 } tc_writer;
@@ -58,7 +58,6 @@ void tc_struct_begin(tc_writer *w);
 /* The top-level struct's end (STOP). */
 void tc_stop(tc_writer *w);
 
-
 /* ---- reading ----------------------------------------------------------------------------- */
 
 /*
@@ -76,11 +75,11 @@ typedef struct {
 
 /* Reads a field header of the current struct: 0 at its STOP, else 1 with *id and *type. */
 int tc_read_field(tc_reader *r, int16_t *id, int *type);
-int64_t tc_read_int(tc_reader *r);      /* i16, i32 or i64 (zigzag varint) */
+int64_t tc_read_int(tc_reader *r); /* i16, i32 or i64 (zigzag varint) */
 const unsigned char *tc_read_binary(tc_reader *r, size_t *len);
 void tc_read_list(tc_reader *r, int *elem_type, size_t *count);
-void tc_enter_struct(tc_reader *r);     /* before reading a nested struct's fields */
-void tc_leave_struct(tc_reader *r);     /* after its STOP */
-void tc_skip(tc_reader *r, int type);   /* skips a value of any type */
+void tc_enter_struct(tc_reader *r);   /* before reading a nested struct's fields */
+void tc_leave_struct(tc_reader *r);   /* after its STOP */
+void tc_skip(tc_reader *r, int type); /* skips a value of any type */
 
 #endif

@@ -43,8 +43,8 @@ static bs_status number_slow(const char *s, size_t len, double *out) {
     return BS_OK;
 }
 
-static const uint64_t exact_pow10_int[] = {1, 10, 100, 1000, 10000, 100000, 1000000, 10000000,
-                                            100000000};
+static const uint64_t exact_pow10_int[] = {1,      10,      100,      1000,     10000,
+                                           100000, 1000000, 10000000, 100000000};
 
 /*
  * fast_decimal's common case, read in words (swar_digits.h): at most fifteen digits, at most
@@ -174,19 +174,22 @@ static int find_column(const slice *cells, size_t count, const char *const *name
 }
 
 static int named_layout(const char *line, size_t len, bs_csv_layout *layout) {
-    static const char *const time_names[] = {"datetime", "timestamp", "date", "time", "open_time",
-                                             "open time", "unix", "unix_timestamp", "snapped_at", NULL};
+    static const char *const time_names[] = {"datetime",   "timestamp", "date", "time",
+                                             "open_time",  "open time", "unix", "unix_timestamp",
+                                             "snapped_at", NULL};
     static const char *const open_names[] = {"open", NULL}, *const high_names[] = {"high", NULL},
                              *const low_names[] = {"low", NULL};
     static const char *const close_names[] = {"close", "price", NULL};
     static const char *const volume_names[] = {"volume*", "total_volume", NULL};
-    if (len == 0 || !((*line >= 'A' && *line <= 'Z') || (*line >= 'a' && *line <= 'z') || *line == '"'))
+    if (len == 0 ||
+        !((*line >= 'A' && *line <= 'Z') || (*line >= 'a' && *line <= 'z') || *line == '"'))
         return 0;
     slice cells[CSV_MAX_FIELDS];
     size_t count = split_csv(line, len, cells);
-    bs_csv_layout l = {find_column(cells, count, time_names), find_column(cells, count, open_names),
-                       find_column(cells, count, high_names), find_column(cells, count, low_names),
-                       find_column(cells, count, close_names), find_column(cells, count, volume_names)};
+    bs_csv_layout l = {
+        find_column(cells, count, time_names),  find_column(cells, count, open_names),
+        find_column(cells, count, high_names),  find_column(cells, count, low_names),
+        find_column(cells, count, close_names), find_column(cells, count, volume_names)};
     if (count < 2 || l.time < 0 || l.close < 0) return 0;
     *layout = l;
     return 1;
@@ -284,7 +287,8 @@ static bs_status finish_tick(bs_tick *t, const int *present, bs_error *err) {
     if (!present[F_HIGH]) t->high = t->close;
     if (!present[F_LOW]) t->low = t->close;
     if (!present[F_VOLUME]) t->volume = NAN;
-    /* Close first: when Open/High/Low were defaulted from it, the message names the real culprit. */
+    /* Close first: when Open/High/Low were defaulted from it, the message names the real culprit.
+     */
     const double prices[] = {t->close, t->open, t->high, t->low};
     const int fields[] = {F_CLOSE, F_OPEN, F_HIGH, F_LOW};
     for (int i = 0; i < 4; i++)
@@ -348,7 +352,8 @@ static bs_status parse_json(const char *line, size_t len, bs_tick *t, bs_error *
         if (c.p >= c.end || *c.p != '"' || !json_read_string(&c, &key, &key_len))
             return bs_fail(err, BS_ERR_PARSE, "invalid JSON: expected a key");
         json_skip_ws(&c);
-        if (c.p >= c.end || *c.p++ != ':') return bs_fail(err, BS_ERR_PARSE, "invalid JSON: expected ':'");
+        if (c.p >= c.end || *c.p++ != ':')
+            return bs_fail(err, BS_ERR_PARSE, "invalid JSON: expected ':'");
         json_skip_ws(&c);
         bs_status st = read_field(&c, field_of(key, key_len), t, present, err);
         if (st != BS_OK) return st;
@@ -447,9 +452,12 @@ bs_status bs_tick_parse(bs_format format, const char *line, size_t len, bs_tick 
     /* The fixed layouts: Datetime, Open, High, Low, Close, Volume in the first six columns, or
      * the daily file's order, with close third and high, low last. */
     case BS_FORMAT_BINANCE_CSV:
-    case BS_FORMAT_KRAKEN_CSV: return bs_tick_parse_csv(&(bs_csv_layout){0, 1, 2, 3, 4, 5}, line, len, out, err);
-    case BS_FORMAT_DAILY_CSV: return bs_tick_parse_csv(&(bs_csv_layout){0, 1, 5, 6, 2, 3}, line, len, out, err);
-    case BS_FORMAT_NAMED_CSV: return bs_fail(err, BS_ERR_ARG, "a CSV with named columns needs its layout");
+    case BS_FORMAT_KRAKEN_CSV:
+        return bs_tick_parse_csv(&(bs_csv_layout){0, 1, 2, 3, 4, 5}, line, len, out, err);
+    case BS_FORMAT_DAILY_CSV:
+        return bs_tick_parse_csv(&(bs_csv_layout){0, 1, 5, 6, 2, 3}, line, len, out, err);
+    case BS_FORMAT_NAMED_CSV:
+        return bs_fail(err, BS_ERR_ARG, "a CSV with named columns needs its layout");
     case BS_FORMAT_AUTO: break;
     }
     return bs_fail(err, BS_ERR_ARG, "no format given");
@@ -464,15 +472,17 @@ size_t bs_tick_format_json(const bs_tick *t, char *buf) {
     bs_number_format(t->close, c, sizeof c);
     int n;
     if (isnan(t->volume)) {
-        n = snprintf(buf, BS_TICK_JSON_MAX,
-                     "{\"Datetime\": \"%s\", \"Open\": %s, \"High\": %s, \"Low\": %s, \"Close\": %s}\n",
-                     when, o, h, l, c);
+        n = snprintf(
+            buf, BS_TICK_JSON_MAX,
+            "{\"Datetime\": \"%s\", \"Open\": %s, \"High\": %s, \"Low\": %s, \"Close\": %s}\n",
+            when, o, h, l, c);
     } else {
         bs_number_format(t->volume, v, sizeof v);
-        n = snprintf(buf, BS_TICK_JSON_MAX,
-                     "{\"Datetime\": \"%s\", \"Open\": %s, \"High\": %s, \"Low\": %s, \"Close\": %s, "
-                     "\"Volume\": \"%s\"}\n",
-                     when, o, h, l, c, v);
+        n = snprintf(
+            buf, BS_TICK_JSON_MAX,
+            "{\"Datetime\": \"%s\", \"Open\": %s, \"High\": %s, \"Low\": %s, \"Close\": %s, "
+            "\"Volume\": \"%s\"}\n",
+            when, o, h, l, c, v);
     }
     return n < 0 ? 0 : (size_t)n;
 }

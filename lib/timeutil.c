@@ -141,15 +141,18 @@ bs_status bs_time_parse(const char *s, size_t len, int64_t *out_us, bs_error *er
     if (len < 16) return bad_time(err, s, len, "too short for YYYY-MM-DD HH:MM");
     bs_status date_status = parse_date(s, len, &days, err);
     if (date_status != BS_OK) return date_status;
-    if (s[10] != 'T' && s[10] != ' ') return bad_time(err, s, len, "expected 'T' or ' ' after the date");
+    if (s[10] != 'T' && s[10] != ' ')
+        return bad_time(err, s, len, "expected 'T' or ' ' after the date");
     if (!digits(s + 11, 2, &hour) || s[13] != ':' || !digits(s + 14, 2, &minute))
         return bad_time(err, s, len, "time is not HH:MM");
     size_t i = 16;
     if (i < len && s[i] == ':') {
-        if (len < 19 || !digits(s + 17, 2, &second)) return bad_time(err, s, len, "seconds are not SS");
+        if (len < 19 || !digits(s + 17, 2, &second))
+            return bad_time(err, s, len, "seconds are not SS");
         i = 19;
     }
-    if (hour > 23 || minute > 59 || second > 59) return bad_time(err, s, len, "no such time of day");
+    if (hour > 23 || minute > 59 || second > 59)
+        return bad_time(err, s, len, "no such time of day");
 
     int64_t micros = 0;
     if (i < len && s[i] == '.') {
@@ -162,7 +165,8 @@ bs_status bs_time_parse(const char *s, size_t len, int64_t *out_us, bs_error *er
             }
             i++;
         }
-        if (i == start || i - start > 9) return bad_time(err, s, len, "fraction must have 1 to 9 digits");
+        if (i == start || i - start > 9)
+            return bad_time(err, s, len, "fraction must have 1 to 9 digits");
         while (scale-- > 0) micros *= 10;
     }
     int offset_s = 0;
@@ -184,7 +188,8 @@ int64_t bs_time_floor(int64_t us, int64_t step_us) {
     return q * step_us;
 }
 
-static void split(int64_t us, int *y, unsigned *mo, unsigned *d, int *h, int *mi, int *s, int *frac) {
+static void split(int64_t us, int *y, unsigned *mo, unsigned *d, int *h, int *mi, int *s,
+                  int *frac) {
     int64_t day_start = bs_time_floor(us, BS_US_PER_DAY);
     civil_from_days(day_start / BS_US_PER_DAY, y, mo, d);
     int64_t in_day = us - day_start;
@@ -267,14 +272,16 @@ bs_status bs_duration_parse(const char *text, int64_t *out_ms, bs_error *err) {
     char *end;
     double v = strtod(text, &end);
     if (end == text || !isfinite(v) || v < 0)
-        return bs_fail(err, BS_ERR_ARG, "bad duration \"%s\" (use e.g. 500ms, 30s, 15m, 1h, 1d)", text);
+        return bs_fail(err, BS_ERR_ARG, "bad duration \"%s\" (use e.g. 500ms, 30s, 15m, 1h, 1d)",
+                       text);
     double scale;
     if (strcmp(end, "ms") == 0) scale = 1;
     else if (strcmp(end, "s") == 0 || *end == '\0') scale = 1e3;
     else if (strcmp(end, "m") == 0) scale = 60e3;
     else if (strcmp(end, "h") == 0) scale = 3600e3;
     else if (strcmp(end, "d") == 0) scale = 86400e3;
-    else return bs_fail(err, BS_ERR_ARG, "bad duration unit in \"%s\" (use ms, s, m, h or d)", text);
+    else
+        return bs_fail(err, BS_ERR_ARG, "bad duration unit in \"%s\" (use ms, s, m, h or d)", text);
     double ms = v * scale;
     if (ms > 9.0e15) return bs_fail(err, BS_ERR_ARG, "duration \"%s\" is too long", text);
     *out_ms = (int64_t)llround(ms);

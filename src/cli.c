@@ -36,8 +36,8 @@ void cli_report_bad_lines(const char *cmd, const char *path, const bs_scan_stats
     for (size_t i = 0; i < stats->kept; i++)
         fprintf(stderr, "  %s:%llu: %s\n", path, (unsigned long long)stats->bad_lines[i].line_no,
                 stats->bad_lines[i].reason);
-    if (stats->bad > stats->kept) fprintf(stderr, "  ... and %llu more\n",
-                                          (unsigned long long)(stats->bad - stats->kept));
+    if (stats->bad > stats->kept)
+        fprintf(stderr, "  ... and %llu more\n", (unsigned long long)(stats->bad - stats->kept));
 }
 
 int cli_option_error(const char *cmd, int c, char **argv) {
@@ -81,7 +81,8 @@ int cli_parse_integer(const char *cmd, const char *flag, const char *text, long 
     return cli_usage_error(cmd, what);
 }
 
-int cli_parse_number(const char *cmd, const char *flag, const char *text, double above, double *out) {
+int cli_parse_number(const char *cmd, const char *flag, const char *text, double above,
+                     double *out) {
     char *end, what[600];
     errno = 0;
     double v = strtod(text, &end);

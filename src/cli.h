@@ -33,7 +33,6 @@ int cli_fail(const char *cmd, const bs_error *err);
  */
 int cli_usage_error(const char *cmd, const char *what);
 
-
 #include "btcstream/reader.h"
 
 /*
@@ -63,7 +62,8 @@ int cli_parse_duration(const char *cmd, const char *flag, const char *text, int 
  */
 int cli_parse_integer(const char *cmd, const char *flag, const char *text, long long min,
                       long long max, long long *out);
-int cli_parse_number(const char *cmd, const char *flag, const char *text, double above, double *out);
+int cli_parse_number(const char *cmd, const char *flag, const char *text, double above,
+                     double *out);
 
 /* Makes SIGINT and SIGTERM set *flag (so the work in hand can finish) instead of killing. */
 void cli_stop_on_signals(volatile sig_atomic_t *flag);

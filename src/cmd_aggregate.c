@@ -45,12 +45,11 @@ typedef struct {
 
 static int parse_args(int argc, char **argv, aggregate_args *a) {
     static const struct option options[] = {
-        {"input", required_argument, 0, 'i'},  {"table", required_argument, 0, 't'},
-        {"window", required_argument, 0, 'w'}, {"slide", required_argument, 0, 's'},
-        {"format", required_argument, 0, 'f'}, {"strict", no_argument, 0, 'S'},
+        {"input", required_argument, 0, 'i'},   {"table", required_argument, 0, 't'},
+        {"window", required_argument, 0, 'w'},  {"slide", required_argument, 0, 's'},
+        {"format", required_argument, 0, 'f'},  {"strict", no_argument, 0, 'S'},
         {"threads", required_argument, 0, 'j'}, {"out", required_argument, 0, 'o'},
-        {"help", no_argument, 0, 'h'},
-        {0, 0, 0, 0}};
+        {"help", no_argument, 0, 'h'},          {0, 0, 0, 0}};
     const char *cmd = argv[0];
     int c, rc = CLI_OK;
     opterr = 0;
@@ -60,7 +59,8 @@ static int parse_args(int argc, char **argv, aggregate_args *a) {
         switch (c) {
         case 'i': a->input = optarg; break;
         case 't':
-            if (bs_table_kind_parse(optarg, &kind, &err) != BS_OK) return cli_usage_error(cmd, err.msg);
+            if (bs_table_kind_parse(optarg, &kind, &err) != BS_OK)
+                return cli_usage_error(cmd, err.msg);
             a->table = (int)kind;
             break;
         case 'w': rc = cli_parse_duration(cmd, "--window", optarg, 0, &a->windows.window_us); break;
@@ -113,7 +113,8 @@ static int print_tables(const bs_aggregate *agg, const aggregate_args *a) {
 }
 
 int cmd_aggregate(int argc, char **argv) {
-    aggregate_args a = {CLI_DEFAULT_HISTORY, -1, bs_aggregate_defaults(), RENDER_TABLE, 0, 0, 0, "."};
+    aggregate_args a = {
+        CLI_DEFAULT_HISTORY, -1, bs_aggregate_defaults(), RENDER_TABLE, 0, 0, 0, "."};
     int rc = parse_args(argc, argv, &a);
     if (rc != CLI_OK) return rc < 0 ? CLI_OK : rc;
 

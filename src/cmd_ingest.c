@@ -7,11 +7,13 @@
 
 static const char usage_text[] =
     "usage: btcstream ingest [--source coingecko|replay:FILE|sim] [--interval 30s]\n"
-    "                        [--duration D] [--stream-dir Data/stream] [--coin bitcoin] [--vs usd]\n\n"
+    "                        [--duration D] [--stream-dir Data/stream] [--coin bitcoin] [--vs "
+    "usd]\n\n"
     "Fetches a tick every interval and writes it as one stream file, atomically, for\n"
     "'btcstream stream' to pick up. CoinGecko ticks map current_price to Open and Close and the\n"
     "24-hour high and low to High and Low: snapshots, not true candles. COINGECKO_API_KEY (with\n"
-    "COINGECKO_API_PLAN demo or pro) and COINGECKO_BASE_URL are read from the environment or .env.\n\n"
+    "COINGECKO_API_PLAN demo or pro) and COINGECKO_BASE_URL are read from the environment or "
+    ".env.\n\n"
     "Options:\n" INGEST_USAGE
     "  --duration D   stop after D (default: until the source ends, SIGINT or SIGTERM)\n"
     "  --stream-dir P where stream files go (default " CLI_DEFAULT_STREAM_DIR ")\n";
@@ -59,8 +61,8 @@ int cmd_ingest(int argc, char **argv) {
     }
     cli_stop_on_signals(&stop);
     ingest_ctx ctx = {argv[0], source->simulated};
-    bs_ingest_options o = {source, &producer, a.interval_us, a.duration_us, 1, &stop,
-                           print_tick, ingest_print_notice, &ctx};
+    bs_ingest_options o = {source, &producer,  a.interval_us,       a.duration_us, 1,
+                           &stop,  print_tick, ingest_print_notice, &ctx};
     bs_ingest_totals totals;
     bs_status st = bs_ingest_run(&o, &totals, &err);
     bs_source_free(source);

@@ -41,11 +41,11 @@ int cmd_predict(int argc, char **argv) {
     char when[BS_TIME_TEXT_SIZE];
     bs_time_format(f.last_ts_us, when);
     if (f.mode == BS_MODE_FORECAST)
-        printf("last close %.2f at %s; forecast %d tick%s ahead: %.2f (%+.4f%%)\n", f.last_close, when,
-               f.horizon, f.horizon == 1 ? "" : "s", f.predicted_close,
+        printf("last close %.2f at %s; forecast %d tick%s ahead: %.2f (%+.4f%%)\n", f.last_close,
+               when, f.horizon, f.horizon == 1 ? "" : "s", f.predicted_close,
                100 * (f.predicted_close / f.last_close - 1));
     else
-        printf("last close %.2f at %s; seed-mode model at the next tick: %.2f\n", f.last_close, when,
-               f.predicted_close);
+        printf("last close %.2f at %s; seed-mode model at the next tick: %.2f\n", f.last_close,
+               when, f.predicted_close);
     return CLI_OK;
 }

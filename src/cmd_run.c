@@ -11,10 +11,10 @@
 #include "btcstream/archive.h"
 #include "btcstream/fsutil.h"
 #include "btcstream/model.h"
+#include "btcstream/pipeline.h"
 #include "btcstream/plot.h"
 #include "btcstream/reader.h"
 #include "btcstream/s3.h"
-#include "btcstream/pipeline.h"
 #include "cli.h"
 #include "ingest_args.h"
 #include "render.h"
@@ -27,8 +27,7 @@ static const char usage_text[] =
     "stream processor commits them to DATA_DIR/bitcoin_combined.json; after --duration the batch\n"
     "stages run over the whole history and a summary says what was written where.\n"
     "Offline, use --source sim (a seeded random walk) or --source replay:FILE.\n\n"
-    "Options:\n" INGEST_USAGE
-    "  --duration D   how long to ingest (default 90s)\n"
+    "Options:\n" INGEST_USAGE "  --duration D   how long to ingest (default 90s)\n"
     "  --data-dir P   where the stream directory and the history live (default Data)\n"
     "  --out-dir P    where output files go (default .)\n"
     "  --no-upload    never upload to S3\n"
@@ -110,8 +109,7 @@ static void upload_stage(const char *zip, int no_upload) {
         printf("  upload           skipped: no %s (the model stage did not run)\n", zip);
     else if (bs_s3_upload_file(&config, zip, NULL, NULL, NULL, key, &err) != BS_OK)
         printf("  upload           failed: %s\n", err.msg);
-    else
-        printf("  upload           s3://%s/%s\n", config.bucket, key);
+    else printf("  upload           s3://%s/%s\n", config.bucket, key);
 }
 
 static void model_stages(const char *history, const char *out_dir) {
@@ -130,7 +128,8 @@ static void model_stages(const char *history, const char *out_dir) {
         printf("\nmodel: skipped: %s\n", err.msg);
         return;
     }
-    printf("\nmodel (forecast, 1 tick ahead, %zu rows to train, %zu to test):\n", r.rows_train, r.rows_test);
+    printf("\nmodel (forecast, 1 tick ahead, %zu rows to train, %zu to test):\n", r.rows_train,
+           r.rows_test);
     printf("  model     RMSE %.4f  MAE %.4f  direction %.1f%%\n", r.model.rmse, r.model.mae,
            100 * r.model.direction_acc);
     printf("  baseline  RMSE %.4f  MAE %.4f  (persistence: next close = last close)\n",
@@ -185,7 +184,8 @@ int cmd_run(int argc, char **argv) {
     if (rc == CLI_OK) model_stages(history, a.out_dir);
     printf("\nsummary:\n");
     printf("  ticks produced   %llu (%llu failed requests) into %s\n",
-           (unsigned long long)totals.ingest.ticks, (unsigned long long)totals.ingest.failures, stream_dir);
+           (unsigned long long)totals.ingest.ticks, (unsigned long long)totals.ingest.failures,
+           stream_dir);
     printf("  history          %s: %llu rows added in %llu batches, %llu late\n", history,
            (unsigned long long)totals.stream.rows, (unsigned long long)totals.stream.batches,
            (unsigned long long)totals.stream.late);

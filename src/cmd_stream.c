@@ -24,12 +24,16 @@ static const char usage_text[] =
     "SIGINT and SIGTERM finish the batch in hand, commit it and exit 0.\n";
 
 int cmd_stream(int argc, char **argv) {
-    static const struct option options[] = {
-        {"stream-dir", required_argument, 0, 'd'}, {"history", required_argument, 0, 'H'},
-        {"trigger", required_argument, 0, 't'},    {"max-files-per-trigger", required_argument, 0, 'm'},
-        {"until-idle", no_argument, 0, 'u'},       {"duration", required_argument, 0, 'D'},
-        {"poll", no_argument, 0, 'p'},             {"quiet", no_argument, 0, 'q'},
-        {"help", no_argument, 0, 'h'},             {0, 0, 0, 0}};
+    static const struct option options[] = {{"stream-dir", required_argument, 0, 'd'},
+                                            {"history", required_argument, 0, 'H'},
+                                            {"trigger", required_argument, 0, 't'},
+                                            {"max-files-per-trigger", required_argument, 0, 'm'},
+                                            {"until-idle", no_argument, 0, 'u'},
+                                            {"duration", required_argument, 0, 'D'},
+                                            {"poll", no_argument, 0, 'p'},
+                                            {"quiet", no_argument, 0, 'q'},
+                                            {"help", no_argument, 0, 'h'},
+                                            {0, 0, 0, 0}};
     static volatile sig_atomic_t stop;
     bs_stream_options o = bs_stream_defaults();
     stream_render how = {0, 20};
@@ -44,7 +48,8 @@ int cmd_stream(int argc, char **argv) {
             char *end;
             unsigned long long n = strtoull(optarg, &end, 10);
             if (*end || n < 1 || optarg[0] == '-')
-                return cli_usage_error(argv[0], "--max-files-per-trigger must be a positive whole number");
+                return cli_usage_error(argv[0],
+                                       "--max-files-per-trigger must be a positive whole number");
             o.max_files_per_trigger = (size_t)n;
             break;
         }
@@ -66,7 +71,8 @@ int cmd_stream(int argc, char **argv) {
     bs_stream_totals totals;
     bs_error err = {{0}};
     if (bs_stream_run(&o, &totals, &err) != BS_OK) return cli_fail(argv[0], &err);
-    fprintf(stderr, "btcstream stream: %llu batches, %llu rows, %llu files (%llu quarantined), %llu late\n",
+    fprintf(stderr,
+            "btcstream stream: %llu batches, %llu rows, %llu files (%llu quarantined), %llu late\n",
             (unsigned long long)totals.batches, (unsigned long long)totals.rows,
             (unsigned long long)totals.files, (unsigned long long)totals.quarantined,
             (unsigned long long)totals.late);

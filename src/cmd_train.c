@@ -39,10 +39,8 @@ static void show_progress(void *ctx, const char *stage, int round, int rounds) {
 }
 
 static void print_number(const char *key, double v, int last) {
-    if (isnan(v))
-        printf("\"%s\":null%s", key, last ? "" : ",");
-    else
-        printf("\"%s\":%.17g%s", key, v, last ? "" : ",");
+    if (isnan(v)) printf("\"%s\":null%s", key, last ? "" : ",");
+    else printf("\"%s\":%.17g%s", key, v, last ? "" : ",");
 }
 
 static void print_metrics_json(const char *name, const bs_metrics *m, int forecast) {
@@ -56,14 +54,10 @@ static void print_metrics_json(const char *name, const bs_metrics *m, int foreca
 
 static void print_row(const char *name, const bs_metrics *m) {
     printf("%-10s %14.6f %14.6f ", name, m->rmse, m->mae);
-    if (isnan(m->r2))
-        printf("%10s ", "undefined");
-    else
-        printf("%10.6f ", m->r2);
-    if (isnan(m->direction_acc))
-        printf("%10s\n", "-");
-    else
-        printf("%9.2f%%\n", 100 * m->direction_acc);
+    if (isnan(m->r2)) printf("%10s ", "undefined");
+    else printf("%10.6f ", m->r2);
+    if (isnan(m->direction_acc)) printf("%10s\n", "-");
+    else printf("%9.2f%%\n", 100 * m->direction_acc);
 }
 
 static void report(const bs_train_result *r, int json, const char *out_dir) {
@@ -102,15 +96,9 @@ static int parse_option(const char *cmd, int c, bs_train_options *o, int *json, 
     int rc = CLI_OK;
     bs_error err = {{0}};
     switch (c) {
-    case 'i':
-        *input = optarg;
-        break;
-    case 'o':
-        *out_dir = optarg;
-        break;
-    case 'c':
-        o->calibrate = 0;
-        break;
+    case 'i': *input = optarg; break;
+    case 'o': *out_dir = optarg; break;
+    case 'c': o->calibrate = 0; break;
     case 'm':
         if (bs_model_mode_parse(optarg, &o->mode, &err) != BS_OK)
             rc = cli_usage_error(cmd, err.msg);
@@ -139,16 +127,13 @@ static int parse_option(const char *cmd, int c, bs_train_options *o, int *json, 
         rc = cli_parse_integer(cmd, "--seed", optarg, 0, LLONG_MAX, &v);
         o->seed = rc == CLI_OK ? (uint64_t)v : o->seed;
         break;
-    case 's':
-        rc = cli_parse_number(cmd, "--step-size", optarg, 0, &o->step_size);
-        break;
+    case 's': rc = cli_parse_number(cmd, "--step-size", optarg, 0, &o->step_size); break;
     case 'f':
         if (strcmp(optarg, "json") != 0 && strcmp(optarg, "text") != 0)
             return cli_usage_error(cmd, "--format must be text or json");
         *json = strcmp(optarg, "json") == 0;
         break;
-    default:
-        rc = cli_option_error(cmd, c, argv);
+    default: rc = cli_option_error(cmd, c, argv);
     }
     return rc;
 }

@@ -26,7 +26,8 @@ int ingest_args_option(ingest_args *a, const char *cmd, int c, const char *arg) 
     case 1005: {
         char *end;
         a->source_opts.seed = strtoull(arg, &end, 10);
-        if (*end || !*arg || arg[0] == '-') rc = cli_usage_error(cmd, "--seed must be a whole number");
+        if (*end || !*arg || arg[0] == '-')
+            rc = cli_usage_error(cmd, "--seed must be a whole number");
         break;
     }
     case 1006:

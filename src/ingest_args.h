@@ -20,9 +20,10 @@ typedef struct {
 /* The long options, to splice into a command's own table (codes 1000 and up). */
 #define INGEST_LONG_OPTIONS                                                                        \
     {"source", required_argument, 0, 1000}, {"interval", required_argument, 0, 1001},              \
-        {"duration", required_argument, 0, 1002}, {"coin", required_argument, 0, 1003},           \
-        {"vs", required_argument, 0, 1004}, {"seed", required_argument, 0, 1005},                  \
-        {"timeout", required_argument, 0, 1006}
+        {"duration", required_argument, 0, 1002}, {"coin", required_argument, 0, 1003},            \
+        {"vs", required_argument, 0, 1004}, {"seed", required_argument, 0, 1005}, {                \
+        "timeout", required_argument, 0, 1006                                                      \
+    }
 
 #define INGEST_USAGE                                                                               \
     "  --source S     coingecko (default), sim (a seeded random walk) or replay:FILE\n"            \

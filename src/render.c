@@ -45,7 +45,9 @@ static size_t cell_text(const bs_column *c, size_t row, char *buf) {
     return 0;
 }
 
-static int quoted(bs_column_type type) { return type == BS_COLUMN_TIMESTAMP || type == BS_COLUMN_DAY; }
+static int quoted(bs_column_type type) {
+    return type == BS_COLUMN_TIMESTAMP || type == BS_COLUMN_DAY;
+}
 
 static void print_rule(FILE *out, const size_t *width, size_t columns) {
     for (size_t c = 0; c < columns; c++) {

@@ -36,7 +36,8 @@ static bs_table table_of(const bs_aggregate *agg, bs_table_kind kind) {
 
 static void test_window_includes_tick_on_start_excludes_on_end(void **state) {
     (void)state;
-    /* 00:00 lies in [23:30, 00:30) and [00:00, 01:00); 01:00 in [00:30, 01:30) and [01:00, 02:00). */
+    /* 00:00 lies in [23:30, 00:30) and [00:00, 01:00); 01:00 in [00:30, 01:30) and [01:00, 02:00).
+     */
     bs_tick ticks[] = {tick("2024-03-10T00:00:00", 10, 10), tick("2024-03-10T01:00:00", 20, 20)};
     bs_aggregate *agg = build(ticks, 2);
     bs_table t = table_of(agg, BS_TABLE_MOVING_AVG);
@@ -56,7 +57,8 @@ static void test_window_includes_tick_on_start_excludes_on_end(void **state) {
 static void test_window_just_before_end_belongs(void **state) {
     (void)state;
     /* 00:59:59.999999 is still inside [00:00, 01:00), so that window averages both ticks. */
-    bs_tick ticks[] = {tick("2024-03-10T00:00:00", 10, 10), tick("2024-03-10T00:59:59.999999", 30, 30)};
+    bs_tick ticks[] = {tick("2024-03-10T00:00:00", 10, 10),
+                       tick("2024-03-10T00:59:59.999999", 30, 30)};
     bs_aggregate *agg = build(ticks, 2);
     bs_table t = table_of(agg, BS_TABLE_MOVING_AVG);
     assert_int_equal(t.rows, 3);

@@ -59,8 +59,7 @@ static void test_regular_files_are_zipped_with_their_bytes_and_nothing_else(void
     (void)state;
     if (system("command -v unzip > /dev/null") != 0) skip();
     static char big[200000]; /* compressible, and larger than any single buffer */
-    for (size_t i = 0; i < sizeof big; i++)
-        big[i] = (char)('a' + (i * 7 % 13));
+    for (size_t i = 0; i < sizeof big; i++) big[i] = (char)('a' + (i * 7 % 13));
     write_file("part-00000.parquet", big, sizeof big);
     write_file("_SUCCESS", "", 0);
     char zip[256], cmd[640], *out = malloc(sizeof big + 1);
@@ -91,8 +90,7 @@ static void test_existing_archive_is_replaced_whole(void **state) {
     snprintf(in, sizeof in, "%s/in", work);
     FILE *f = fopen(zip, "wb");
     assert_non_null(f);
-    for (int i = 0; i < 10000; i++)
-        fputs("old bytes that are not a zip\n", f);
+    for (int i = 0; i < 10000; i++) fputs("old bytes that are not a zip\n", f);
     fclose(f);
     write_file("a.txt", "hello\n", 6);
     assert_int_equal(bs_archive_zip_dir(in, zip, NULL), BS_OK);

@@ -46,7 +46,8 @@ static void test_label_is_log_return_to_horizon(void **state) {
     size_t i = f.tick[0];
     assert_int_equal(i, BS_FEATURES_LOOKBACK);
     assert_true(fabs(f.label[0] - log(t[i + 3].close / t[i].close)) < 1e-15);
-    assert_true(isnan(f.label[f.rows - 1]) && isnan(f.label[f.rows - 3]) && !isnan(f.label[f.rows - 4]));
+    assert_true(isnan(f.label[f.rows - 1]) && isnan(f.label[f.rows - 3]) &&
+                !isnan(f.label[f.rows - 4]));
     /* ret_1 is the last log return; seconds_since_prev the gap before the row's tick. */
     assert_true(fabsf(f.x[0] - (float)log(t[i].close / t[i - 1].close)) < 1e-9f);
     assert_true(f.x[16] == (float)((t[i].ts_us - t[i - 1].ts_us) / 1e6));

@@ -39,8 +39,10 @@ static void make_data(void) {
 
 static void round_trip(bs_parquet_codec codec, size_t group_rows, size_t rows, int plain_only) {
     const char *path = "/tmp/bs_test_roundtrip.parquet";
-    bs_parquet_column cols[] = {{"d", BS_PARQUET_DOUBLE}, {"i", BS_PARQUET_INT64},
-                                {"t", BS_PARQUET_TIMESTAMP_MICROS}, {"s", BS_PARQUET_STRING}};
+    bs_parquet_column cols[] = {{"d", BS_PARQUET_DOUBLE},
+                                {"i", BS_PARQUET_INT64},
+                                {"t", BS_PARQUET_TIMESTAMP_MICROS},
+                                {"s", BS_PARQUET_STRING}};
     const void *values[] = {doubles, ints, stamps, texts};
     bs_parquet_options o = {codec, group_rows, plain_only};
     bs_parquet_writer *w;
@@ -58,7 +60,8 @@ static void round_trip(bs_parquet_codec codec, size_t group_rows, size_t rows, i
         assert_memory_equal(bs_parquet_table_find(&t, "i")->values.i64, ints, rows * 8);
         assert_memory_equal(bs_parquet_table_find(&t, "t")->values.i64, stamps, rows * 8);
     }
-    for (size_t r = 0; r < rows; r++) assert_string_equal(bs_parquet_table_find(&t, "s")->values.str[r], texts[r]);
+    for (size_t r = 0; r < rows; r++)
+        assert_string_equal(bs_parquet_table_find(&t, "s")->values.str[r], texts[r]);
     bs_parquet_table_free(&t);
     unlink(path);
 }
@@ -94,10 +97,12 @@ static void test_repeated_values_are_dictionary_encoded(void **state) {
     bs_parquet_column cols[] = {{"d", BS_PARQUET_DOUBLE}, {"s", BS_PARQUET_STRING}};
     const void *values[] = {d, s};
     bs_parquet_writer *w;
-    bs_parquet_options plain = {BS_PARQUET_UNCOMPRESSED, 0, 1}, dict = {BS_PARQUET_UNCOMPRESSED, 0, 0};
+    bs_parquet_options plain = {BS_PARQUET_UNCOMPRESSED, 0, 1},
+                       dict = {BS_PARQUET_UNCOMPRESSED, 0, 0};
     long sizes[2];
     for (int k = 0; k < 2; k++) {
-        assert_int_equal(bs_parquet_writer_open(path, cols, 2, k ? &dict : &plain, &w, NULL), BS_OK);
+        assert_int_equal(bs_parquet_writer_open(path, cols, 2, k ? &dict : &plain, &w, NULL),
+                         BS_OK);
         assert_int_equal(bs_parquet_write(w, N, values, NULL), BS_OK);
         assert_int_equal(bs_parquet_writer_close(w, NULL), BS_OK);
         FILE *f = fopen(path, "rb");

@@ -35,9 +35,19 @@ static void check_span(double seconds) {
 
 static void test_spans_from_a_minute_to_decades_give_distinct_labels_that_fit(void **state) {
     (void)state;
-    static const double spans[] = {60, 300, 3600, 6 * 3600, 86400, 4 * 86400, 21 * 86400,
-                                   91 * 86400, 365 * 86400, 3.5 * 365 * 86400,
-                                   6.7 * 365 * 86400, 14 * 365 * 86400, 40 * 365 * 86400};
+    static const double spans[] = {60,
+                                   300,
+                                   3600,
+                                   6 * 3600,
+                                   86400,
+                                   4 * 86400,
+                                   21 * 86400,
+                                   91 * 86400,
+                                   365 * 86400,
+                                   3.5 * 365 * 86400,
+                                   6.7 * 365 * 86400,
+                                   14 * 365 * 86400,
+                                   40 * 365 * 86400};
     for (size_t i = 0; i < sizeof spans / sizeof spans[0]; i++) check_span(spans[i]);
 }
 

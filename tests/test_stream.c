@@ -110,8 +110,7 @@ static void assert_exactly_once(void) {
     assert_int_equal(bs_history_load(history, NULL, &ticks, &stats, NULL), BS_OK);
     assert_int_equal(stats.bad, 0); /* a torn line was cut off, not left behind */
     assert_int_equal(ticks.len, TICKS);
-    for (size_t i = 0; i < ticks.len; i++)
-        assert_true(ticks.items[i].close == 100 + (double)i);
+    for (size_t i = 0; i < ticks.len; i++) assert_true(ticks.items[i].close == 100 + (double)i);
     bs_tick_vec_free(&ticks);
     assert_int_equal(count_entries(stream_dir, "ohlc_"), 0);
     char processed[160];

@@ -29,9 +29,10 @@ static void expect_bad(bs_format format, const char *line, const char *reason_pa
 
 static void test_seed_line_parses(void **state) {
     (void)state;
-    bs_tick t = parse_json_ok("{\"Datetime\": \"2025-05-12T01:22:54.181814+00:00\", \"Open\": 104579, "
-                              "\"High\": 104899, \"Low\": 103480, \"Close\": 104579, \"Volume\": "
-                              "\"26503597248\"}");
+    bs_tick t =
+        parse_json_ok("{\"Datetime\": \"2025-05-12T01:22:54.181814+00:00\", \"Open\": 104579, "
+                      "\"High\": 104899, \"Low\": 103480, \"Close\": 104579, \"Volume\": "
+                      "\"26503597248\"}");
     assert_int_equal(t.ts_us, INT64_C(1747012974181814));
     assert_true(t.open == 104579.0 && t.high == 104899.0 && t.low == 103480.0);
     assert_true(t.close == 104579.0 && t.volume == 26503597248.0);
@@ -39,8 +40,10 @@ static void test_seed_line_parses(void **state) {
 
 static void test_numbers_equal_strtod(void **state) {
     (void)state;
-    const char *texts[] = {"104579", "23142.31", "0.00039585", "1.9265781400000002", "-0.5",
-                           "1e3", "12345678901234567890", "0.1", "99999.99999999", "3.14159e-2"};
+    const char *texts[] = {
+        "104579",         "23142.31",  "0.00039585",           "1.9265781400000002",
+        "-0.5",           "1e3",       "12345678901234567890", "0.1",
+        "99999.99999999", "3.14159e-2"};
     for (size_t i = 0; i < sizeof texts / sizeof texts[0]; i++) {
         double v;
         assert_int_equal(bs_number_parse(texts[i], strlen(texts[i]), &v), BS_OK);
@@ -52,7 +55,8 @@ static void test_numbers_equal_strtod(void **state) {
         char buf[64];
         int whole = rand() % 1000000, frac_digits = rand() % 9;
         long frac = rand() % 100000000;
-        snprintf(buf, sizeof buf, "%d.%0*ld", whole, frac_digits + 1, frac % (long)pow(10, frac_digits + 1));
+        snprintf(buf, sizeof buf, "%d.%0*ld", whole, frac_digits + 1,
+                 frac % (long)pow(10, frac_digits + 1));
         double v;
         assert_int_equal(bs_number_parse(buf, strlen(buf), &v), BS_OK);
         if (v != strtod(buf, NULL)) fail_msg("%s parsed as %.17g", buf, v);
@@ -69,7 +73,8 @@ static void test_prices_of_every_digit_layout_equal_strtod(void **state) {
             for (int trial = 0; trial < 200; trial++) {
                 char number[40], line[512];
                 int n = 0;
-                for (int i = 0; i < whole; i++) number[n++] = (char)('0' + (i ? rand() % 10 : 1 + rand() % 9));
+                for (int i = 0; i < whole; i++)
+                    number[n++] = (char)('0' + (i ? rand() % 10 : 1 + rand() % 9));
                 if (fraction) number[n++] = '.';
                 for (int i = 0; i < fraction; i++) number[n++] = (char)('0' + rand() % 10);
                 number[n] = '\0';
@@ -81,7 +86,8 @@ static void test_prices_of_every_digit_layout_equal_strtod(void **state) {
                 bs_status st = bs_tick_parse(BS_FORMAT_JSONL, line, strlen(line), &t, NULL);
                 double expected = strtod(number, NULL);
                 assert_int_equal(st, BS_OK);
-                if (t.close != expected || t.volume != expected) fail_msg("%s read as %.17g", number, t.close);
+                if (t.close != expected || t.volume != expected)
+                    fail_msg("%s read as %.17g", number, t.close);
             }
         }
     }
@@ -98,30 +104,44 @@ static void test_number_refuses_nan_inf_and_junk(void **state) {
 
 static void test_volume_as_number_string_or_absent(void **state) {
     (void)state;
-    bs_tick a = parse_json_ok("{\"Datetime\":\"2025-05-12T01:19:10.542969\",\"Close\":104000.5,\"Volume\":12.5}");
+    bs_tick a = parse_json_ok(
+        "{\"Datetime\":\"2025-05-12T01:19:10.542969\",\"Close\":104000.5,\"Volume\":12.5}");
     assert_true(a.volume == 12.5);
     assert_true(a.open == 104000.5 && a.high == 104000.5 && a.low == 104000.5);
-    bs_tick b = parse_json_ok("{\"Close\": 1, \"Datetime\": \"2025-05-12T01:19:10Z\", \"extra\": [1, {\"x\": null}], \"Volume\": null}");
+    bs_tick b = parse_json_ok("{\"Close\": 1, \"Datetime\": \"2025-05-12T01:19:10Z\", \"extra\": "
+                              "[1, {\"x\": null}], \"Volume\": null}");
     assert_true(isnan(b.volume));
     assert_true(b.close == 1.0);
 }
 
 static void test_each_bad_line_class_has_a_reason(void **state) {
     (void)state;
-    expect_bad(BS_FORMAT_JSONL, "{\"Datetime\": \"2025-05-12T01:22:54\", \"Close\": 1", "invalid JSON");
+    expect_bad(BS_FORMAT_JSONL, "{\"Datetime\": \"2025-05-12T01:22:54\", \"Close\": 1",
+               "invalid JSON");
     expect_bad(BS_FORMAT_JSONL, "not json", "not a JSON object");
     expect_bad(BS_FORMAT_JSONL, "{\"Datetime\": \"2025-05-12T01:22:54\"}", "\"Close\": missing");
-    expect_bad(BS_FORMAT_JSONL, "{\"Datetime\": \"2025-05-12T01:22:54\", \"Close\": \"abc\"}", "\"Close\": not a number");
-    expect_bad(BS_FORMAT_JSONL, "{\"Datetime\": \"2025-05-12T01:22:54\", \"Close\": true}", "\"Close\": not a number");
-    expect_bad(BS_FORMAT_JSONL, "{\"Datetime\": \"2025-05-12T01:22:54\", \"Close\": NaN}", "NaN or infinity");
-    expect_bad(BS_FORMAT_JSONL, "{\"Datetime\": \"2025-05-12T01:22:54\", \"Close\": Infinity}", "NaN or infinity");
-    expect_bad(BS_FORMAT_JSONL, "{\"Datetime\": \"2025-05-12T01:22:54\", \"Close\": 0}", "not positive");
-    expect_bad(BS_FORMAT_JSONL, "{\"Datetime\": \"2025-05-12T01:22:54\", \"Close\": -5}", "not positive");
-    expect_bad(BS_FORMAT_JSONL, "{\"Datetime\": \"2025-05-12T01:22:54\", \"Close\": 5, \"Low\": -1}", "\"Low\": price is not positive");
-    expect_bad(BS_FORMAT_JSONL, "{\"Datetime\": \"12/05/2025\", \"Close\": 5}", "\"Datetime\": bad timestamp");
-    expect_bad(BS_FORMAT_JSONL, "{\"Datetime\": 1747012974, \"Close\": 5}", "\"Datetime\": not a string");
+    expect_bad(BS_FORMAT_JSONL, "{\"Datetime\": \"2025-05-12T01:22:54\", \"Close\": \"abc\"}",
+               "\"Close\": not a number");
+    expect_bad(BS_FORMAT_JSONL, "{\"Datetime\": \"2025-05-12T01:22:54\", \"Close\": true}",
+               "\"Close\": not a number");
+    expect_bad(BS_FORMAT_JSONL, "{\"Datetime\": \"2025-05-12T01:22:54\", \"Close\": NaN}",
+               "NaN or infinity");
+    expect_bad(BS_FORMAT_JSONL, "{\"Datetime\": \"2025-05-12T01:22:54\", \"Close\": Infinity}",
+               "NaN or infinity");
+    expect_bad(BS_FORMAT_JSONL, "{\"Datetime\": \"2025-05-12T01:22:54\", \"Close\": 0}",
+               "not positive");
+    expect_bad(BS_FORMAT_JSONL, "{\"Datetime\": \"2025-05-12T01:22:54\", \"Close\": -5}",
+               "not positive");
+    expect_bad(BS_FORMAT_JSONL,
+               "{\"Datetime\": \"2025-05-12T01:22:54\", \"Close\": 5, \"Low\": -1}",
+               "\"Low\": price is not positive");
+    expect_bad(BS_FORMAT_JSONL, "{\"Datetime\": \"12/05/2025\", \"Close\": 5}",
+               "\"Datetime\": bad timestamp");
+    expect_bad(BS_FORMAT_JSONL, "{\"Datetime\": 1747012974, \"Close\": 5}",
+               "\"Datetime\": not a string");
     expect_bad(BS_FORMAT_JSONL, "{\"Close\": 5}", "\"Datetime\": missing");
-    expect_bad(BS_FORMAT_JSONL, "{\"Datetime\": \"2025-05-12T01:22:54\", \"Close\": 5} x", "text after");
+    expect_bad(BS_FORMAT_JSONL, "{\"Datetime\": \"2025-05-12T01:22:54\", \"Close\": 5} x",
+               "text after");
     char *huge = malloc(BS_MAX_LINE_BYTES + 10);
     memset(huge, ' ', BS_MAX_LINE_BYTES + 9);
     huge[BS_MAX_LINE_BYTES + 9] = '\0';
@@ -133,9 +153,11 @@ static void test_csv_layouts(void **state) {
     (void)state;
     bs_tick t;
     const char *binance = "2023-03-01 00:01:00+00:00,23143.89,23148.8,23137.61,23137.77,0.881378";
-    assert_int_equal(bs_tick_parse(BS_FORMAT_BINANCE_CSV, binance, strlen(binance), &t, NULL), BS_OK);
+    assert_int_equal(bs_tick_parse(BS_FORMAT_BINANCE_CSV, binance, strlen(binance), &t, NULL),
+                     BS_OK);
     assert_int_equal(t.ts_us, INT64_C(1677628860000000));
-    assert_true(t.open == 23143.89 && t.high == 23148.8 && t.low == 23137.61 && t.close == 23137.77);
+    assert_true(t.open == 23143.89 && t.high == 23148.8 && t.low == 23137.61 &&
+                t.close == 23137.77);
     const char *kraken = "1672531740,16513.41,16513.41,16513.41,16513.41,0.00039585,1";
     assert_int_equal(bs_tick_parse(BS_FORMAT_KRAKEN_CSV, kraken, strlen(kraken), &t, NULL), BS_OK);
     assert_int_equal(t.ts_us, INT64_C(1672531740000000));
@@ -148,16 +170,19 @@ static void test_csv_layouts(void **state) {
     assert_true(t.volume == 1.9265781400000002);
     /* Headerless Binance dumps: epoch milliseconds until 2024, microseconds since 2025; one
      * instant, 2025-01-02 03:04:00 UTC, in every unit (epoch worked out with Python's datetime). */
-    const char *epochs[] = {"1735787040", "1735787040000", "1735787040000000", "1735787040000000000"};
+    const char *epochs[] = {"1735787040", "1735787040000", "1735787040000000",
+                            "1735787040000000000"};
     for (size_t i = 0; i < sizeof epochs / sizeof epochs[0]; i++) {
         char line[160];
-        snprintf(line, sizeof line, "%s,94000.5,94010,93990,94005.25,1.5,%s,141000.7,88,0.7,65800.3,0",
-                 epochs[i], epochs[i]);
+        snprintf(line, sizeof line,
+                 "%s,94000.5,94010,93990,94005.25,1.5,%s,141000.7,88,0.7,65800.3,0", epochs[i],
+                 epochs[i]);
         assert_int_equal(bs_tick_parse(BS_FORMAT_KRAKEN_CSV, line, strlen(line), &t, NULL), BS_OK);
         assert_int_equal(t.ts_us, INT64_C(1735787040000000));
         assert_true(t.close == 94005.25 && t.volume == 1.5);
     }
-    expect_bad(BS_FORMAT_KRAKEN_CSV, "1672531740,16513.41,nan,16513.41,16513.41,1,1", "column 3 (High)");
+    expect_bad(BS_FORMAT_KRAKEN_CSV, "1672531740,16513.41,nan,16513.41,16513.41,1,1",
+               "column 3 (High)");
     expect_bad(BS_FORMAT_BINANCE_CSV, "2023-03-01 00:01:00,1,2,3", "expected 6 columns");
 }
 
@@ -168,22 +193,28 @@ static void test_named_columns_in_any_order(void **state) {
     const char *cdd = "unix,date,symbol,open,high,low,close,Volume BTC,Volume USD";
     assert_int_equal(bs_format_detect_layout(cdd, strlen(cdd), &header, &l), BS_FORMAT_NAMED_CSV);
     assert_int_equal(header, 1);
-    assert_true(l.time == 0 && l.open == 3 && l.high == 4 && l.low == 5 && l.close == 6 && l.volume == 7);
+    assert_true(l.time == 0 && l.open == 3 && l.high == 4 && l.low == 5 && l.close == 6 &&
+                l.volume == 7);
     bs_tick t;
-    const char *row = "1704067260000,2024-01-01 00:01:00,BTC/USD,42001.5,42010,41990.25,42005,0.5,21002.5";
+    const char *row =
+        "1704067260000,2024-01-01 00:01:00,BTC/USD,42001.5,42010,41990.25,42005,0.5,21002.5";
     assert_int_equal(bs_tick_parse_csv(&l, row, strlen(row), &t, NULL), BS_OK);
     assert_int_equal(t.ts_us, INT64_C(1704067260000000));
-    assert_true(t.open == 42001.5 && t.high == 42010 && t.low == 41990.25 && t.close == 42005 && t.volume == 0.5);
+    assert_true(t.open == 42001.5 && t.high == 42010 && t.low == 41990.25 && t.close == 42005 &&
+                t.volume == 0.5);
 
     const char *gecko = "snapped_at,price,market_cap,total_volume";
-    assert_int_equal(bs_format_detect_layout(gecko, strlen(gecko), &header, &l), BS_FORMAT_NAMED_CSV);
-    assert_true(l.time == 0 && l.close == 1 && l.volume == 3 && l.open < 0 && l.high < 0 && l.low < 0);
+    assert_int_equal(bs_format_detect_layout(gecko, strlen(gecko), &header, &l),
+                     BS_FORMAT_NAMED_CSV);
+    assert_true(l.time == 0 && l.close == 1 && l.volume == 3 && l.open < 0 && l.high < 0 &&
+                l.low < 0);
     const char *price = "2024-01-02 00:00:00 UTC,44000.5,8.6e11,2.1e10";
     assert_int_equal(bs_tick_parse_csv(&l, price, strlen(price), &t, NULL), BS_OK);
     assert_true(t.open == 44000.5 && t.high == 44000.5 && t.low == 44000.5 && t.volume == 2.1e10);
 
     const char *swapped = " \"Close\" , Time ";
-    assert_int_equal(bs_format_detect_layout(swapped, strlen(swapped), &header, &l), BS_FORMAT_NAMED_CSV);
+    assert_int_equal(bs_format_detect_layout(swapped, strlen(swapped), &header, &l),
+                     BS_FORMAT_NAMED_CSV);
     assert_true(l.time == 1 && l.close == 0 && l.volume < 0);
     const char *cells = "101.5,2024-01-01T00:00:00Z";
     assert_int_equal(bs_tick_parse_csv(&l, cells, strlen(cells), &t, NULL), BS_OK);
@@ -193,7 +224,8 @@ static void test_named_columns_in_any_order(void **state) {
     assert_non_null(strstr(err.msg, "expected 2 columns"));
 
     const char *no_close = "time,open,high,low,adj close";
-    assert_int_equal(bs_format_detect_layout(no_close, strlen(no_close), &header, &l), BS_FORMAT_AUTO);
+    assert_int_equal(bs_format_detect_layout(no_close, strlen(no_close), &header, &l),
+                     BS_FORMAT_AUTO);
 }
 
 static void test_detects_each_format(void **state) {
@@ -248,7 +280,8 @@ static void test_number_format_equals_printf_near_powers_of_ten_and_at_random(vo
 
 static void test_json_output_parses_back_identically(void **state) {
     (void)state;
-    bs_tick in = {INT64_C(1747012974181814), 104579, 104899.25, 0.1, 1.9265781400000002, 26503597248};
+    bs_tick in = {INT64_C(1747012974181814), 104579,     104899.25, 0.1,
+                  1.9265781400000002,        26503597248};
     char buf[BS_TICK_JSON_MAX];
     size_t n = bs_tick_format_json(&in, buf);
     assert_true(n > 0 && buf[n - 1] == '\n');
@@ -266,9 +299,15 @@ static void test_number_format_is_shortest_and_exact(void **state) {
     const struct {
         double v;
         const char *text;
-    } cases[] = {{104579, "104579"}, {23142.31, "23142.31"}, {0.1, "0.1"}, {-0.5, "-0.5"},
-                 {0.00039585, "0.00039585"}, {1.9265781400000002, "1.9265781400000002"},
-                 {30087.543906249997, "30087.543906249997"}, {0, "0"}, {1e20, "1e+20"}};
+    } cases[] = {{104579, "104579"},
+                 {23142.31, "23142.31"},
+                 {0.1, "0.1"},
+                 {-0.5, "-0.5"},
+                 {0.00039585, "0.00039585"},
+                 {1.9265781400000002, "1.9265781400000002"},
+                 {30087.543906249997, "30087.543906249997"},
+                 {0, "0"},
+                 {1e20, "1e+20"}};
     for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
         bs_number_format(cases[i].v, buf, sizeof buf);
         assert_string_equal(buf, cases[i].text);

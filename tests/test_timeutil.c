@@ -53,10 +53,16 @@ static void test_leap_day_and_pre_epoch(void **state) {
 
 static void test_bad_timestamps_are_refused_with_reason(void **state) {
     (void)state;
-    const char *bad[] = {"",           "2023-02-29T00:00:00", "2023-13-01T00:00:00",
-                         "2023-01-01T24:00:00", "2023-01-01X00:00:00", "2023-01-01T00:00:00.",
-                         "2023-01-01T00:00:00.1234567890", "2023-01-01T00:00:00+25:00",
-                         "2023-01-01T00:00:00 junk", "yesterday"};
+    const char *bad[] = {"",
+                         "2023-02-29T00:00:00",
+                         "2023-13-01T00:00:00",
+                         "2023-01-01T24:00:00",
+                         "2023-01-01X00:00:00",
+                         "2023-01-01T00:00:00.",
+                         "2023-01-01T00:00:00.1234567890",
+                         "2023-01-01T00:00:00+25:00",
+                         "2023-01-01T00:00:00 junk",
+                         "yesterday"};
     for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
         int64_t us;
         bs_error err = {{0}};

@@ -45,7 +45,8 @@ typedef struct {
     int64_t slide_us;  /* moving-average slide (default 30 minutes) */
 } bs_aggregate_options;
 
-/* The defaults: a 1-hour window sliding by 30 minutes, as the seed's window(ts, "1 hour", "30 minutes"). */
+/* The defaults: a 1-hour window sliding by 30 minutes, as the seed's window(ts, "1 hour", "30
+ * minutes"). */
 bs_aggregate_options bs_aggregate_defaults(void);
 
 typedef struct bs_aggregate bs_aggregate;
@@ -60,7 +61,8 @@ void bs_aggregate_free(bs_aggregate *agg);
 /* Adds one tick. Fails only when memory runs out. */
 bs_status bs_aggregate_add(bs_aggregate *agg, const bs_tick *tick);
 
-/* Adds everything in `from` to `into` (same options), as if into had seen from's ticks after its own. */
+/* Adds everything in `from` to `into` (same options), as if into had seen from's ticks after its
+ * own. */
 bs_status bs_aggregate_merge(bs_aggregate *into, const bs_aggregate *from);
 
 /* Ticks added so far. */
@@ -87,7 +89,8 @@ typedef struct {
  * Fills *out for the span [start_us, end_us); both must be multiples of the accumulator's grain
  * (any hour, day, or window start and end are). count is 0 when no tick falls in it.
  */
-void bs_aggregate_span(const bs_aggregate *agg, int64_t start_us, int64_t end_us, bs_span_stats *out);
+void bs_aggregate_span(const bs_aggregate *agg, int64_t start_us, int64_t end_us,
+                       bs_span_stats *out);
 
 /* Builds one table, rows in time order (hours 0-23 for hour_of_day). The caller frees it. */
 bs_status bs_aggregate_table(const bs_aggregate *agg, bs_table_kind kind, bs_table *out,

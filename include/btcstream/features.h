@@ -28,9 +28,9 @@ typedef struct {
     bs_model_mode mode;
     int horizon;
     size_t rows, cols;
-    float *x;          /* rows x cols, row-major (XGBoost's dense layout) */
-    double *label;     /* per row; NaN where the future is not known yet (the last rows) */
-    size_t *tick;      /* per row: the index of the tick the row stands at */
+    float *x;                 /* rows x cols, row-major (XGBoost's dense layout) */
+    double *label;            /* per row; NaN where the future is not known yet (the last rows) */
+    size_t *tick;             /* per row: the index of the tick the row stands at */
     const char *const *names; /* cols column names (static) */
 } bs_features;
 

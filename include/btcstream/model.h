@@ -41,14 +41,14 @@ typedef void (*bs_train_progress_fn)(void *ctx, const char *stage, int round, in
 
 typedef struct {
     bs_model_mode mode;
-    int horizon;     /* forecast mode: ticks ahead (default 1) */
-    int max_iter;    /* boosting rounds (100) */
-    int max_depth;   /* (5) */
-    int max_bins;    /* (32) */
+    int horizon;      /* forecast mode: ticks ahead (default 1) */
+    int max_iter;     /* boosting rounds (100) */
+    int max_depth;    /* (5) */
+    int max_bins;     /* (32) */
     double step_size; /* (0.1) */
-    uint64_t seed;   /* (42) */
-    int threads;     /* XGBoost threads; 0: bs_train_threads() of the training rows */
-    int calibrate;   /* forecast mode: shrink the trees' part as above (1); 0: raw trees */
+    uint64_t seed;    /* (42) */
+    int threads;      /* XGBoost threads; 0: bs_train_threads() of the training rows */
+    int calibrate;    /* forecast mode: shrink the trees' part as above (1); 0: raw trees */
     bs_train_progress_fn progress; /* may be NULL */
     void *ctx;                     /* handed to progress */
 } bs_train_options;
@@ -74,8 +74,8 @@ bs_train_options bs_train_defaults(void);
  * BS_TRAIN_ROWS_PER_THREAD rows begun, at most one per core this process may run on. Below
  * that many rows one thread is fastest: XGBoost's OpenMP threads meet at some 3,000 barriers a
  * 100-round run, and their spinning there cost more than the work they share on 10,000 rows
- * (and on a busy machine many times more: seconds instead of 70 ms). One thread also makes small runs' results
- * independent of the machine's core count.
+ * (and on a busy machine many times more: seconds instead of 70 ms). One thread also makes small
+ * runs' results independent of the machine's core count.
  */
 int bs_train_threads(size_t train_rows);
 
@@ -102,7 +102,7 @@ void bs_train_result_free(bs_train_result *r);
 typedef struct {
     bs_model_mode mode;
     int horizon;
-    int64_t last_ts_us;     /* the newest tick the forecast starts from */
+    int64_t last_ts_us; /* the newest tick the forecast starts from */
     double last_close;
     double predicted_close; /* forecast mode: the close `horizon` ticks later; seed mode: at
                                the next tick time (last + the median gap) */

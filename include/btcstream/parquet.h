@@ -4,11 +4,11 @@
  * No Arrow or Parquet C library is packaged for Debian 12, so btcstream writes the format
  * itself: flat schemas of REQUIRED columns (DOUBLE, INT64, INT64 TIMESTAMP(MICROS, UTC), UTF-8
  * strings as BYTE_ARRAY), one data page (v1) per column chunk, PLAIN or, where repeated values make
- * it pay, dictionary-encoded (a PLAIN dictionary page and RLE_DICTIONARY indices), snappy (default),
- * zstd or no compression, min/max/null-count statistics per chunk (NaN kept out of min and max as
- * the format asks), row groups of a chosen size, and the Thrift compact-protocol footer. Rows are
- * buffered one row group at a time, so memory is bounded by the row-group size. The file is
- * written beside its final name and renamed into place on close. The reader reads back what the
+ * it pay, dictionary-encoded (a PLAIN dictionary page and RLE_DICTIONARY indices), snappy
+ * (default), zstd or no compression, min/max/null-count statistics per chunk (NaN kept out of min
+ * and max as the format asks), row groups of a chosen size, and the Thrift compact-protocol footer.
+ * Rows are buffered one row group at a time, so memory is bounded by the row-group size. The file
+ * is written beside its final name and renamed into place on close. The reader reads back what the
  * writer writes, bit for bit (NaN payloads and -0.0 included).
  */
 #ifndef BTCSTREAM_PARQUET_H

@@ -16,7 +16,8 @@
 
 typedef struct {
     bs_ingest_options ingest; /* source, producer, interval, duration, callbacks */
-    bs_stream_options stream; /* directories, trigger, callbacks; duration and until_idle are set here */
+    bs_stream_options
+        stream; /* directories, trigger, callbacks; duration and until_idle are set here */
 } bs_pipeline_options;
 
 typedef struct {

@@ -31,20 +31,21 @@ typedef struct {
 #define BS_SCAN_KEEP_BAD 5
 
 typedef struct {
-    uint64_t line_no;  /* 1-based, counted from the range start in range scans */
+    uint64_t line_no; /* 1-based, counted from the range start in range scans */
     char reason[192];
 } bs_bad_line;
 
 typedef struct {
-    bs_format format;   /* the format scanned (detected or given) */
-    uint64_t lines;     /* lines read in the range, blank ones included */
-    uint64_t ticks;     /* good ticks handed to the callback */
-    uint64_t bad;       /* bad lines skipped */
-    size_t kept;        /* how many of bad_lines are filled */
+    bs_format format; /* the format scanned (detected or given) */
+    uint64_t lines;   /* lines read in the range, blank ones included */
+    uint64_t ticks;   /* good ticks handed to the callback */
+    uint64_t bad;     /* bad lines skipped */
+    size_t kept;      /* how many of bad_lines are filled */
     bs_bad_line bad_lines[BS_SCAN_KEEP_BAD];
 } bs_scan_stats;
 
-/* Called for each good tick; return non-zero to stop the scan early (bs_scan_file returns BS_OK). */
+/* Called for each good tick; return non-zero to stop the scan early (bs_scan_file returns BS_OK).
+ */
 typedef int (*bs_tick_fn)(void *ctx, const bs_tick *tick);
 
 /*
@@ -52,8 +53,8 @@ typedef int (*bs_tick_fn)(void *ctx, const bs_tick *tick);
  * an unreadable one or an unrecognised format is an error naming the file; an empty file gives
  * BS_ERR_EMPTY. In strict mode the first bad line gives BS_ERR_PARSE, "path:line: reason".
  */
-bs_status bs_scan_file(const char *path, const bs_scan_options *opts, bs_tick_fn on_tick,
-                       void *ctx, bs_scan_stats *stats, bs_error *err);
+bs_status bs_scan_file(const char *path, const bs_scan_options *opts, bs_tick_fn on_tick, void *ctx,
+                       bs_scan_stats *stats, bs_error *err);
 
 /* Detects the format of the file at path from its first line. */
 bs_status bs_detect_file_format(const char *path, bs_format *format, bs_error *err);

@@ -17,11 +17,11 @@
 #include "btcstream/tick.h"
 
 typedef struct {
-    const char *coin;       /* CoinGecko id, default "bitcoin" */
-    const char *vs;         /* quote currency, default "usd" */
-    const char *base_url;   /* NULL: COINGECKO_BASE_URL, else the plan's API host */
-    long timeout_ms;        /* HTTP timeout, default 10000 */
-    uint64_t seed;          /* sim: the random seed (default 42) */
+    const char *coin;     /* CoinGecko id, default "bitcoin" */
+    const char *vs;       /* quote currency, default "usd" */
+    const char *base_url; /* NULL: COINGECKO_BASE_URL, else the plan's API host */
+    long timeout_ms;      /* HTTP timeout, default 10000 */
+    uint64_t seed;        /* sim: the random seed (default 42) */
 } bs_source_options;
 
 typedef struct bs_source bs_source;

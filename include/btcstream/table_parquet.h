@@ -8,7 +8,7 @@
 #include "btcstream/parquet.h"
 #include "btcstream/table.h"
 
-bs_status bs_table_write_parquet(const bs_table *t, const char *path, const bs_parquet_options *opts,
-                                 bs_error *err);
+bs_status bs_table_write_parquet(const bs_table *t, const char *path,
+                                 const bs_parquet_options *opts, bs_error *err);
 
 #endif

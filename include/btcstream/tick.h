@@ -3,11 +3,11 @@
  *
  * A tick is what the producer writes and the history holds: a time and the OHLC prices of the
  * CoinGecko snapshot (or of a candle from an imported CSV). Input formats:
- *   BS_FORMAT_JSONL       {"Datetime": "...", "Open": 1, "High": 1, "Low": 1, "Close": 1, "Volume": "1"}
- *   BS_FORMAT_BINANCE_CSV header open_time,open,high,low,close,volume[,...]
- *   BS_FORMAT_KRAKEN_CSV  no header: unix_seconds,open,high,low,close,volume,trade_count
- *   BS_FORMAT_DAILY_CSV   header timestamp,open,close,volume,unix_timestamp,high,low
- * Parsers validate everything they read: a tick that comes out is finite, with positive prices.
+ *   BS_FORMAT_JSONL       {"Datetime": "...", "Open": 1, "High": 1, "Low": 1, "Close": 1, "Volume":
+ * "1"} BS_FORMAT_BINANCE_CSV header open_time,open,high,low,close,volume[,...] BS_FORMAT_KRAKEN_CSV
+ * no header: unix_seconds,open,high,low,close,volume,trade_count BS_FORMAT_DAILY_CSV   header
+ * timestamp,open,close,volume,unix_timestamp,high,low Parsers validate everything they read: a tick
+ * that comes out is finite, with positive prices.
  */
 #ifndef BTCSTREAM_TICK_H
 #define BTCSTREAM_TICK_H
@@ -69,7 +69,8 @@ bs_format bs_format_detect_layout(const char *line, size_t len, int *has_header,
  * Close; Close and the time are required. On failure returns BS_ERR_PARSE and, when err is not
  * NULL, a short reason naming the field ("field \"Close\": not a number").
  */
-bs_status bs_tick_parse(bs_format format, const char *line, size_t len, bs_tick *out, bs_error *err);
+bs_status bs_tick_parse(bs_format format, const char *line, size_t len, bs_tick *out,
+                        bs_error *err);
 
 /* bs_tick_parse() for a CSV row whose columns `layout` gives (BS_FORMAT_NAMED_CSV). */
 bs_status bs_tick_parse_csv(const bs_csv_layout *layout, const char *line, size_t len, bs_tick *out,
