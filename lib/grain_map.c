@@ -4,9 +4,15 @@
 #include <stdlib.h>
 #include <string.h>
 
+/*
+ * A history fills its grains in time order, so runs of 64 consecutive keys keep consecutive
+ * slots (a new grain lands next to the last one, and growing the map moves memory in order);
+ * the runs themselves are scattered by a multiplicative hash, so that keys with a stride (a
+ * daily file on half-hour grains) do not pile up. The capacity is at least 1024.
+ */
 static size_t hash_key(int64_t key, size_t mask) {
-    uint64_t x = (uint64_t)key * UINT64_C(0x9E3779B97F4A7C15);
-    return (size_t)(x >> 29) & mask;
+    uint64_t run = ((uint64_t)key >> 6) * UINT64_C(0x9E3779B97F4A7C15);
+    return (size_t)((run >> 29 << 6) | ((uint64_t)key & 63)) & mask;
 }
 
 static grain_stats *probe(grain_stats *slots, unsigned char *used, size_t cap, int64_t key) {
