@@ -56,6 +56,17 @@ static const char *word_decimal(const char *p, const char *end, double *out) {
     uint64_t w = swar_load8(p);
     unsigned whole = swar_leading_digits(w);
     if (whole == 0) return NULL;
+    if (whole < 8 && p[whole] == '.') {
+        /* A price such as 30008.02: drop the point by taking the bytes after it, one further on,
+         * and read all its digits in one word when they fit. */
+        uint64_t before = ((uint64_t)1 << (8 * whole)) - 1;
+        uint64_t joined = (w & before) | (swar_load8(p + 1) & ~before);
+        unsigned digits = swar_leading_digits(joined);
+        if (digits > whole && digits < 8) {
+            *out = (double)swar_digits_value(joined, digits) / exact_pow10[digits - whole];
+            return p + digits + 1;
+        }
+    }
     uint64_t value = swar_digits_value(w, whole);
     if (whole == 8) { /* a volume, or a price of eight figures or more */
         w = swar_load8(p + 8);
