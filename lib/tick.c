@@ -51,7 +51,8 @@ static const uint64_t exact_pow10_int[] = {1,      10,      100,      1000,     
  * seven of them after the point, with sixteen readable bytes at p. NULL sends the number to the
  * byte loop, which reads it or refuses it exactly as it would have anyway.
  */
-static const char *word_decimal(const char *p, const char *end, double *out) {
+__attribute__((always_inline)) static inline const char *
+word_decimal(const char *p, const char *end, double *out) {
     if (end - p < 16) return NULL;
     uint64_t w = swar_load8(p);
     unsigned whole = swar_leading_digits(w);
@@ -325,7 +326,13 @@ static const char *expect_text(const char *p, const char *end, const char *text,
 }
 
 #define EXPECT(p, text) ((p) ? expect_text((p), end, (text), sizeof(text) - 1) : NULL)
-#define DECIMAL(p, out) ((p) ? fast_decimal((p), end, (out)) : NULL)
+/* The word path inline (it serves nearly every number), the full parser as its fallback. */
+static inline const char *line_decimal(const char *p, const char *end, double *out) {
+    const char *after = word_decimal(p, end, out);
+    return after ? after : fast_decimal(p, end, out);
+}
+
+#define DECIMAL(p, out) ((p) ? line_decimal((p), end, (out)) : NULL)
 
 const char *bs_tick_parse_canonical(const char *line, const char *end, bs_tick *t) {
     const char *p = EXPECT(line, "{\"Datetime\": \"");
