@@ -7,7 +7,7 @@ set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 bash "$root/bench/setup.sh"
 quick=${1:-}
-runs=3
+runs=5
 [ "$quick" = quick ] && runs=1
 results=$root/bench/out/results.txt
 mkdir -p "$root/bench/out"
