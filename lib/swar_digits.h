@@ -11,6 +11,10 @@
 #include <stdint.h>
 #include <string.h>
 
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
+
 static inline uint64_t swar_load8(const char *p) {
     uint64_t w;
     memcpy(&w, p, sizeof w);
@@ -41,6 +45,30 @@ static inline uint32_t swar_digits_value(uint64_t w, unsigned n) {
          (((w >> 16) & 0x000000FF000000FFu) * (1 + (10000ull << 32)))) >>
         32;
     return (uint32_t)w;
+}
+
+/*
+ * Bit i set when byte i of w is not an ASCII digit. Exact: digits become 0..9 under the xor, and
+ * adding 0x76 to the low seven bits of a byte sets its high bit only from 10 up, without a carry
+ * into the next byte. The multiplication gathers the eight high bits into the top byte.
+ */
+static inline unsigned swar_nondigit_bits8(uint64_t w) {
+    uint64_t x = w ^ 0x3030303030303030u;
+    uint64_t high = (((x & 0x7F7F7F7F7F7F7F7Fu) + 0x7676767676767676u) | x) & 0x8080808080808080u;
+    return (unsigned)(((high >> 7) * 0x0102040810204080u) >> 56);
+}
+
+/* Bit i set when p[i] is not an ASCII digit, for the sixteen bytes at p (all readable). */
+static inline unsigned swar_nondigit_bits16(const char *p) {
+#if defined(__SSE2__)
+    /* Less '0' + 128, the ten digits are the ten smallest signed bytes: one compare finds them. */
+    __m128i v = _mm_loadu_si128((const __m128i *)(const void *)p);
+    __m128i digit =
+        _mm_cmplt_epi8(_mm_sub_epi8(v, _mm_set1_epi8((char)0xB0)), _mm_set1_epi8((char)0x8A));
+    return (unsigned)_mm_movemask_epi8(digit) ^ 0xFFFFu;
+#else
+    return swar_nondigit_bits8(swar_load8(p)) | swar_nondigit_bits8(swar_load8(p + 8)) << 8;
+#endif
 }
 
 #endif

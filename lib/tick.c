@@ -46,48 +46,43 @@ static bs_status number_slow(const char *s, size_t len, double *out) {
 static const uint64_t exact_pow10_int[] = {1,      10,      100,      1000,     10000,
                                            100000, 1000000, 10000000, 100000000};
 
+/* The value of the n digits at p (1 to 15), sixteen bytes readable. */
+static inline uint64_t run_value(const char *p, unsigned n) {
+    if (n <= 8) return swar_digits_value(swar_load8(p), n);
+    return swar_digits_value(swar_load8(p), 8) * exact_pow10_int[n - 8] +
+           swar_digits_value(swar_load8(p + 8), n - 8);
+}
+
 /*
- * fast_decimal's common case, read in words (swar_digits.h): at most fifteen digits, at most
- * seven of them after the point, with sixteen readable bytes at p. NULL sends the number to the
- * byte loop, which reads it or refuses it exactly as it would have anyway.
+ * fast_decimal's common case, read in words (swar_digits.h): the digit runs before and after
+ * the point found in one sixteen-byte mask, each ending inside it, fifteen digits at most and
+ * eight after the point, with 24 readable bytes at p. NULL sends the number to the byte loop,
+ * which reads it or refuses it exactly as it would have anyway.
  */
 __attribute__((always_inline)) static inline const char *
 word_decimal(const char *p, const char *end, double *out) {
-    if (end - p < 16) return NULL;
-    uint64_t w = swar_load8(p);
-    unsigned whole = swar_leading_digits(w);
-    if (whole == 0) return NULL;
-    if (whole < 8 && p[whole] == '.') {
-        /* A price such as 30008.02: drop the point by taking the bytes after it, one further on,
-         * and read all its digits in one word when they fit. */
+    if (end - p < 24) return NULL;
+    unsigned other = swar_nondigit_bits16(p) | 0x10000u; /* a stop past the sixteen bytes */
+    unsigned whole = (unsigned)__builtin_ctz(other), fraction = 0;
+    if (whole == 0 || whole == 16) return NULL;
+    if (p[whole] == '.') {
+        fraction = (unsigned)__builtin_ctz(other >> (whole + 1));
+        if (fraction == 0 || fraction > 8 || whole + 1 + fraction > 15) return NULL;
+    }
+    uint64_t value;
+    if (fraction > 0 && whole + fraction <= 8) {
+        /* A price such as 30008.02: the point dropped by taking the bytes after it from one
+         * further on, and all its digits read as one word. */
         uint64_t before = ((uint64_t)1 << (8 * whole)) - 1;
-        uint64_t joined = (w & before) | (swar_load8(p + 1) & ~before);
-        unsigned digits = swar_leading_digits(joined);
-        if (digits > whole && digits < 8) {
-            *out = (double)swar_digits_value(joined, digits) / exact_pow10[digits - whole];
-            return p + digits + 1;
-        }
-    }
-    uint64_t value = swar_digits_value(w, whole);
-    if (whole == 8) { /* a volume, or a price of eight figures or more */
-        w = swar_load8(p + 8);
-        unsigned more = swar_leading_digits(w);
-        if (more == 8) return NULL;
-        if (more) value = value * exact_pow10_int[more] + swar_digits_value(w, more);
-        whole += more;
-    }
-    p += whole; /* p < end: at most fifteen digits were taken from sixteen bytes */
-    unsigned fraction = 0;
-    if (*p == '.') {
-        if (end - p < 9) return NULL;
-        w = swar_load8(p + 1);
-        fraction = swar_leading_digits(w);
-        if (fraction == 0 || fraction == 8 || whole + fraction > 15) return NULL;
-        value = value * exact_pow10_int[fraction] + swar_digits_value(w, fraction);
-        p += 1 + fraction;
+        uint64_t joined = (swar_load8(p) & before) | (swar_load8(p + 1) & ~before);
+        value = swar_digits_value(joined, whole + fraction);
+    } else {
+        value = run_value(p, whole);
+        if (fraction)
+            value = value * exact_pow10_int[fraction] + run_value(p + whole + 1, fraction);
     }
     *out = (double)value / exact_pow10[fraction];
-    return p;
+    return p + whole + (fraction ? fraction + 1 : 0);
 }
 
 /*
@@ -327,7 +322,8 @@ static const char *expect_text(const char *p, const char *end, const char *text,
 
 #define EXPECT(p, text) ((p) ? expect_text((p), end, (text), sizeof(text) - 1) : NULL)
 /* The word path inline (it serves nearly every number), the full parser as its fallback. */
-static inline const char *line_decimal(const char *p, const char *end, double *out) {
+__attribute__((always_inline)) static inline const char *
+line_decimal(const char *p, const char *end, double *out) {
     const char *after = word_decimal(p, end, out);
     return after ? after : fast_decimal(p, end, out);
 }

@@ -10,6 +10,7 @@
 
 #include <cmocka.h>
 
+#include "../lib/swar_digits.h" /* private: the word-at-a-time digit masks */
 #include "btcstream/tick.h"
 
 static bs_tick parse_json_ok(const char *line) {
@@ -90,6 +91,26 @@ static void test_prices_of_every_digit_layout_equal_strtod(void **state) {
                     fail_msg("%s read as %.17g", number, t.close);
             }
         }
+    }
+}
+
+/* The sixteen-byte mask (SSE2 where built with it) and the portable eight-byte one both equal a
+ * byte loop, on bytes biased towards digits and the edges of the digit range. */
+static void test_digit_masks_equal_a_byte_loop(void **state) {
+    (void)state;
+    srand(17);
+    for (int trial = 0; trial < 200000; trial++) {
+        char bytes[16];
+        unsigned expected = 0;
+        for (int i = 0; i < 16; i++) {
+            int r = rand() % 4;
+            bytes[i] = (char)(r == 0 ? rand() % 256 : '0' - 1 + rand() % 12);
+            if (!(bytes[i] >= '0' && bytes[i] <= '9')) expected |= 1u << i;
+        }
+        assert_int_equal(swar_nondigit_bits16(bytes), expected);
+        unsigned portable = swar_nondigit_bits8(swar_load8(bytes)) |
+                            swar_nondigit_bits8(swar_load8(bytes + 8)) << 8;
+        assert_int_equal(portable, expected);
     }
 }
 
@@ -344,6 +365,7 @@ int main(void) {
         cmocka_unit_test(test_csv_layouts),
         cmocka_unit_test(test_prices_of_every_digit_layout_equal_strtod),
         cmocka_unit_test(test_named_columns_in_any_order),
+        cmocka_unit_test(test_digit_masks_equal_a_byte_loop),
         cmocka_unit_test(test_detects_each_format),
         cmocka_unit_test(test_json_output_parses_back_identically),
         cmocka_unit_test(test_number_format_is_shortest_and_exact),
