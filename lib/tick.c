@@ -218,11 +218,7 @@ bs_format bs_format_detect_layout(const char *line, size_t len, int *has_header,
         *has_header = 1;
         return BS_FORMAT_DAILY_CSV;
     }
-    if (starts_with_ci(line, len, "open_time,open,high,low,close") ||
-        starts_with_ci(line, len, "timestamp,open,high,low,close") ||
-        starts_with_ci(line, len, "datetime,open,high,low,close") ||
-        starts_with_ci(line, len, "time,open,high,low,close") ||
-        starts_with_ci(line, len, "date,open,high,low,close")) {
+    if (starts_with_ci(line, len, "open_time,open,high,low,close")) {
         *has_header = 1;
         return BS_FORMAT_BINANCE_CSV;
     }

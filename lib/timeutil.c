@@ -140,6 +140,11 @@ __attribute__((noinline)) static bs_status parse_general(const char *s, size_t l
                                                          bs_error *err) {
     int hour, minute, second = 0;
     int64_t days = 0;
+    if (len == 10) { /* a date alone, as daily files give it: midnight UTC */
+        bs_status st = parse_date(s, len, &days, err);
+        if (st == BS_OK) *out_us = days * 86400 * BS_US_PER_SECOND;
+        return st;
+    }
     if (len < 16) return bad_time(err, s, len, "too short for YYYY-MM-DD HH:MM");
     bs_status date_status = parse_date(s, len, &days, err);
     if (date_status != BS_OK) return date_status;

@@ -38,13 +38,19 @@ for i in range(600):
     rows.append(f"{t * 1000},{date},BTC/USD,{o},{hi},{lo},{price},{random.random():.8f},{random.random() * 1e4:.2f}")
 with open("cdd.csv", "w") as f:
     f.write("unix,date,symbol,open,high,low,close,Volume BTC,Volume USD\n" + "\n".join(reversed(rows)) + "\n")
+with open("yahoo.csv", "w") as f:  # dates alone, and Adj Close before Volume
+    f.write("Date,Open,High,Low,Close,Adj Close,Volume\n")
+    for i in range(200):
+        day = datetime.fromtimestamp(1704067200 + 86400 * i, timezone.utc).strftime("%Y-%m-%d")
+        c = 42000 + i * 11.5
+        f.write(f"{day},{c - 100},{c + 250.25},{c - 300.5},{c},{c},{30000000000 + i}\n")
 with open("gecko.csv", "w") as f:
     f.write("snapped_at,price,market_cap,total_volume\n")
     for i in range(300):
         day = datetime.fromtimestamp(1704067200 + 86400 * i, timezone.utc).strftime("%Y-%m-%d %H:%M:%S UTC")
         f.write(f"{day},{40000 + i * 3.25},{8e11 + i},{2.5e10 + i}\n")
 PY
-for f in cdd.csv gecko.csv; do
+for f in cdd.csv yahoo.csv gecko.csv; do
     rm -f n.json
     "$BTCSTREAM" import $f --history n.json > out.txt || fail "import $f"
     rows=$(($(wc -l < $f) - 1))
@@ -54,6 +60,9 @@ for f in cdd.csv gecko.csv; do
     cmp -s expected.csv actual.csv || { diff expected.csv actual.csv | head; fail "$f ticks differ"; }
 done
 expect_contains n.json '"Volume": "25000000299"' "CoinGecko's total_volume is the volume"
+rm -f y.json && "$BTCSTREAM" import yahoo.csv --history y.json > /dev/null
+expect_contains y.json '"Datetime": "2024-01-02T00:00:00.000000+00:00"' "a date alone is midnight UTC"
+expect_contains y.json '"Volume": "30000000001"' "Volume, not Adj Close"
 pass "CSVs with named columns in any order"
 
 # Every timestamp variant and number form of DESIGN.md, plus one line of each bad class.

@@ -30,6 +30,15 @@ static void test_offset_naive_and_z_forms_agree(void **state) {
     assert_int_equal(parse_ok("2025-05-12T01:22:54.181814999"), expected); /* 9 digits truncate */
 }
 
+static void test_date_alone_is_midnight_utc(void **state) {
+    (void)state;
+    assert_int_equal(parse_ok("2024-01-02"), INT64_C(1704153600000000));
+    int64_t us;
+    bs_error err = {{0}};
+    assert_int_equal(bs_time_parse("2024-13-02", 10, &us, &err), BS_ERR_PARSE);
+    assert_non_null(strstr(err.msg, "no such date"));
+}
+
 static void test_positive_offset_moves_time_back(void **state) {
     (void)state;
     assert_int_equal(parse_ok("2025-05-12T01:22:54.123456+05:30"), INT64_C(1746993174123456));
@@ -148,6 +157,7 @@ static void test_durations(void **state) {
 int main(void) {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_offset_naive_and_z_forms_agree),
+        cmocka_unit_test(test_date_alone_is_midnight_utc),
         cmocka_unit_test(test_positive_offset_moves_time_back),
         cmocka_unit_test(test_fraction_digits_zero_to_nine),
         cmocka_unit_test(test_leap_day_and_pre_epoch),
