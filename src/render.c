@@ -57,9 +57,13 @@ static void print_rule(FILE *out, const size_t *width, size_t columns) {
     fputs("+\n", out);
 }
 
+/* Room for one rendered row: every cell at its widest, plus separators and the newline. */
+#define ROW_MAX (BS_TABLE_MAX_COLUMNS * (CELL_MAX + 1) + 2)
+
+/* Rows are built in a buffer and written whole: a stdio call per cell cost more than the cells. */
 static void render_grid(FILE *out, const bs_table *t) {
     size_t width[BS_TABLE_MAX_COLUMNS];
-    char cell[CELL_MAX];
+    char cell[CELL_MAX], row[ROW_MAX];
     for (size_t c = 0; c < t->columns; c++) {
         width[c] = strlen(t->column[c].name);
         for (size_t r = 0; r < t->rows; r++) {
@@ -72,26 +76,33 @@ static void render_grid(FILE *out, const bs_table *t) {
     fputs("|\n", out);
     print_rule(out, width, t->columns);
     for (size_t r = 0; r < t->rows; r++) {
+        size_t len = 0;
         for (size_t c = 0; c < t->columns; c++) {
-            cell_text(&t->column[c], r, cell);
-            fprintf(out, "|%*s", (int)width[c], cell);
+            size_t n = cell_text(&t->column[c], r, cell);
+            row[len++] = '|';
+            memset(row + len, ' ', width[c] - n); /* right-aligned, as show() does */
+            memcpy(row + len + width[c] - n, cell, n);
+            len += width[c];
         }
-        fputs("|\n", out);
+        row[len++] = '|';
+        row[len++] = '\n';
+        fwrite(row, 1, len, out);
     }
     print_rule(out, width, t->columns);
 }
 
 static void render_csv(FILE *out, const bs_table *t) {
-    char cell[CELL_MAX];
+    char row[ROW_MAX];
     for (size_t c = 0; c < t->columns; c++) fprintf(out, "%s%s", c ? "," : "", t->column[c].name);
     fputc('\n', out);
     for (size_t r = 0; r < t->rows; r++) {
+        size_t len = 0;
         for (size_t c = 0; c < t->columns; c++) {
-            cell_text(&t->column[c], r, cell);
-            if (c) fputc(',', out);
-            fputs(cell, out);
+            if (c) row[len++] = ',';
+            len += cell_text(&t->column[c], r, row + len);
         }
-        fputc('\n', out);
+        row[len++] = '\n';
+        fwrite(row, 1, len, out);
     }
 }
 
