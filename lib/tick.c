@@ -86,13 +86,12 @@ word_decimal(const char *p, const char *end, double *out) {
 }
 
 /*
- * A plain decimal (digits, optionally a point and more digits) of at most fifteen digits: the
- * mantissa then stays below 2^53, where dividing by an exact power of ten is correctly rounded,
- * so the result equals strtod's. Returns the end of the number, or NULL for anything else.
+ * fast_decimal's fallback, a byte at a time. A plain decimal (digits, optionally a point and
+ * more digits) of at most fifteen digits: the mantissa then stays below 2^53, where dividing by
+ * an exact power of ten is correctly rounded, so the result equals strtod's. Returns the end of
+ * the number, or NULL for anything else.
  */
-static const char *fast_decimal(const char *p, const char *end, double *out) {
-    const char *after = word_decimal(p, end, out);
-    if (after) return after;
+static const char *byte_decimal(const char *p, const char *end, double *out) {
     uint64_t mantissa = 0;
     int digits = 0, fraction = 0;
     while (p < end && is_digit(*p)) {
@@ -106,9 +105,16 @@ static const char *fast_decimal(const char *p, const char *end, double *out) {
         digits += fraction;
         if (fraction == 0) return NULL;
     }
-    if (digits > 15 || digits == 0) return NULL;
+    if (digits == 0 || digits > 15) return NULL;
     *out = (double)mantissa / exact_pow10[fraction];
     return p;
+}
+
+/* The word path inline (it serves nearly every number), the byte loop as its fallback. */
+__attribute__((always_inline)) static inline const char *
+fast_decimal(const char *p, const char *end, double *out) {
+    const char *after = word_decimal(p, end, out);
+    return after ? after : byte_decimal(p, end, out);
 }
 
 bs_status bs_number_parse(const char *s, size_t len, double *out) {
@@ -133,8 +139,8 @@ const char *bs_format_name(bs_format format) {
     return "unknown";
 }
 
-static int starts_with_ci(const char *s, size_t len, const char *prefix) {
-    size_t n = strlen(prefix);
+/* Whether s (len bytes) starts with the first n bytes of prefix (lower case), ignoring case. */
+static int starts_with_n_ci(const char *s, size_t len, const char *prefix, size_t n) {
     if (len < n) return 0;
     for (size_t i = 0; i < n; i++) {
         char c = s[i];
@@ -142,6 +148,10 @@ static int starts_with_ci(const char *s, size_t len, const char *prefix) {
         if (c != prefix[i]) return 0;
     }
     return 1;
+}
+
+static int starts_with_ci(const char *s, size_t len, const char *prefix) {
+    return starts_with_n_ci(s, len, prefix, strlen(prefix));
 }
 
 /* ---- CSV with named columns ------------------------------------------------------------ */
@@ -155,25 +165,14 @@ typedef struct {
 
 static size_t split_csv(const char *line, size_t len, slice *fields);
 
-/* Whether the cell's first n bytes equal name's (lower case), ignoring case. */
-static int cell_starts_ci(slice cell, const char *name, size_t n) {
-    if (cell.n < n) return 0;
-    for (size_t i = 0; i < n; i++) {
-        char c = cell.s[i];
-        if (c >= 'A' && c <= 'Z') c = (char)(c - 'A' + 'a');
-        if (c != name[i]) return 0;
-    }
-    return 1;
-}
-
 /* The first column named like one of names (a name ending in '*' matches as a prefix), or -1. */
 static int find_column(const slice *cells, size_t count, const char *const *names) {
     for (size_t c = 0; c < count; c++) {
         for (const char *const *name = names; *name; name++) {
             size_t n = strlen(*name);
             int prefix = (*name)[n - 1] == '*';
-            if (prefix ? cell_starts_ci(cells[c], *name, n - 1)
-                       : cells[c].n == n && cell_starts_ci(cells[c], *name, n))
+            if (prefix ? starts_with_n_ci(cells[c].s, cells[c].n, *name, n - 1)
+                       : cells[c].n == n && starts_with_ci(cells[c].s, cells[c].n, *name))
                 return (int)c;
         }
     }
@@ -317,14 +316,7 @@ static const char *expect_text(const char *p, const char *end, const char *text,
 }
 
 #define EXPECT(p, text) ((p) ? expect_text((p), end, (text), sizeof(text) - 1) : NULL)
-/* The word path inline (it serves nearly every number), the full parser as its fallback. */
-__attribute__((always_inline)) static inline const char *
-line_decimal(const char *p, const char *end, double *out) {
-    const char *after = word_decimal(p, end, out);
-    return after ? after : fast_decimal(p, end, out);
-}
-
-#define DECIMAL(p, out) ((p) ? line_decimal((p), end, (out)) : NULL)
+#define DECIMAL(p, out) ((p) ? fast_decimal((p), end, (out)) : NULL)
 
 const char *bs_tick_parse_canonical(const char *line, const char *end, bs_tick *t) {
     const char *p = EXPECT(line, "{\"Datetime\": \"");
