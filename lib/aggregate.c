@@ -19,7 +19,6 @@ struct bs_aggregate {
     int64_t grain_us;
     grain_map grains;
     uint64_t ticks;
-    int64_t current_key, current_start_us; /* the grain of the last tick added */
 };
 
 static const char *const table_names[BS_TABLE_COUNT] = {"hour_of_day", "hourly", "daily",
@@ -105,20 +104,15 @@ static void merge_stats(grain_stats *a, const grain_stats *b) {
 bs_status bs_aggregate_add(bs_aggregate *agg, const bs_tick *t) {
     /* Most ticks fall in the grain of the one before: a range check then spares the 64-bit
      * division, the costliest instruction of this path. */
-    int64_t key = agg->current_key;
     grain_stats *g = agg->grains.last;
-    if (!g || g->key != key || t->ts_us < agg->current_start_us ||
-        t->ts_us - agg->current_start_us >= agg->grain_us) {
-        key = t->ts_us / agg->grain_us;
-        if (t->ts_us % agg->grain_us < 0) key--; /* floor, for instants before 1970 */
-        g = grain_map_slot(&agg->grains, key);
+    int64_t start = g ? g->key * agg->grain_us : 0;
+    if (!g || t->ts_us < start || t->ts_us - start >= agg->grain_us) {
+        g = grain_map_slot(&agg->grains, bs_time_floor(t->ts_us, agg->grain_us) / agg->grain_us);
         if (!g) return BS_ERR_NOMEM;
-        agg->current_key = key;
-        agg->current_start_us = key * agg->grain_us;
     }
     agg->ticks++;
     if (g->count++ == 0) {
-        *g = (grain_stats){key,    1,        t->close, t->close, t->close, t->high,
+        *g = (grain_stats){g->key, 1,        t->close, t->close, t->close, t->high,
                            t->low, t->ts_us, t->ts_us, t->open,  t->close};
         return BS_OK;
     }
