@@ -21,6 +21,8 @@
 #include <string.h>
 #include <xgboost/c_api.h>
 
+#include "lazy_bind.h"
+
 /* ---- libcurl ------------------------------------------------------------------------------ */
 
 static struct {
@@ -44,7 +46,8 @@ static pthread_once_t curl_once = PTHREAD_ONCE_INIT;
 static void load_curl(void) {
     void *lib = dlopen("libcurl.so.4", RTLD_NOW | RTLD_LOCAL);
     if (!lib) return;
-#define BIND(field, name) *(void **)&curl_fns.field = dlsym(lib, name)
+    int absent = 0;
+#define BIND(field, name) LAZY_BIND(absent, lib, curl_fns.field, name)
     BIND(global_init, "curl_global_init");
     BIND(easy_init, "curl_easy_init");
     BIND(easy_setopt, "curl_easy_setopt");
@@ -58,11 +61,7 @@ static void load_curl(void) {
     BIND(slist_append, "curl_slist_append");
     BIND(slist_free_all, "curl_slist_free_all");
 #undef BIND
-    int complete = curl_fns.global_init && curl_fns.easy_init && curl_fns.easy_setopt &&
-                   curl_fns.easy_perform && curl_fns.easy_getinfo && curl_fns.easy_cleanup &&
-                   curl_fns.easy_strerror && curl_fns.easy_escape && curl_fns.free &&
-                   curl_fns.getdate && curl_fns.slist_append && curl_fns.slist_free_all;
-    if (complete) curl_fns.lib = lib;
+    if (absent == 0) curl_fns.lib = lib;
 }
 
 static int have_curl(void) {
@@ -164,7 +163,8 @@ static void load_xgboost(void) {
                  dlerror());
         return;
     }
-#define BIND(field, name) *(void **)&xgb.field = dlsym(lib, name)
+    int absent = 0;
+#define BIND(field, name) LAZY_BIND(absent, lib, xgb.field, name)
     BIND(last_error, "XGBGetLastError");
     BIND(matrix_from_mat, "XGDMatrixCreateFromMat");
     BIND(matrix_from_mat_omp, "XGDMatrixCreateFromMat_omp");
@@ -180,12 +180,7 @@ static void load_xgboost(void) {
     BIND(booster_save, "XGBoosterSaveModel");
     BIND(booster_load, "XGBoosterLoadModel");
 #undef BIND
-    int complete = xgb.last_error && xgb.matrix_from_mat && xgb.matrix_from_mat_omp &&
-                   xgb.matrix_set_float_info && xgb.matrix_free && xgb.booster_create &&
-                   xgb.booster_free && xgb.booster_set_param && xgb.booster_update &&
-                   xgb.booster_predict && xgb.booster_set_attr && xgb.booster_get_attr &&
-                   xgb.booster_save && xgb.booster_load;
-    if (complete) xgb.lib = lib;
+    if (absent == 0) xgb.lib = lib;
     else snprintf(xgb.error, sizeof xgb.error, "libxgboost.so.0 lacks a function btcstream needs");
 }
 

@@ -12,6 +12,8 @@
 #include <plplot/plplot.h>
 #include <pthread.h>
 
+#include "lazy_bind.h"
+
 static struct {
     void *lib;
     __typeof__(plgDevs) *gdevs;
@@ -39,7 +41,8 @@ static pthread_once_t plplot_once = PTHREAD_ONCE_INIT;
 static void load_plplot(void) {
     void *lib = dlopen("libplplot.so.17", RTLD_NOW | RTLD_LOCAL);
     if (!lib) return;
-#define BIND(field, name) *(void **)&pl.field = dlsym(lib, name)
+    int absent = 0;
+#define BIND(field, name) LAZY_BIND(absent, lib, pl.field, name)
     BIND(gdevs, "plgDevs");
     BIND(adv, "c_pladv");
     BIND(box, "c_plbox");
@@ -59,10 +62,7 @@ static void load_plplot(void) {
     BIND(width, "c_plwidth");
     BIND(wind, "c_plwind");
 #undef BIND
-    int complete = pl.gdevs && pl.adv && pl.box && pl.col0 && pl.end && pl.init && pl.join &&
-                   pl.lab && pl.legend && pl.line && pl.mtex && pl.scol0 && pl.sdev && pl.smem &&
-                   pl.spage && pl.vpor && pl.width && pl.wind;
-    if (complete) pl.lib = lib;
+    if (absent == 0) pl.lib = lib;
 }
 
 static int have_plplot(void) {

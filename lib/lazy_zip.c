@@ -12,6 +12,8 @@
 #include <string.h>
 #include <zip.h>
 
+#include "lazy_bind.h"
+
 static struct {
     void *lib;
     __typeof__(zip_close) *close;
@@ -39,7 +41,8 @@ static pthread_once_t zip_once = PTHREAD_ONCE_INIT;
 static void load_zip(void) {
     void *lib = dlopen("libzip.so.4", RTLD_NOW | RTLD_LOCAL);
     if (!lib) return;
-#define BIND(field, name) *(void **)&zl.field = dlsym(lib, name)
+    int absent = 0;
+#define BIND(field, name) LAZY_BIND(absent, lib, zl.field, name)
     BIND(close, "zip_close");
     BIND(discard, "zip_discard");
     BIND(error_fini, "zip_error_fini");
@@ -59,12 +62,7 @@ static void load_zip(void) {
     BIND(stat_init, "zip_stat_init");
     BIND(strerror, "zip_strerror");
 #undef BIND
-    int complete = zl.close && zl.discard && zl.error_fini && zl.error_init && zl.error_strerror &&
-                   zl.file_add && zl.open_from_source && zl.set_file_compression &&
-                   zl.source_buffer_create && zl.source_close && zl.source_file && zl.source_free &&
-                   zl.source_keep && zl.source_open && zl.source_read && zl.source_stat &&
-                   zl.stat_init && zl.strerror;
-    if (complete) zl.lib = lib;
+    if (absent == 0) zl.lib = lib;
 }
 
 static int have_zip(void) {
