@@ -52,20 +52,27 @@ static void test_defaults_are_spark_gbt_defaults(void **state) {
     assert_int_equal(o.calibrate, 1);
 }
 
+/* Trains twice on one series, with options a then b, and expects the same predictions bit for
+ * bit and the same RMSE. */
+static void expect_identical_runs(bs_train_options a_opts, bs_train_options b_opts) {
+    bs_tick *t = series(600);
+    bs_train_result a, b;
+    assert_int_equal(bs_train(t, 600, &a_opts, NULL, &a, NULL), BS_OK);
+    assert_int_equal(bs_train(t, 600, &b_opts, NULL, &b, NULL), BS_OK);
+    assert_int_equal(a.predictions.rows, b.predictions.rows);
+    assert_memory_equal(a.predictions.prediction, b.predictions.prediction,
+                        a.predictions.rows * sizeof(double));
+    assert_true(a.model.rmse == b.model.rmse);
+    bs_train_result_free(&a);
+    bs_train_result_free(&b);
+    free(t);
+}
+
 static void test_two_runs_with_one_seed_give_identical_predictions(void **state) {
     (void)state;
     for (int mode = 0; mode < 2; mode++) {
-        bs_tick *t = series(600);
         bs_train_options o = small(mode ? BS_MODE_SEED : BS_MODE_FORECAST);
-        bs_train_result a, b;
-        assert_int_equal(bs_train(t, 600, &o, NULL, &a, NULL), BS_OK);
-        assert_int_equal(bs_train(t, 600, &o, NULL, &b, NULL), BS_OK);
-        assert_int_equal(a.predictions.rows, b.predictions.rows);
-        assert_memory_equal(a.predictions.prediction, b.predictions.prediction,
-                            a.predictions.rows * sizeof(double));
-        bs_train_result_free(&a);
-        bs_train_result_free(&b);
-        free(t);
+        expect_identical_runs(o, o);
     }
 }
 
@@ -88,19 +95,9 @@ static void test_default_threads_are_one_per_hundred_thousand_rows_up_to_the_cor
 static void test_default_threads_on_small_data_give_the_one_thread_results(void **state) {
     (void)state;
     for (int mode = 0; mode < 2; mode++) {
-        bs_tick *t = series(600);
         bs_train_options one = small(mode ? BS_MODE_SEED : BS_MODE_FORECAST), dflt = one;
         dflt.threads = 0;
-        bs_train_result a, b;
-        assert_int_equal(bs_train(t, 600, &one, NULL, &a, NULL), BS_OK);
-        assert_int_equal(bs_train(t, 600, &dflt, NULL, &b, NULL), BS_OK);
-        assert_int_equal(a.predictions.rows, b.predictions.rows);
-        assert_memory_equal(a.predictions.prediction, b.predictions.prediction,
-                            a.predictions.rows * sizeof(double));
-        assert_true(a.model.rmse == b.model.rmse);
-        bs_train_result_free(&a);
-        bs_train_result_free(&b);
-        free(t);
+        expect_identical_runs(one, dflt);
     }
 }
 
