@@ -17,6 +17,7 @@
 #include <unistd.h>
 
 #include "btcstream/fsutil.h"
+#include "btcstream/history.h"
 
 #define COMPACT_BYTES (1 << 20)
 
@@ -63,6 +64,7 @@ bs_status bs_checkpoint_identify(const bs_checkpoint *cp, bs_checkpoint_file *f,
     if (stat(path, &sb) != 0) return bs_fail(err, BS_ERR_IO, "%s: %s", path, strerror(errno));
     f->ino = (uint64_t)sb.st_ino;
     f->mtime_ns = mtime_ns(&sb);
+    f->size = (int64_t)sb.st_size;
     return BS_OK;
 }
 
@@ -79,15 +81,27 @@ static int rename_noreplace(const char *from, const char *to) {
     return rename(from, to);
 }
 
+#define CHANGED_REASON                                                                            \
+    "%s: written to after it was read and committed; lines added since were not taken (write "  \
+    "stream files under a name starting with '.' and rename them into place)\n"
+
 static bs_status move_one(const bs_checkpoint *cp, const bs_checkpoint_file *f, bs_error *err) {
     char from[8192], to[8300];
     snprintf(from, sizeof from, "%s/%s", cp->stream_dir, f->name);
     struct stat sb;
     if (stat(from, &sb) != 0) return BS_OK; /* moved already */
     /* A file that reuses the name of a committed one is new data: it waits for its own batch. */
-    if (f->ino != 0 && ((uint64_t)sb.st_ino != f->ino || mtime_ns(&sb) != f->mtime_ns))
-        return BS_OK;
-    const char *sub = f->quarantine ? "_quarantine" : "_processed";
+    if (f->ino != 0 && (uint64_t)sb.st_ino != f->ino) return BS_OK;
+    int changed = f->ino != 0 && mtime_ns(&sb) != f->mtime_ns;
+    const char *sub = f->quarantine || changed ? "_quarantine" : "_processed";
+    if (changed) {
+        char dir[8300], name[4200], reason[4400];
+        snprintf(dir, sizeof dir, "%s/_quarantine", cp->stream_dir);
+        snprintf(name, sizeof name, "%s.reason", f->name);
+        int n = snprintf(reason, sizeof reason, CHANGED_REASON, f->name);
+        bs_status st = bs_write_file_atomic(dir, name, reason, (size_t)n, 0, 0, err);
+        if (st != BS_OK) return st;
+    }
     snprintf(to, sizeof to, "%s/%s/%s", cp->stream_dir, sub, f->name);
     int rc = rename_noreplace(from, to);
     if (rc != 0 && errno == EEXIST) { /* an older namesake was processed before: keep both */
@@ -139,21 +153,23 @@ static bs_status finish_commit_line(const bs_checkpoint *cp, char *line, bs_erro
     return BS_OK;
 }
 
-static bs_status cut_file(const char *path, int64_t size, bs_error *err) {
-    if (truncate(path, size) != 0)
-        return bs_fail(err, BS_ERR_IO, "%s: cannot cut back to %" PRId64 " bytes: %s", path, size,
-                       strerror(errno));
-    int fd = open(path, O_WRONLY | O_CLOEXEC);
-    if (fd >= 0) {
-        fsync(fd);
-        close(fd);
-    }
-    return BS_OK;
+/* Cuts the log (ours alone, under the folder's lock) back to size, synced. */
+static bs_status cut_log(const bs_checkpoint *cp, int64_t size, bs_error *err) {
+    int fd = open(cp->log_path, O_WRONLY | O_CLOEXEC);
+    bs_status st = BS_OK;
+    if (fd < 0 || ftruncate(fd, size) != 0 || fsync(fd) != 0)
+        st = bs_fail(err, BS_ERR_IO, "%s: cannot cut back to %lld bytes: %s", cp->log_path,
+                     (long long)size, strerror(errno));
+    if (fd >= 0) close(fd);
+    return st;
 }
 
-static int64_t file_size(const char *path) {
+static bs_status file_size(const char *path, int64_t *size, bs_error *err) {
     struct stat sb;
-    return stat(path, &sb) == 0 ? (int64_t)sb.st_size : 0;
+    *size = 0;
+    if (stat(path, &sb) == 0) *size = (int64_t)sb.st_size;
+    else if (errno != ENOENT) return bs_fail(err, BS_ERR_IO, "%s: %s", path, strerror(errno));
+    return BS_OK;
 }
 
 /*
@@ -166,6 +182,26 @@ static bs_status replay_commits(const bs_checkpoint *cp, char *text, size_t len,
         bs_status st = finish_commit_line(cp, line, err);
         if (st != BS_OK) return st;
     }
+    return BS_OK;
+}
+
+/*
+ * Cuts the history back to where the interrupted batch began. The begin line is the only record
+ * of that size, so it is dropped (by the caller) only after this cut is durable: a crash in
+ * between finds the same begin line and a history already cut, and cuts nothing.
+ */
+static bs_status cut_interrupted(bs_checkpoint *cp, const char *line, const char *history,
+                                 int64_t *history_size, bs_error *err) {
+    unsigned long long batch;
+    long long before;
+    if (sscanf(line, "begin %llu %lld", &batch, &before) != 2 || before < 0)
+        return bs_fail(err, BS_ERR_FORMAT, "%s: unreadable line \"%.60s\"", cp->log_path, line);
+    cp->interrupted_batch = batch;
+    if (*history_size <= before) return BS_OK;
+    bs_status st = bs_history_cut(history, before, err);
+    if (st != BS_OK) return st;
+    cp->cut_bytes = *history_size - before;
+    *history_size = before;
     return BS_OK;
 }
 
@@ -186,30 +222,15 @@ static bs_status recover(bs_checkpoint *cp, char *text, size_t len, const char *
         }
         line = nl + 1;
     }
+    int64_t history_size;
+    bs_status st = file_size(history, &history_size, err);
+    if (st == BS_OK && pending_begin) st = cut_interrupted(cp, pending_begin, history, &history_size, err);
     size_t keep = pending_begin ? (size_t)(pending_begin - text) : complete;
-    if (keep != len) {
-        bs_status st = cut_file(cp->log_path, (int64_t)keep, err);
-        if (st != BS_OK) return st;
-    }
-    int64_t history_size = file_size(history);
-    if (pending_begin) {
-        unsigned long long batch;
-        long long before;
-        if (sscanf(pending_begin, "begin %llu %lld", &batch, &before) != 2)
-            return bs_fail(err, BS_ERR_FORMAT, "%s: unreadable line \"%s\"", cp->log_path,
-                           pending_begin);
-        cp->interrupted_batch = batch;
-        if (history_size > before) {
-            bs_status st = cut_file(history, before, err);
-            if (st != BS_OK) return st;
-            cp->cut_bytes = history_size - before;
-            history_size = before;
-        }
-    }
-    if (!last_commit) return BS_OK;
+    if (st == BS_OK && keep != len) st = cut_log(cp, (int64_t)keep, err);
+    if (st != BS_OK || !last_commit) return st;
     unsigned long long batch;
     long long size;
-    if (sscanf(last_commit, "commit %llu %lld", &batch, &size) != 2)
+    if (sscanf(last_commit, "commit %llu %lld", &batch, &size) != 2 || size < 0)
         return bs_fail(err, BS_ERR_FORMAT, "%s: unreadable line \"%.60s\"", cp->log_path,
                        last_commit);
     cp->last_batch = batch;
@@ -272,6 +293,8 @@ bs_status bs_checkpoint_open(bs_checkpoint *cp, const char *stream_dir, const ch
         bs_status st = bs_mkdirs(sub, err);
         if (st != BS_OK) return st;
     }
+    if (!realpath(stream_dir, cp->owner))
+        return bs_fail(err, BS_ERR_IO, "%s: %s", stream_dir, strerror(errno));
     bs_status st = take_folder_lock(cp, err);
     if (st != BS_OK) return st;
     char *text;
@@ -331,8 +354,10 @@ bs_status bs_checkpoint_commit(bs_checkpoint *cp, uint64_t batch, int64_t histor
                               files[i].quarantine ? 'Q' : 'P', (unsigned long long)files[i].ino,
                               (long long)files[i].mtime_ns, files[i].name);
     line[n++] = '\n';
-    bs_status st = file_size(cp->log_path) > COMPACT_BYTES ? compact(cp, line, n, err)
-                                                           : append_line(cp, line, n, err);
+    int64_t log_size;
+    bs_status st = file_size(cp->log_path, &log_size, err);
+    if (st == BS_OK)
+        st = log_size > COMPACT_BYTES ? compact(cp, line, n, err) : append_line(cp, line, n, err);
     free(line);
     if (st == BS_OK) {
         cp->last_batch = batch;

@@ -1,6 +1,8 @@
 /*
  * import.c - see import.h. The history's timestamps are held as one sorted array (8 bytes a
- * tick), not as ticks, so checking a large history for duplicates stays cheap in memory.
+ * tick), not as ticks, so checking a large history for duplicates stays cheap in memory. They are
+ * read under the history's writer lock, and the append is all or nothing (history.h), so neither
+ * a concurrent stream commit nor a kill in the middle can leave a duplicate or a torn line.
  */
 #include "btcstream/import.h"
 
@@ -38,15 +40,13 @@ static int ts_set_has(const ts_set *set, int64_t ts) {
     return set->len > 0 && bsearch(&ts, set->ts, set->len, sizeof ts, cmp_ts) != NULL;
 }
 
-/* Reads the timestamps already in the history; a missing or empty history holds none. */
-static bs_status load_history_ts(const char *history, ts_set *set, bs_error *err) {
-    struct stat sb;
-    if (stat(history, &sb) != 0) {
-        if (errno == ENOENT) return BS_OK;
-        return bs_fail(err, BS_ERR_IO, "%s: %s", history, strerror(errno));
-    }
-    if (sb.st_size == 0) return BS_OK;
-    bs_scan_options opts = {.format = BS_FORMAT_AUTO};
+/*
+ * Reads the timestamps in the first size bytes of the history, whose writer lock the caller
+ * holds: no commit can slip in between this read and the append that depends on it.
+ */
+static bs_status load_history_ts(const char *history, int64_t size, ts_set *set, bs_error *err) {
+    if (size == 0) return BS_OK;
+    bs_scan_options opts = {.format = BS_FORMAT_AUTO, .locked_size = size};
     bs_scan_stats stats;
     bs_status st = bs_scan_file(history, &opts, collect_ts, set, &stats, err);
     if (st != BS_OK) return st;
@@ -75,24 +75,39 @@ static size_t keep_new(bs_tick *ticks, size_t n, const ts_set *known) {
     return kept;
 }
 
+/* Appends what the history does not hold yet, deciding that under the history's lock. */
+static bs_status append_new(const char *history, bs_tick_vec *ticks, bs_import_result *result,
+                            bs_error *err) {
+    int fd;
+    int64_t size;
+    ts_set known = {0};
+    bs_status st = bs_history_lock(history, &fd, &size, err);
+    if (st != BS_OK) return st;
+    st = load_history_ts(history, size, &known, err);
+    if (st == BS_OK) {
+        size_t kept = keep_new(ticks->items, ticks->len, &known);
+        result->duplicates = ticks->len - kept;
+        if (kept > 0)
+            st = bs_history_append_marked(fd, history, size, ticks->items, kept, NULL, err);
+        if (st == BS_OK) result->appended = kept;
+    }
+    bs_history_unlock(fd);
+    free(known.ts);
+    return st;
+}
+
 bs_status bs_import_file(const char *source, const char *history, const bs_scan_options *scan,
                          bs_import_result *result, bs_scan_stats *stats, bs_error *err) {
     memset(result, 0, sizeof *result);
     if (same_file(source, history))
         return bs_fail(err, BS_ERR_ARG, "%s is the history itself; nothing to import", source);
     bs_tick_vec ticks = {0};
-    ts_set known = {0};
     bs_status st = bs_history_load(source, scan, &ticks, stats, err);
-    if (st == BS_OK) st = load_history_ts(history, &known, err);
     if (st == BS_OK) {
         result->read = stats->ticks + stats->bad;
         result->rejected = stats->bad;
-        size_t kept = keep_new(ticks.items, ticks.len, &known);
-        result->duplicates = ticks.len - kept;
-        if (kept > 0) st = bs_history_append(history, ticks.items, kept, NULL, err);
-        if (st == BS_OK) result->appended = kept;
+        st = append_new(history, &ticks, result, err);
     }
     bs_tick_vec_free(&ticks);
-    free(known.ts);
     return st;
 }

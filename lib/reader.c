@@ -9,8 +9,10 @@
  * corrupt or binary file) is skipped to its end in "discard" mode and reported once, so nothing
  * can make the buffer grow. Lines are cut with memchr, the fastest scan the C library offers.
  *
- * The history is append-only, so a file is mapped at the size it has when the scan starts and
- * lines appended meanwhile are left for the next scan.
+ * A file is mapped at its readable size when the scan starts (history.h): what is committed, and
+ * so what no crash recovery can cut off. Lines appended meanwhile are left for the next scan, and
+ * a cut of an uncommitted batch behind the scan's back never reaches the mapped range, which
+ * would otherwise end the process with SIGBUS.
  */
 #include "btcstream/reader.h"
 
@@ -19,10 +21,12 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/file.h>
 #include <sys/mman.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "btcstream/history.h"
 #include "tick_fast.h"
 
 #define BLOCK_BYTES (1 << 20)
@@ -145,14 +149,18 @@ static bs_status first_line_at(int fd, const char *path, int64_t start, int64_t 
     }
 }
 
-/* The block loop: cuts [start, end) into lines, handing each to handle_line. */
-static bs_status scan_blocks(scan_state *s, int fd, int64_t start, int64_t end, char *buf,
-                             size_t block) {
+/* The block loop: cuts [start, end) into lines, handing each to handle_line, reading nothing
+ * past size (the readable size). */
+static bs_status scan_blocks(scan_state *s, int fd, int64_t size, int64_t start, int64_t end,
+                             char *buf, size_t block) {
     size_t have = 0;
     int64_t base = start; /* file offset of buf[0] */
     int discarding = 0;
     for (;;) {
-        ssize_t n = pread(fd, buf + have, block - have, base + (int64_t)have);
+        int64_t left = size - base - (int64_t)have;
+        size_t want = block - have;
+        if (left < (int64_t)want) want = left > 0 ? (size_t)left : 0;
+        ssize_t n = want ? pread(fd, buf + have, want, base + (int64_t)have) : 0;
         if (n < 0) return bs_fail(s->err, BS_ERR_IO, "%s: %s", s->path, strerror(errno));
         have += (size_t)n;
         char *p = buf, *limit = buf + have;
@@ -227,13 +235,34 @@ static bs_status scan_range(scan_state *s, int fd, int64_t size, int64_t start, 
         char *buf = malloc(block);
         if (!buf)
             return bs_fail(s->err, BS_ERR_NOMEM, "%s: out of memory for the read buffer", s->path);
-        bs_status st = scan_blocks(s, fd, start, end, buf, block);
+        bs_status st = scan_blocks(s, fd, size, start, end, buf, block);
         free(buf);
         return st;
     }
     madvise(map, (size_t)size, MADV_SEQUENTIAL);
     bs_status st = scan_mapped(s, map, size, start, end);
     munmap(map, (size_t)size);
+    return st;
+}
+
+/* Replaces *fd (a pipe or device) by an anonymous file holding all it yields. */
+static bs_status copy_to_memory_file(int *fd, const char *path, bs_error *err) {
+    int mem = memfd_create("btcstream-input", MFD_CLOEXEC);
+    if (mem < 0) {
+        close(*fd);
+        return bs_fail(err, BS_ERR_IO, "%s: cannot buffer the input: %s", path, strerror(errno));
+    }
+    char buf[1 << 16];
+    ssize_t n;
+    bs_status st = BS_OK;
+    while (st == BS_OK && (n = read(*fd, buf, sizeof buf)) != 0) {
+        if (n < 0 && errno == EINTR) continue;
+        if (n < 0 || write(mem, buf, (size_t)n) != n)
+            st = bs_fail(err, BS_ERR_IO, "%s: cannot read: %s", path, strerror(errno));
+    }
+    close(*fd);
+    *fd = mem;
+    if (st != BS_OK) close(mem);
     return st;
 }
 
@@ -252,10 +281,19 @@ bs_status bs_scan_file(const char *path, const bs_scan_options *opts, bs_tick_fn
         close(fd);
         return bs_fail(err, BS_ERR_IO, "%s: not a readable file", path);
     }
-    int has_header = 0;
+    if (!S_ISREG(st_buf.st_mode)) { /* a pipe: detection and ranges need a file to seek in */
+        bs_status copied = copy_to_memory_file(&fd, path, err);
+        if (copied != BS_OK) return copied;
+        fstat(fd, &st_buf);
+    }
+    int has_header = 0, hold_lock = 0;
     bs_format format = opts->format;
+    int64_t size = st_buf.st_size;
     bs_status st = BS_OK;
-    if (st_buf.st_size == 0) {
+    if (opts->locked_size > 0) size = opts->locked_size < size ? opts->locked_size : size;
+    else st = bs_history_readable_size(fd, path, &size, &hold_lock, err);
+    if (st != BS_OK) goto done;
+    if (size == 0) {
         st = bs_fail(err, BS_ERR_EMPTY, "%s: file is empty", path);
         goto done;
     }
@@ -267,7 +305,8 @@ bs_status bs_scan_file(const char *path, const bs_scan_options *opts, bs_tick_fn
     st = BS_OK;
     stats->format = format;
 
-    int64_t start = opts->range_start, end = opts->range_end ? opts->range_end : st_buf.st_size;
+    int64_t start = opts->range_start, end = opts->range_end ? opts->range_end : size;
+    if (end > size) end = size;
     if (start > 0) {
         st = first_line_at(fd, path, start, &start, err);
         if (st != BS_OK) goto done;
@@ -280,8 +319,9 @@ bs_status bs_scan_file(const char *path, const bs_scan_options *opts, bs_tick_fn
         stats->lines = 1;
         start = after;
     }
-    if (start < end) st = scan_range(&s, fd, st_buf.st_size, start, end);
+    if (start < end) st = scan_range(&s, fd, size, start, end);
 done:
+    if (hold_lock) flock(fd, LOCK_UN);
     close(fd);
     return st;
 }

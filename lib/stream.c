@@ -10,6 +10,7 @@
 #include "btcstream/stream.h"
 
 #include <dirent.h>
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -48,15 +49,21 @@ static int is_candidate(const char *dir, const struct dirent *e) {
 }
 
 /* A name the commit log cannot hold (it separates names by spaces) goes straight to the
- * quarantine: nothing of it has been read, so nothing needs committing. */
-static int set_aside_odd_name(const bs_stream_options *o, const char *name) {
-    if (!strpbrk(name, " \t\r\n")) return 0;
+ * quarantine: nothing of it has been read, so nothing needs committing. A move that fails is an
+ * error: the file would otherwise be met, and skipped, at every listing. */
+static bs_status set_aside_odd_name(const bs_stream_options *o, const char *name, int *set_aside,
+                                    bs_error *err) {
+    *set_aside = strpbrk(name, " \t\r\n") != NULL;
+    if (!*set_aside) return BS_OK;
     char from[8192], to[8192];
     snprintf(from, sizeof from, "%s/%s", o->stream_dir, name);
     snprintf(to, sizeof to, "%s/_quarantine/%s", o->stream_dir, name);
-    if (rename(from, to) == 0 && o->on_notice)
+    if (rename(from, to) != 0 && errno != ENOENT)
+        return bs_fail(err, BS_ERR_IO, "%s: cannot move to the quarantine: %s", from,
+                       strerror(errno));
+    if (o->on_notice)
         o->on_notice(o->ctx, "quarantined a file whose name holds white space (not accepted)");
-    return 1;
+    return BS_OK;
 }
 
 /* The waiting files, sorted by name, at most max (0: all). */
@@ -68,7 +75,10 @@ static bs_status list_pending(const bs_stream_options *o, size_t max, name_list 
     struct dirent *e;
     bs_status st = BS_OK;
     while (st == BS_OK && (e = readdir(d)) != NULL) {
-        if (!is_candidate(dir, e) || set_aside_odd_name(o, e->d_name)) continue;
+        int set_aside = 0;
+        if (!is_candidate(dir, e)) continue;
+        st = set_aside_odd_name(o, e->d_name, &set_aside, err);
+        if (st != BS_OK || set_aside) continue;
         if (out->len == out->cap) {
             size_t cap = out->cap ? out->cap * 2 : 64;
             char **grown = realloc(out->names, cap * sizeof *grown);
@@ -118,7 +128,15 @@ static bs_status read_file(const bs_stream_options *o, const bs_checkpoint *cp, 
     if (st == BS_ERR_NOMEM || b->ticks.len - before < (st == BS_OK ? stats.ticks : 0))
         return bs_fail(err, BS_ERR_NOMEM, "out of memory reading %s", path);
     int n = 0;
-    if (st != BS_OK) {
+    bs_checkpoint_file after = {.name = name};
+    if (bs_checkpoint_identify(cp, &after, NULL) != BS_OK || after.ino != f->ino ||
+        after.mtime_ns != f->mtime_ns || after.size != f->size) {
+        b->ticks.len = before; /* what was read may be half of what is there */
+        n = snprintf(reason, sizeof reason,
+                     "%s: changed while it was read; nothing of it was taken (write stream files "
+                     "under a name starting with '.' and rename them into place)\n",
+                     name);
+    } else if (st != BS_OK) {
         b->ticks.len = before; /* an unreadable file contributes nothing */
         n = snprintf(reason, sizeof reason, "%s\n", why.msg);
     } else if (stats.bad > 0 || stats.ticks == 0) {
@@ -154,11 +172,12 @@ static bs_status commit_batch(const bs_stream_options *o, bs_checkpoint *cp, bat
     int fd;
     int64_t size, new_size;
     step(o, BS_STREAM_STEP_READ);
-    bs_status st = bs_history_lock_as_stream(o->history, &fd, &size, err);
+    bs_status st = bs_history_lock_as_stream(o->history, o->stream_dir, &fd, &size, err);
     if (st != BS_OK) return st;
     uint64_t number = cp->last_batch + 1;
-    /* Until the commit, other writers must not append after our partial batch (history.h). */
-    st = bs_history_mark_pending(fd, o->history, o->stream_dir, err);
+    /* Until the commit, other writers must not append after our partial batch, and readers must
+     * not read into it (history.h). */
+    st = bs_history_mark_pending(fd, o->history, cp->owner, size, err);
     if (st == BS_OK) st = bs_checkpoint_begin(cp, number, size, err);
     if (st == BS_OK) step(o, BS_STREAM_STEP_BEGUN);
     new_size = size;
@@ -167,7 +186,7 @@ static bs_status commit_batch(const bs_stream_options *o, bs_checkpoint *cp, bat
     if (st == BS_OK) step(o, BS_STREAM_STEP_APPENDED);
     if (st == BS_OK)
         st = bs_checkpoint_commit(cp, number, new_size, b->ticks.len, b->files, b->count, err);
-    if (st == BS_OK) st = bs_history_mark_pending(fd, o->history, NULL, err);
+    if (st == BS_OK) st = bs_history_mark_pending(fd, o->history, NULL, 0, err);
     bs_history_unlock(fd);
     if (st != BS_OK) return st;
     step(o, BS_STREAM_STEP_COMMITTED);
@@ -329,10 +348,10 @@ static bs_status loop(const bs_stream_options *o, bs_checkpoint *cp, live_view *
 static bs_status recover(const bs_stream_options *o, bs_checkpoint *cp, bs_error *err) {
     int fd;
     int64_t size;
-    bs_status st = bs_history_lock_as_stream(o->history, &fd, &size, err);
+    bs_status st = bs_history_lock_as_stream(o->history, o->stream_dir, &fd, &size, err);
     if (st != BS_OK) return st;
     st = bs_checkpoint_open(cp, o->stream_dir, o->history, err);
-    if (st == BS_OK) st = bs_history_mark_pending(fd, o->history, NULL, err);
+    if (st == BS_OK) st = bs_history_mark_pending(fd, o->history, NULL, 0, err);
     bs_history_unlock(fd);
     if (st == BS_OK && cp->interrupted_batch && o->on_notice) {
         char notice[4400];

@@ -7,16 +7,27 @@
  *                      each "P:INO:MTIME:NAME" (to _processed/) or "Q:INO:MTIME:NAME" (to
  *                      _quarantine/), INO and MTIME (ns) being the identity of the file read
  * A batch is committed exactly when its commit line is durable. Recovery after a crash at any
- * instant:
+ * instant, recovery itself included:
  *   - a torn last line was never acknowledged: it is cut off;
  *   - a begin with no commit after it means the append may be partial: the history is cut back to
- *     S, the begin line dropped, and the batch's files (still in the stream directory, since
- *     files move only after commit) are simply read again;
+ *     S (bs_history_cut(), synced), and only then is the begin line dropped from the log. This is
+ *     the rule recovery lives by: **a begin line is removed only after the history is durably
+ *     cut to its size**, since it is the only record of where the batch began. Killed between the
+ *     two, the next recovery finds the same begin line and a history already cut, and cuts
+ *     nothing more. The batch's files (still in the stream directory, since files move only after
+ *     commit) are simply read again;
  *   - after a commit, the files it names that are still in the stream directory are moved now.
  * Each file is thus either not yet in the history and still in the stream directory, or in the
  * history exactly once and on its way out: no crash can lose or duplicate a tick. The history may
  * grow past the last commit's size through `import` (which appends under the same lock); only a
  * history shorter than the log says is an error, since that means data we committed is gone.
+ *
+ * A file read must be the file committed: its inode, modification time and size are taken before
+ * it is read and again after; a file that changed in between (written in place instead of under
+ * a dot-name and renamed) contributes nothing and goes to _quarantine/ with a reason. A file whose
+ * inode is the one committed but whose modification time moved on was written to after it was
+ * read: its new lines were never committed, and reading it again would commit its old ones twice,
+ * so it too goes to _quarantine/ with a reason instead of _processed/.
  *
  * Names alone do not identify a file: a producer restarted within the same second, or a second
  * replay of overlapping data, writes a new file under a name that an earlier batch committed.
@@ -28,11 +39,15 @@
  * the dropped lines durable first. Per batch this costs three fsyncs (begin, history, commit) and
  * no directory sync.
  *
- * Other writers (`import`) append under the history's lock, which recovery holds too. A crash in
- * the middle of a batch leaves the history marked (bs_history_mark_pending() in history.h), and
- * other writers refuse to append until recovery has cut the partial batch off, since that cut
- * would take their rows with it. Where the file system has no extended attributes the mark is
- * unavailable: run `btcstream stream --until-idle` once after a crash before importing.
+ * Other writers (`import`, another stream folder's processor) append under the history's lock,
+ * which recovery holds too. While a batch is uncommitted the history is marked (history.h) with
+ * this folder and the batch's starting size: a crash leaves the mark, other writers refuse to
+ * append until this processor has recovered (its cut would take their rows with it), and readers
+ * read only up to the starting size, so the cut can never pull a mapped page from under them.
+ * Where the file system has no extended attributes there is no mark: other writers are then not
+ * held off after a crash (run `btcstream stream --until-idle` once after a crash before
+ * importing), and readers keep a shared lock on the history while they read, which holds
+ * recovery's cut off until they finish.
  */
 #ifndef BTCSTREAM_CHECKPOINT_H
 #define BTCSTREAM_CHECKPOINT_H
@@ -44,6 +59,7 @@
 
 typedef struct {
     char log_path[4096];
+    char owner[4096]; /* the folder's real path: the name the history's mark gives it */
     char stream_dir[4096];
     uint64_t last_batch;  /* the last committed batch number, 0 when none */
     int64_t history_size; /* the history's size after that commit */
@@ -60,11 +76,13 @@ typedef struct {
     int quarantine;   /* non-zero: to _quarantine/ (some or all of its lines were bad) */
     uint64_t ino;     /* identity of the file that was read (bs_checkpoint_identify()); */
     int64_t mtime_ns; /* ino 0: unknown (an old log), the file is moved by name alone */
+    int64_t size;     /* its size when identified (not logged: compared after the read) */
 } bs_checkpoint_file;
 
 /*
- * Fills f->ino and f->mtime_ns from STREAM_DIR/f->name. Call it before reading the file, so that
- * what is committed is the identity of what was read. BS_ERR_IO if the file cannot be stat'ed.
+ * Fills f->ino, f->mtime_ns and f->size from STREAM_DIR/f->name. Call it before reading the file,
+ * so that what is committed is the identity of what was read, and again after, to find a file that
+ * changed while it was read. BS_ERR_IO if the file cannot be stat'ed.
  */
 bs_status bs_checkpoint_identify(const bs_checkpoint *cp, bs_checkpoint_file *f, bs_error *err);
 

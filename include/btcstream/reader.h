@@ -26,6 +26,12 @@ typedef struct {
      * the range its first byte falls in, so adjacent ranges cover every line exactly once.
      */
     int64_t range_start, range_end;
+    /*
+     * 0: read only the file's readable size (history.h), which no recovery can cut, so that a
+     * concurrent cut never pulls a mapped page away. > 0: the caller holds the history's writer
+     * lock and this is its size under the lock; the scan reads that much and takes no lock.
+     */
+    int64_t locked_size;
 } bs_scan_options;
 
 #define BS_SCAN_KEEP_BAD 5
