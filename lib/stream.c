@@ -21,6 +21,7 @@
 #include "btcstream/history.h"
 #include "btcstream/reader.h"
 #include "btcstream/timeutil.h"
+#include "stream_retention.h"
 #include "stream_watch.h"
 
 typedef struct {
@@ -293,7 +294,29 @@ bs_stream_options bs_stream_defaults(void) {
     o.history = "Data/bitcoin_combined.json";
     o.trigger_us = BS_US_PER_SECOND;
     o.windows = bs_aggregate_defaults();
+    o.retain_us = 7 * BS_US_PER_DAY;
+    o.retain_files = 100000;
     return o;
+}
+
+/* Retention runs at start and then every PRUNE_EVERY_US, or sooner once a tenth of the file
+ * bound has been committed since: often enough to hold the bound, rare enough to cost nothing. */
+#define PRUNE_EVERY_US (5 * 60 * BS_US_PER_SECOND)
+
+static bs_status prune(const bs_stream_options *o, bs_stream_totals *totals, bs_error *err) {
+    if (o->retain_us <= 0 && o->retain_files == 0) return BS_OK;
+    char dir[8192];
+    snprintf(dir, sizeof dir, "%s/_processed", o->stream_dir);
+    size_t removed;
+    bs_status st = bs_stream_retention_prune(dir, o->retain_us, o->retain_files,
+                                             bs_now_us() / BS_US_PER_SECOND, &removed, err);
+    totals->pruned += removed;
+    return st;
+}
+
+static int prune_due(const bs_stream_options *o, int64_t last_prune, uint64_t files_since) {
+    if (o->retain_files > 0 && files_since >= o->retain_files / 10 + 1) return 1;
+    return bs_monotonic_us() - last_prune >= PRUNE_EVERY_US;
 }
 
 static int should_stop(const bs_stream_options *o, int64_t started) {
@@ -314,10 +337,17 @@ static bs_status loop(const bs_stream_options *o, bs_checkpoint *cp, live_view *
                       bs_stream_totals *totals, bs_error *err) {
     stream_watch watch;
     stream_watch_open(&watch, o->stream_dir, o->poll, o->wake_fd ? *o->wake_fd : -1);
-    int64_t started = bs_monotonic_us(), next_trigger = started;
+    int64_t started = bs_monotonic_us(), next_trigger = started, last_prune = started;
+    uint64_t files_at_prune = totals->files;
     int stop = 0;
-    bs_status st = BS_OK;
+    bs_status st = prune(o, totals, err);
     while (st == BS_OK && !stop && !should_stop(o, started)) {
+        if (prune_due(o, last_prune, totals->files - files_at_prune)) {
+            st = prune(o, totals, err);
+            last_prune = bs_monotonic_us();
+            files_at_prune = totals->files;
+            if (st != BS_OK) break;
+        }
         int64_t now = bs_monotonic_us();
         if (now < next_trigger) {
             wait_for(o, &watch, started, next_trigger - now);

@@ -10,7 +10,8 @@
 static const char usage_text[] =
     "usage: btcstream stream [--stream-dir Data/stream] [--history Data/bitcoin_combined.json]\n"
     "                        [--trigger 1s] [--max-files-per-trigger N] [--until-idle]\n"
-    "                        [--duration D] [--poll] [--quiet]\n\n"
+    "                        [--duration D] [--poll] [--quiet] [--retain 7d]\n"
+    "                        [--retain-files 100000]\n\n"
     "Processes new stream files in micro-batches: each batch is appended to the history and\n"
     "committed in STREAM_DIR/_checkpoint.log exactly once, whatever crash comes. Files move to\n"
     "_processed/ once committed; unreadable ones to _quarantine/ with a NAME.reason file.\n\n"
@@ -20,7 +21,10 @@ static const char usage_text[] =
     "  --until-idle                process what is there, then exit\n"
     "  --duration D                stop after D (default: until SIGINT or SIGTERM)\n"
     "  --poll                      poll the directory instead of using inotify\n"
-    "  --quiet                     print only the batch lines, not the rows and live views\n\n"
+    "  --quiet                     print only the batch lines, not the rows and live views\n"
+    "  --retain D                  remove files from _processed/ once older than D (default 7d;\n"
+    "                              0: keep them); recovery never needs them\n"
+    "  --retain-files N            and keep at most the newest N there (default 100000; 0: no cap)\n\n"
     "SIGINT and SIGTERM finish the batch in hand, commit it and exit 0.\n";
 
 int cmd_stream(int argc, char **argv) {
@@ -32,6 +36,8 @@ int cmd_stream(int argc, char **argv) {
                                             {"duration", required_argument, 0, 'D'},
                                             {"poll", no_argument, 0, 'p'},
                                             {"quiet", no_argument, 0, 'q'},
+                                            {"retain", required_argument, 0, 'r'},
+                                            {"retain-files", required_argument, 0, 'R'},
                                             {"help", no_argument, 0, 'h'},
                                             {0, 0, 0, 0}};
     static volatile sig_atomic_t stop;
@@ -53,6 +59,15 @@ int cmd_stream(int argc, char **argv) {
             o.max_files_per_trigger = (size_t)n;
             break;
         }
+        case 'r': rc = cli_parse_duration(argv[0], "--retain", optarg, 1, &o.retain_us); break;
+        case 'R': {
+            char *end;
+            unsigned long long n = strtoull(optarg, &end, 10);
+            if (*end || optarg[0] == '-' || !optarg[0])
+                return cli_usage_error(argv[0], "--retain-files must be a whole number");
+            o.retain_files = (size_t)n;
+            break;
+        }
         case 'u': o.until_idle = 1; break;
         case 'D': rc = cli_parse_duration(argv[0], "--duration", optarg, 0, &o.duration_us); break;
         case 'p': o.poll = 1; break;
@@ -72,9 +87,10 @@ int cmd_stream(int argc, char **argv) {
     bs_error err = {{0}};
     if (bs_stream_run(&o, &totals, &err) != BS_OK) return cli_fail(argv[0], &err);
     fprintf(stderr,
-            "btcstream stream: %llu batches, %llu rows, %llu files (%llu quarantined), %llu late\n",
+            "btcstream stream: %llu batches, %llu rows, %llu files (%llu quarantined), %llu late, "
+            "%llu old processed files removed\n",
             (unsigned long long)totals.batches, (unsigned long long)totals.rows,
             (unsigned long long)totals.files, (unsigned long long)totals.quarantined,
-            (unsigned long long)totals.late);
+            (unsigned long long)totals.late, (unsigned long long)totals.pruned);
     return CLI_OK;
 }

@@ -68,6 +68,10 @@ typedef struct {
     int64_t duration_us;          /* stop after this long; 0: run until stopped */
     int poll;                     /* force polling instead of inotify */
     bs_aggregate_options windows; /* for the live moving-average view */
+    /* Retention of _processed/ (stream_retention.h): files older than retain_us, and the oldest
+     * beyond retain_files, are removed now and then. 0 lifts that limit. */
+    int64_t retain_us;   /* default 7 days */
+    size_t retain_files; /* default 100,000 */
     volatile sig_atomic_t *stop;  /* when it becomes non-zero, finish the batch and return */
     const int *wake_fd; /* NULL, or a descriptor made readable when *stop is set from another
                            thread: the stream stops waiting for files at once (signals already
@@ -80,6 +84,7 @@ typedef struct {
 
 typedef struct {
     uint64_t batches, rows, files, quarantined, bad_lines, late;
+    uint64_t pruned; /* files removed from _processed/ by retention */
 } bs_stream_totals;
 
 /* Defaults as documented above: trigger 1 s, no file limit, run until stopped. */
