@@ -1,6 +1,6 @@
 /*
- * archive.c - see archive.h. libzip builds the archive in memory; it is written to a temporary
- * name beside zip_path and renamed into place, so a reader never sees a partial ZIP.
+ * archive.c - see archive.h. libzip builds the archive in memory; it is written through
+ * bs_atomic_file (fsutil.h), so a reader never sees a partial ZIP and a crash keeps the old one.
  *
  * In memory rather than through zip_open(path): libzip then writes to a temporary file of its
  * own, named from OpenSSL's random generator, whose seeding cost ~2.5 ms a process, a quarter of
@@ -18,6 +18,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 #include <zip.h>
+
+#include "btcstream/fsutil.h"
 
 #define ZIP_DEFLATE_LEVEL 1
 
@@ -58,21 +60,16 @@ static bs_status write_buffer(zip_source_t *buf, const char *path, bs_error *err
     if (st == BS_OK && zip_source_read(buf, data, sb.size) != (zip_int64_t)sb.size)
         st = bs_fail(err, BS_ERR_IO, "%s: cannot read the archive back from memory", path);
     zip_source_close(buf);
-    FILE *f = st == BS_OK ? fopen(path, "wb") : NULL;
-    if (st == BS_OK && !f) st = bs_fail(err, BS_ERR_IO, "%s: %s", path, strerror(errno));
-    if (f) {
-        int ok = fwrite(data, 1, sb.size, f) == sb.size;
-        if (fclose(f) != 0) ok = 0;
-        if (!ok) st = bs_fail(err, BS_ERR_IO, "%s: %s", path, strerror(errno));
-    }
+    bs_atomic_file f = {.fd = -1};
+    if (st == BS_OK) st = bs_atomic_open(&f, path, err);
+    if (st == BS_OK) st = bs_atomic_write(&f, data, sb.size, err);
+    if (st == BS_OK) st = bs_atomic_commit(&f, 0, err);
+    else bs_atomic_abort(&f);
     free(data);
     return st;
 }
 
 bs_status bs_archive_zip_dir(const char *dir, const char *zip_path, bs_error *err) {
-    char tmp[4200];
-    if (snprintf(tmp, sizeof tmp, "%s.tmp-%d", zip_path, (int)getpid()) >= (int)sizeof tmp)
-        return bs_fail(err, BS_ERR_ARG, "path too long: %s", zip_path);
     zip_error_t ze;
     zip_error_init(&ze);
     zip_source_t *buf = zip_source_buffer_create(NULL, 0, 0, &ze);
@@ -94,10 +91,7 @@ bs_status bs_archive_zip_dir(const char *dir, const char *zip_path, bs_error *er
         zip_source_free(buf);
         return st;
     }
-    st = write_buffer(buf, tmp, err);
+    st = write_buffer(buf, zip_path, err);
     zip_source_free(buf);
-    if (st == BS_OK && rename(tmp, zip_path) != 0)
-        st = bs_fail(err, BS_ERR_IO, "%s: %s", zip_path, strerror(errno));
-    if (st != BS_OK) unlink(tmp);
     return st;
 }

@@ -37,41 +37,89 @@ bs_status bs_sync_dir(const char *dir, bs_error *err) {
     return BS_OK;
 }
 
-static bs_status write_all_fd(int fd, const char *data, size_t len, const char *path,
-                              bs_error *err) {
+void bs_path_dir(const char *path, char *dir, size_t size) {
+    const char *slash = strrchr(path, '/');
+    if (!slash) snprintf(dir, size, ".");
+    else if (slash == path) snprintf(dir, size, "/");
+    else snprintf(dir, size, "%.*s", (int)(slash - path), path);
+}
+
+bs_status bs_atomic_open(bs_atomic_file *f, const char *path, bs_error *err) {
+    f->fd = -1;
+    if (snprintf(f->path, sizeof f->path, "%s", path) >= (int)sizeof f->path)
+        return bs_fail(err, BS_ERR_ARG, "path too long: %.200s...", path);
+    char dir[sizeof f->path];
+    bs_path_dir(path, dir, sizeof dir);
+    const char *slash = strrchr(path, '/');
+    snprintf(f->tmp, sizeof f->tmp, "%s/.%s.tmp-%d", dir, slash ? slash + 1 : path, (int)getpid());
+    f->fd = open(f->tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+    if (f->fd < 0) return bs_fail(err, BS_ERR_IO, "%s: cannot create: %s", path, strerror(errno));
+    return BS_OK;
+}
+
+bs_status bs_atomic_write(bs_atomic_file *f, const void *data, size_t len, bs_error *err) {
+    const char *p = data;
     while (len > 0) {
-        ssize_t w = write(fd, data, len);
+        ssize_t w = write(f->fd, p, len);
         if (w < 0 && errno == EINTR) continue;
-        if (w < 0) return bs_fail(err, BS_ERR_IO, "%s: write failed: %s", path, strerror(errno));
-        data += w;
+        if (w < 0) return bs_fail(err, BS_ERR_IO, "%s: write failed: %s", f->path, strerror(errno));
+        p += w;
         len -= (size_t)w;
     }
     return BS_OK;
 }
 
-bs_status bs_write_file_atomic(const char *dir, const char *name, const char *data, size_t len,
-                               int sync, int no_replace, bs_error *err) {
-    char tmp[PATH_MAX], final[PATH_MAX];
-    snprintf(tmp, sizeof tmp, "%s/.%s.tmp", dir, name);
-    if (snprintf(final, sizeof final, "%s/%s", dir, name) >= (int)sizeof final)
-        return bs_fail(err, BS_ERR_ARG, "path too long: %s/%s", dir, name);
-    int fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
-    if (fd < 0) return bs_fail(err, BS_ERR_IO, "%s: %s", tmp, strerror(errno));
-    bs_status st = write_all_fd(fd, data, len, tmp, err);
-    if (st == BS_OK && sync && fsync(fd) != 0)
-        st = bs_fail(err, BS_ERR_IO, "%s: fsync failed: %s", tmp, strerror(errno));
-    close(fd);
+bs_status bs_atomic_commit(bs_atomic_file *f, int flags, bs_error *err) {
+    int sync = !(flags & BS_ATOMIC_NO_SYNC), sync_dir = sync && !(flags & BS_ATOMIC_NO_DIR_SYNC);
+    bs_status st = BS_OK;
+    if (sync && fsync(f->fd) != 0)
+        st = bs_fail(err, BS_ERR_IO, "%s: fsync failed: %s", f->path, strerror(errno));
+    if (close(f->fd) != 0 && st == BS_OK)
+        st = bs_fail(err, BS_ERR_IO, "%s: close failed: %s", f->path, strerror(errno));
+    f->fd = -1;
     if (st == BS_OK) {
-        int rc = no_replace ? renameat2(AT_FDCWD, tmp, AT_FDCWD, final, RENAME_NOREPLACE)
-                            : rename(tmp, final);
+        int rc = flags & BS_ATOMIC_NO_REPLACE
+                     ? renameat2(AT_FDCWD, f->tmp, AT_FDCWD, f->path, RENAME_NOREPLACE)
+                     : rename(f->tmp, f->path);
         if (rc != 0)
-            st =
-                bs_fail(err, BS_ERR_IO, "%s: cannot rename into place: %s", final, strerror(errno));
+            st = bs_fail(err, BS_ERR_IO, "%s: cannot rename into place: %s", f->path,
+                         strerror(errno));
     }
     if (st != BS_OK) {
         int saved = errno;
-        unlink(tmp);
+        unlink(f->tmp);
         errno = saved;
+        return st;
     }
+    f->tmp[0] = '\0';
+    if (!sync_dir) return BS_OK;
+    char dir[sizeof f->path];
+    bs_path_dir(f->path, dir, sizeof dir);
+    return bs_sync_dir(dir, err);
+}
+
+void bs_atomic_abort(bs_atomic_file *f) {
+    if (!f) return;
+    if (f->fd >= 0) close(f->fd);
+    f->fd = -1;
+    if (f->tmp[0]) unlink(f->tmp);
+    f->tmp[0] = '\0';
+}
+
+bs_status bs_write_file_atomic(const char *dir, const char *name, const char *data, size_t len,
+                               int sync, int no_replace, bs_error *err) {
+    char path[PATH_MAX];
+    if (snprintf(path, sizeof path, "%s/%s", dir, name) >= (int)sizeof path)
+        return bs_fail(err, BS_ERR_ARG, "path too long: %s/%s", dir, name);
+    bs_atomic_file f;
+    bs_status st = bs_atomic_open(&f, path, err);
+    if (st == BS_OK) st = bs_atomic_write(&f, data, len, err);
+    if (st == BS_OK) {
+        /* Callers of this older form sync their folders themselves (checkpoint.h). */
+        int flags = (sync ? BS_ATOMIC_NO_DIR_SYNC : BS_ATOMIC_NO_SYNC) |
+                    (no_replace ? BS_ATOMIC_NO_REPLACE : 0);
+        st = bs_atomic_commit(&f, flags, err);
+    }
+    if (st != BS_OK) bs_atomic_abort(&f);
     return st;
 }

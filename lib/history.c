@@ -43,7 +43,8 @@ bs_status bs_sync_parent_dir(const char *path, bs_error *err) {
     int fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
     bs_status st = BS_OK;
     if (fd < 0 || fsync(fd) != 0)
-        st = bs_fail(err, BS_ERR_IO, "%s: cannot sync directory: %s", dir, strerror(errno));
+        st = bs_fail(err, BS_ERR_IO, "%s: cannot sync the folder holding it (%s): %s", path, dir,
+                     strerror(errno));
     if (fd >= 0) close(fd);
     free(copy);
     return st;
@@ -266,13 +267,12 @@ bs_status bs_history_append_marked(int fd, const char *path, int64_t size_before
     bs_status st = bs_history_mark_pending(fd, path, BS_HISTORY_IMPORT_OWNER, size_before, err);
     if (st == BS_OK) st = sync_fd(fd, path, err); /* the mark is down before any row is */
     if (st == BS_OK) st = bs_history_append_fd(fd, path, ticks, n, new_size, err);
-    if (st == BS_OK) {
-        st = bs_history_mark_pending(fd, path, NULL, 0, err);
-        if (st == BS_OK) st = sync_fd(fd, path, err); /* the rows count from here */
-        return st;
-    }
-    /* Nothing of this append counts: cut it off now rather than leave it to the next writer.
-     * When even that fails, the mark stays and the next writer cuts. */
+    if (st == BS_OK) st = bs_history_mark_pending(fd, path, NULL, 0, err);
+    if (st == BS_OK) st = sync_fd(fd, path, err); /* the rows count from here */
+    if (st == BS_OK) return BS_OK;
+    /* Nothing of this append counts, since it is reported as failed: cut it off now rather than
+     * leave it to the next writer. When even that fails, the mark stays and the next writer
+     * cuts (a clear that failed left it in place). */
     bs_error ignored;
     if (bs_history_cut(path, size_before, &ignored) == BS_OK &&
         bs_history_mark_pending(fd, path, NULL, 0, &ignored) == BS_OK)

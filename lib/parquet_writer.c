@@ -16,6 +16,7 @@
 #include <unistd.h>
 #include <zstd.h>
 
+#include "btcstream/fsutil.h"
 #include "btcstream/version.h"
 #include "parquet_dict.h"
 #include "thrift_compact.h"
@@ -47,8 +48,8 @@ typedef struct {
 } column;
 
 struct bs_parquet_writer {
-    FILE *f;
-    char *path, *tmp;
+    bs_atomic_file out;
+    char *path;
     int64_t offset;
     bs_parquet_options opts;
     column *cols;
@@ -181,10 +182,9 @@ static void write_statistics(tc_writer *t, int16_t id, bs_parquet_type type, con
 }
 
 static bs_status write_bytes(bs_parquet_writer *w, const void *data, size_t n, bs_error *err) {
-    if (n && fwrite(data, 1, n, w->f) != n)
-        return bs_fail(err, BS_ERR_IO, "%s: write failed: %s", w->tmp, strerror(errno));
-    w->offset += (int64_t)n;
-    return BS_OK;
+    bs_status st = bs_atomic_write(&w->out, data, n, err);
+    if (st == BS_OK) w->offset += (int64_t)n;
+    return st;
 }
 
 /* A column's pages, encoded and compressed: done for all columns of a row group at once, one
@@ -437,14 +437,12 @@ static void free_writer(bs_parquet_writer *w) {
     free(w->chunks);
     free(w->cols);
     free(w->path);
-    free(w->tmp);
     free(w);
 }
 
 void bs_parquet_writer_abort(bs_parquet_writer *w) {
     if (!w) return;
-    if (w->f) fclose(w->f);
-    unlink(w->tmp);
+    bs_atomic_abort(&w->out);
     free_writer(w);
 }
 
@@ -453,13 +451,13 @@ bs_status bs_parquet_writer_open(const char *path, const bs_parquet_column *colu
                                  bs_error *err) {
     bs_parquet_writer *w = calloc(1, sizeof *w);
     if (!w) return bs_fail(err, BS_ERR_NOMEM, "out of memory");
+    w->out.fd = -1;
     w->opts = opts ? *opts : (bs_parquet_options){BS_PARQUET_SNAPPY, 0, 0};
     if (w->opts.row_group_rows == 0) w->opts.row_group_rows = 1 << 20;
     w->path = strdup(path);
-    w->tmp = malloc(strlen(path) + 8);
     w->cols = calloc(count ? count : 1, sizeof *w->cols);
     w->ncols = count;
-    int ok = w->path && w->tmp && w->cols && count > 0;
+    int ok = w->path && w->cols && count > 0;
     for (size_t i = 0; ok && i < count; i++) {
         w->cols[i].def = columns[i];
         ok = (w->cols[i].name = strdup(columns[i].name)) != NULL;
@@ -469,12 +467,10 @@ bs_status bs_parquet_writer_open(const char *path, const bs_parquet_column *colu
         return bs_fail(err, count ? BS_ERR_NOMEM : BS_ERR_ARG, "%s: cannot start a Parquet file",
                        path);
     }
-    sprintf(w->tmp, "%s.tmp", path);
-    w->f = fopen(w->tmp, "wb");
-    if (!w->f) {
-        bs_status st = bs_fail(err, BS_ERR_IO, "%s: %s", w->tmp, strerror(errno));
+    bs_status opened = bs_atomic_open(&w->out, path, err);
+    if (opened != BS_OK) {
         free_writer(w);
-        return st;
+        return opened;
     }
     bs_status st = write_bytes(w, "PAR1", 4, err);
     if (st != BS_OK) {
@@ -498,15 +494,8 @@ bs_status bs_parquet_writer_close(bs_parquet_writer *w, bs_error *err) {
     if (st == BS_OK) st = write_bytes(w, &len, 4, err);
     if (st == BS_OK) st = write_bytes(w, "PAR1", 4, err);
     tc_free(&footer);
-    if (st == BS_OK && (fflush(w->f) != 0 || fsync(fileno(w->f)) != 0))
-        st = bs_fail(err, BS_ERR_IO, "%s: %s", w->tmp, strerror(errno));
-    if (st == BS_OK && fclose(w->f) != 0)
-        st = bs_fail(err, BS_ERR_IO, "%s: %s", w->tmp, strerror(errno));
-    else if (st != BS_OK) fclose(w->f);
-    w->f = NULL;
-    if (st == BS_OK && rename(w->tmp, w->path) != 0)
-        st = bs_fail(err, BS_ERR_IO, "%s: %s", w->path, strerror(errno));
-    if (st != BS_OK) unlink(w->tmp);
+    if (st == BS_OK) st = bs_atomic_commit(&w->out, 0, err);
+    else bs_atomic_abort(&w->out);
     free_writer(w);
     return st;
 }
