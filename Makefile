@@ -6,7 +6,7 @@ ASAN_BUILD ?= build-asan
 JOBS       ?= $(shell nproc 2>/dev/null || echo 2)
 CTEST_ARGS ?= --output-on-failure
 
-.PHONY: all deps node-deps build run test test-plain test-asan bench format clean
+.PHONY: all deps node-deps build run test test-plain test-asan bench soak format clean
 
 all: build
 
@@ -35,6 +35,13 @@ test-asan: deps
 
 bench: build node-deps
 	bash bench/run.sh
+
+# The stream processor under SOAK_KILLS kill -9 at random instants while files keep arriving;
+# prints the ticks lost and duplicated (both must be 0) and the time it took.
+SOAK_KILLS ?= 1000
+soak: build
+	BTCSTREAM=$(CURDIR)/$(BUILD)/btcstream BS_SOURCE_DIR=$(CURDIR) BS_SOAK_KILLS=$(SOAK_KILLS) \
+		bash tests/it_stream_crash.sh
 
 format:
 	clang-format -i include/btcstream/*.h lib/*.c lib/*.h src/*.c src/*.h tests/*.c examples/*.c bench/*.c
