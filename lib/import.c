@@ -1,6 +1,6 @@
 /*
- * import.c - see import.h. The history's timestamps are held as one sorted array (8 bytes a
- * tick), not as ticks, so checking a large history for duplicates stays cheap in memory. They are
+ * import.c - see import.h. The history's timestamps are held as a set (ts_set.h: about 16 bytes
+ * a tick), not as ticks, so checking a large history for duplicates stays cheap in memory. They are
  * read under the history's writer lock, and the append is all or nothing (history.h), so neither
  * a concurrent stream commit nor a kill in the middle can leave a duplicate or a torn line.
  */
@@ -12,51 +12,7 @@
 #include <sys/stat.h>
 
 #include "btcstream/history.h"
-
-typedef struct {
-    int64_t *ts;
-    size_t len, cap;
-} ts_set;
-
-static int collect_ts(void *ctx, const bs_tick *tick) {
-    ts_set *set = ctx;
-    if (set->len == set->cap) {
-        size_t cap = set->cap ? set->cap * 2 : 4096;
-        int64_t *grown = realloc(set->ts, cap * sizeof *grown);
-        if (!grown) return 1;
-        set->ts = grown;
-        set->cap = cap;
-    }
-    set->ts[set->len++] = tick->ts_us;
-    return 0;
-}
-
-static int cmp_ts(const void *a, const void *b) {
-    int64_t x = *(const int64_t *)a, y = *(const int64_t *)b;
-    return (x > y) - (x < y);
-}
-
-static int ts_set_has(const ts_set *set, int64_t ts) {
-    return set->len > 0 && bsearch(&ts, set->ts, set->len, sizeof ts, cmp_ts) != NULL;
-}
-
-/*
- * Reads the timestamps in the first size bytes of the history, whose writer lock the caller
- * holds: no commit can slip in between this read and the append that depends on it.
- */
-static bs_status load_history_ts(const char *history, int64_t size, ts_set *set, bs_error *err) {
-    if (size == 0) return BS_OK;
-    bs_scan_options opts = {.format = BS_FORMAT_AUTO, .locked_size = size};
-    bs_scan_stats stats;
-    bs_status st = bs_scan_file(history, &opts, collect_ts, set, &stats, err);
-    if (st != BS_OK) return st;
-    if (stats.format != BS_FORMAT_JSONL)
-        return bs_fail(err, BS_ERR_FORMAT, "%s: the history must be tick JSON lines, found %s",
-                       history, bs_format_name(stats.format));
-    if (set->len < stats.ticks) return bs_fail(err, BS_ERR_NOMEM, "%s: out of memory", history);
-    if (set->len > 1) qsort(set->ts, set->len, sizeof *set->ts, cmp_ts);
-    return BS_OK;
-}
+#include "ts_set.h"
 
 static int same_file(const char *a, const char *b) {
     struct stat sa, sb;
@@ -83,7 +39,7 @@ static bs_status append_new(const char *history, bs_tick_vec *ticks, bs_import_r
     ts_set known = {0};
     bs_status st = bs_history_lock(history, &fd, &size, err);
     if (st != BS_OK) return st;
-    st = load_history_ts(history, size, &known, err);
+    st = ts_set_add_history(&known, history, 0, size, err);
     if (st == BS_OK) {
         size_t kept = keep_new(ticks->items, ticks->len, &known);
         result->duplicates = ticks->len - kept;
@@ -92,7 +48,7 @@ static bs_status append_new(const char *history, bs_tick_vec *ticks, bs_import_r
         if (st == BS_OK) result->appended = kept;
     }
     bs_history_unlock(fd);
-    free(known.ts);
+    ts_set_free(&known);
     return st;
 }
 

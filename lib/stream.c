@@ -22,6 +22,8 @@
 #include "btcstream/reader.h"
 #include "btcstream/timeutil.h"
 #include "stream_retention.h"
+#include "stream_settle.h"
+#include "ts_set.h"
 #include "stream_watch.h"
 
 typedef struct {
@@ -102,6 +104,7 @@ typedef struct {
     size_t count;
     uint64_t bad_lines;
     size_t quarantined;
+    size_t duplicates; /* ticks dropped: their instant was stored already */
 } batch;
 
 static int push_tick(void *ctx, const bs_tick *t) { return bs_tick_vec_push(ctx, t) != BS_OK; }
@@ -167,15 +170,62 @@ static void step(const bs_stream_options *o, bs_stream_step which) {
     if (o->on_step) o->on_step(o->ctx, which);
 }
 
+typedef struct {
+    bs_aggregate *live;
+    int64_t newest; /* newest tick time seen, INT64_MIN before any */
+    /* The timestamps the history holds (its first stored_size bytes): a history keeps one tick
+     * per instant, the rule `import` follows too (ts_set.h). */
+    ts_set stored;
+    int64_t stored_size;
+    settle_list settling; /* files moved lately, watched for late writes (stream_settle.h) */
+} live_view;
+
+/*
+ * Drops, under the history's lock, the batch's ticks whose instant the history already holds
+ * (first catching up with what other writers appended since) or that repeat the tick before.
+ */
+static bs_status drop_stored(const bs_stream_options *o, live_view *v, int64_t size, batch *b,
+                             bs_error *err) {
+    bs_status st = ts_set_add_history(&v->stored, o->history, v->stored_size, size, err);
+    if (st != BS_OK) return st;
+    v->stored_size = size;
+    size_t kept = 0;
+    for (size_t i = 0; i < b->ticks.len; i++) {
+        const bs_tick *t = &b->ticks.items[i];
+        if (ts_set_has(&v->stored, t->ts_us)) continue;
+        if (kept > 0 && b->ticks.items[kept - 1].ts_us == t->ts_us) continue;
+        b->ticks.items[kept++] = *t;
+    }
+    b->duplicates = b->ticks.len - kept;
+    b->ticks.len = kept;
+    return BS_OK;
+}
+
+/* Records the batch's ticks as stored, once committed. Out of memory only costs the check. */
+static void remember_stored(live_view *v, const batch *b, int64_t new_size) {
+    for (size_t i = 0; i < b->ticks.len; i++)
+        if (ts_set_add(&v->stored, b->ticks.items[i].ts_us) < 0) {
+            v->stored_size = 0; /* re-read the whole history at the next batch */
+            ts_set_free(&v->stored);
+            return;
+        }
+    v->stored_size = new_size;
+}
+
 /* Appends the batch to the history and commits it; see checkpoint.h for why this order. */
-static bs_status commit_batch(const bs_stream_options *o, bs_checkpoint *cp, batch *b,
-                              bs_error *err) {
+static bs_status commit_batch(const bs_stream_options *o, bs_checkpoint *cp, live_view *v,
+                              batch *b, bs_error *err) {
     int fd;
     int64_t size, new_size;
     step(o, BS_STREAM_STEP_READ);
     bs_status st = bs_history_lock_as_stream(o->history, o->stream_dir, &fd, &size, err);
     if (st != BS_OK) return st;
     uint64_t number = cp->last_batch + 1;
+    st = drop_stored(o, v, size, b, err);
+    if (st != BS_OK) {
+        bs_history_unlock(fd);
+        return st;
+    }
     /* Until the commit, other writers must not append after our partial batch, and readers must
      * not read into it (history.h). */
     st = bs_history_mark_pending(fd, o->history, cp->owner, size, err);
@@ -190,19 +240,16 @@ static bs_status commit_batch(const bs_stream_options *o, bs_checkpoint *cp, bat
     if (st == BS_OK) st = bs_history_mark_pending(fd, o->history, NULL, 0, err);
     bs_history_unlock(fd);
     if (st != BS_OK) return st;
+    remember_stored(v, b, new_size);
     step(o, BS_STREAM_STEP_COMMITTED);
     for (size_t i = 0; i < b->count && st == BS_OK; i++) {
         st = bs_checkpoint_move_files(cp, &b->files[i], 1, err);
+        settle_watch(&v->settling, &b->files[i], bs_monotonic_us());
         if (i == 0) step(o, BS_STREAM_STEP_MOVED_ONE);
     }
     if (st == BS_OK) step(o, BS_STREAM_STEP_DONE);
     return st;
 }
-
-typedef struct {
-    bs_aggregate *live;
-    int64_t newest; /* newest tick time seen, INT64_MIN before any */
-} live_view;
 
 static void update_live(const bs_stream_options *o, live_view *v, const batch *b,
                         bs_batch_report *r) {
@@ -235,7 +282,7 @@ static bs_status run_batch(const bs_stream_options *o, bs_checkpoint *cp, live_v
     if (st == BS_OK && bs_tick_vec_sort(&b.ticks) != BS_OK)
         st = bs_fail(err, BS_ERR_NOMEM, "out of memory");
     int empty = b.count == 0; /* every file vanished since the listing: nothing to commit */
-    if (st == BS_OK && !empty) st = commit_batch(o, cp, &b, err);
+    if (st == BS_OK && !empty) st = commit_batch(o, cp, v, &b, err);
     if (st == BS_OK && !empty) {
         bs_batch_report r = {cp->last_batch,
                              b.ticks.items,
@@ -247,7 +294,8 @@ static bs_status run_batch(const bs_stream_options *o, bs_checkpoint *cp, live_v
                              {0},
                              {0},
                              {0},
-                             bs_monotonic_us()};
+                             bs_monotonic_us(),
+                             b.duplicates};
         update_live(o, v, &b, &r);
         totals->batches++;
         totals->rows += r.rows;
@@ -255,6 +303,7 @@ static bs_status run_batch(const bs_stream_options *o, bs_checkpoint *cp, live_v
         totals->quarantined += r.quarantined;
         totals->bad_lines += r.bad_lines;
         totals->late += r.late;
+        totals->duplicates += r.duplicates;
         if (o->on_batch && o->on_batch(o->ctx, &r)) *stop = 1;
     }
     bs_tick_vec_free(&b.ticks);
@@ -333,6 +382,9 @@ static void wait_for(const bs_stream_options *o, stream_watch *watch, int64_t st
     stream_watch_wait(watch, us);
 }
 
+/* How often files moved lately are looked at while nothing else happens. */
+#define SETTLE_POLL_US 100000
+
 static bs_status loop(const bs_stream_options *o, bs_checkpoint *cp, live_view *v,
                       bs_stream_totals *totals, bs_error *err) {
     stream_watch watch;
@@ -342,6 +394,12 @@ static bs_status loop(const bs_stream_options *o, bs_checkpoint *cp, live_view *
     int stop = 0;
     bs_status st = prune(o, totals, err);
     while (st == BS_OK && !stop && !should_stop(o, started)) {
+        if (v->settling.len > 0) {
+            size_t moved = 0;
+            st = settle_check(&v->settling, o->stream_dir, bs_monotonic_us(), 0, &moved, err);
+            totals->quarantined += moved;
+            if (st != BS_OK) break;
+        }
         if (prune_due(o, last_prune, totals->files - files_at_prune)) {
             st = prune(o, totals, err);
             last_prune = bs_monotonic_us();
@@ -361,13 +419,18 @@ static bs_status loop(const bs_stream_options *o, bs_checkpoint *cp, live_view *
             st = run_batch(o, cp, v, &names, totals, &stop, err);
             next_trigger = now + o->trigger_us;
         } else if (st == BS_OK) {
+            int64_t wait = o->trigger_us > 0 ? o->trigger_us : 100000;
+            if (v->settling.len > 0 && wait > SETTLE_POLL_US) wait = SETTLE_POLL_US;
             if (o->until_idle) stop = 1;
-            else wait_for(o, &watch, started, o->trigger_us > 0 ? o->trigger_us : 100000);
+            else wait_for(o, &watch, started, wait);
         }
         names_free(&names);
     }
     stream_watch_close(&watch);
-    return st;
+    size_t moved = 0;
+    bs_status settled = settle_check(&v->settling, o->stream_dir, bs_monotonic_us(), 1, &moved, err);
+    totals->quarantined += moved;
+    return st == BS_OK ? settled : st;
 }
 
 /*
@@ -406,11 +469,13 @@ bs_status bs_stream_run(const bs_stream_options *opts, bs_stream_totals *totals,
     bs_status st = bs_mkdirs(o.stream_dir, err);
     bs_checkpoint cp = {.lock_fd = -1};
     if (st == BS_OK) st = recover(&o, &cp, err);
-    live_view v = {NULL, INT64_MIN};
+    live_view v = {NULL, INT64_MIN, {0}, 0, {0}};
     if (st == BS_OK) st = bs_aggregate_new(&o.windows, &v.live, err);
     if (st == BS_OK) seed_live(o.history, &v);
     if (st == BS_OK) st = loop(&o, &cp, &v, totals, err);
     bs_aggregate_free(v.live);
+    ts_set_free(&v.stored);
+    settle_free(&v.settling);
     bs_checkpoint_close(&cp);
     return st;
 }

@@ -88,9 +88,10 @@ int cmd_stream(int argc, char **argv) {
     if (bs_stream_run(&o, &totals, &err) != BS_OK) return cli_fail(argv[0], &err);
     fprintf(stderr,
             "btcstream stream: %llu batches, %llu rows, %llu files (%llu quarantined), %llu late, "
-            "%llu old processed files removed\n",
+            "%llu duplicates skipped, %llu old processed files removed\n",
             (unsigned long long)totals.batches, (unsigned long long)totals.rows,
             (unsigned long long)totals.files, (unsigned long long)totals.quarantined,
-            (unsigned long long)totals.late, (unsigned long long)totals.pruned);
+            (unsigned long long)totals.late, (unsigned long long)totals.duplicates,
+            (unsigned long long)totals.pruned);
     return CLI_OK;
 }

@@ -91,3 +91,17 @@ $CHECK r_all.json Rh.json "retention" || exit 1
 "$BTCSTREAM" stream --stream-dir R --history Rh.json --until-idle --trigger 0 --quiet > /dev/null 2>&1
 $CHECK r_all.json Rh.json "a restart after retention" || exit 1
 pass "retention bounds _processed/ and costs no tick"
+
+# ---- one tick per instant, whoever stores it ----------------------------------------------------
+mkdir D
+for i in 1 2 3; do tick $i; done > d_import.json
+"$BTCSTREAM" import d_import.json --history Dh.json > /dev/null
+{ tick 3; tick 4; } > D/ohlc_d1.json      # 3 is stored already (by import)
+{ tick 5; tick 5; } > D/ohlc_d2.json      # the same instant twice in one file
+tick 4 > D/ohlc_d3.json                   # and again in another file of the batch
+"$BTCSTREAM" stream --stream-dir D --history Dh.json --until-idle --trigger 0 --quiet \
+    > /dev/null 2> d.err
+expect_contains d.err "3 duplicates skipped" "the stream reports the duplicates it skipped"
+for i in 1 2 3 4 5; do tick $i; done > d_all.json
+$CHECK d_all.json Dh.json "one tick per instant" || exit 1
+pass "the stream keeps one tick per instant, as import does"

@@ -38,6 +38,8 @@ typedef struct {
     size_t late;                     /* rows older than the live hour before this batch */
     bs_span_stats hour, day, window; /* live views around the newest tick seen */
     int64_t commit_us;               /* when the batch became durable (monotonic clock) */
+    size_t duplicates; /* ticks not appended: the history held their instant already (a history
+                          keeps one tick per instant, the first stored, as `import` does) */
 } bs_batch_report;
 
 /*
@@ -84,7 +86,8 @@ typedef struct {
 
 typedef struct {
     uint64_t batches, rows, files, quarantined, bad_lines, late;
-    uint64_t pruned; /* files removed from _processed/ by retention */
+    uint64_t duplicates; /* ticks dropped: their instant was stored already */
+    uint64_t pruned;     /* files removed from _processed/ by retention */
 } bs_stream_totals;
 
 /* Defaults as documented above: trigger 1 s, no file limit, run until stopped. */
