@@ -100,7 +100,7 @@ bs_status bs_aggregate_file(const char *path, const bs_aggregate_options *opts,
     for (int i = 0; st == BS_OK && i < n; i++) {
         if (jobs[i].status != BS_OK) {
             st = jobs[i].status;
-            *err = jobs[i].err;
+            if (err) *err = jobs[i].err;
             break;
         }
         merge_stats(&total, &jobs[i].stats);
