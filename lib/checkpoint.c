@@ -235,6 +235,8 @@ static bs_status recover(bs_checkpoint *cp, char *text, size_t len, const char *
                        last_commit);
     cp->last_batch = batch;
     cp->history_size = size;
+    const char *position = strstr(last_commit, " J:");
+    if (position) sscanf(position, " J:%" SCNu64, &cp->bus_seq);
     if (history_size < size)
         return bs_fail(err, BS_ERR_FORMAT,
                        "%s is %" PRId64
@@ -343,7 +345,13 @@ static bs_status compact(bs_checkpoint *cp, const char *line, size_t len, bs_err
 bs_status bs_checkpoint_commit(bs_checkpoint *cp, uint64_t batch, int64_t history_size,
                                uint64_t rows, const bs_checkpoint_file *files, size_t count,
                                bs_error *err) {
-    size_t cap = 128 + count * 48;
+    return bs_checkpoint_commit_at(cp, batch, history_size, rows, files, count, NULL, err);
+}
+
+bs_status bs_checkpoint_commit_at(bs_checkpoint *cp, uint64_t batch, int64_t history_size,
+                                  uint64_t rows, const bs_checkpoint_file *files, size_t count,
+                                  const char *position, bs_error *err) {
+    size_t cap = 128 + count * 48 + (position ? strlen(position) + 2 : 0);
     for (size_t i = 0; i < count; i++) cap += strlen(files[i].name);
     char *line = malloc(cap);
     if (!line) return bs_fail(err, BS_ERR_NOMEM, "out of memory");
@@ -353,6 +361,7 @@ bs_status bs_checkpoint_commit(bs_checkpoint *cp, uint64_t batch, int64_t histor
         n += (size_t)snprintf(line + n, cap - n, " %c:%llu:%lld:%s",
                               files[i].quarantine ? 'Q' : 'P', (unsigned long long)files[i].ino,
                               (long long)files[i].mtime_ns, files[i].name);
+    if (position) n += (size_t)snprintf(line + n, cap - n, " %s", position);
     line[n++] = '\n';
     int64_t log_size;
     bs_status st = file_size(cp->log_path, &log_size, err);
@@ -362,6 +371,7 @@ bs_status bs_checkpoint_commit(bs_checkpoint *cp, uint64_t batch, int64_t histor
     if (st == BS_OK) {
         cp->last_batch = batch;
         cp->history_size = history_size;
+        if (position) sscanf(position, "J:%" SCNu64, &cp->bus_seq);
     }
     return st;
 }

@@ -44,8 +44,9 @@ bs_status bs_ingest_run(const bs_ingest_options *o, bs_ingest_totals *totals, bs
         bs_status st = o->source->next(o->source, &tick, &got, &retry_after_ms, &why);
         if (st == BS_OK && !got) return BS_OK; /* the source has ended (a replay) */
         if (st == BS_OK) {
-            char file[64];
-            st = bs_producer_write(o->producer, &tick, file, err);
+            char file[64] = "bus";
+            st = o->bus ? bs_bus_publish(o->bus, o->market, &tick, err)
+                        : bs_producer_write(o->producer, &tick, file, err);
             if (st != BS_OK) return st; /* cannot write the stream: nothing else can help */
             totals->ticks++;
             backoff = BS_US_PER_SECOND;

@@ -21,6 +21,7 @@
 #include "btcstream/history.h"
 #include "btcstream/reader.h"
 #include "btcstream/timeutil.h"
+#include "stream_batch.h"
 #include "stream_retention.h"
 #include "stream_settle.h"
 #include "ts_set.h"
@@ -98,14 +99,6 @@ static bs_status list_pending(const bs_stream_options *o, size_t max, name_list 
     return BS_OK;
 }
 
-typedef struct {
-    bs_tick_vec ticks;
-    bs_checkpoint_file *files;
-    size_t count;
-    uint64_t bad_lines;
-    size_t quarantined;
-    size_t duplicates; /* ticks dropped: their instant was stored already */
-} batch;
 
 static int push_tick(void *ctx, const bs_tick *t) { return bs_tick_vec_push(ctx, t) != BS_OK; }
 
@@ -214,7 +207,7 @@ static void remember_stored(live_view *v, const batch *b, int64_t new_size) {
 
 /* Appends the batch to the history and commits it; see checkpoint.h for why this order. */
 static bs_status commit_batch(const bs_stream_options *o, bs_checkpoint *cp, live_view *v,
-                              batch *b, bs_error *err) {
+                              batch *b, const char *position, bs_error *err) {
     int fd;
     int64_t size, new_size;
     step(o, BS_STREAM_STEP_READ);
@@ -236,7 +229,8 @@ static bs_status commit_batch(const bs_stream_options *o, bs_checkpoint *cp, liv
         st = bs_history_append_fd(fd, o->history, b->ticks.items, b->ticks.len, &new_size, err);
     if (st == BS_OK) step(o, BS_STREAM_STEP_APPENDED);
     if (st == BS_OK)
-        st = bs_checkpoint_commit(cp, number, new_size, b->ticks.len, b->files, b->count, err);
+        st = bs_checkpoint_commit_at(cp, number, new_size, b->ticks.len, b->files, b->count,
+                                     position, err);
     if (st == BS_OK) st = bs_history_mark_pending(fd, o->history, NULL, 0, err);
     bs_history_unlock(fd);
     if (st != BS_OK) return st;
@@ -272,6 +266,30 @@ static void update_live(const bs_stream_options *o, live_view *v, const batch *b
 }
 
 /* One batch of the given files: read, commit, report. */
+/* Commits a filled batch (position: the transport's, for the commit line) and reports it. */
+static bs_status commit_and_report(const bs_stream_options *o, bs_checkpoint *cp, live_view *v,
+                                   batch *b, const char *position, bs_stream_totals *totals,
+                                   int *stop, bs_error *err) {
+    bs_status st = BS_OK;
+    if (bs_tick_vec_sort(&b->ticks) != BS_OK) return bs_fail(err, BS_ERR_NOMEM, "out of memory");
+    st = commit_batch(o, cp, v, b, position, err);
+    if (st != BS_OK) return st;
+    bs_batch_report r = {cp->last_batch, b->ticks.items, b->ticks.len, b->count, b->quarantined,
+                         b->bad_lines,   0,              {0},          {0},      {0},
+                         bs_monotonic_us(), b->duplicates};
+    update_live(o, v, b, &r);
+    totals->batches++;
+    totals->rows += r.rows;
+    totals->files += r.files;
+    totals->quarantined += r.quarantined;
+    totals->bad_lines += r.bad_lines;
+    totals->late += r.late;
+    totals->duplicates += r.duplicates;
+    if (o->on_batch && o->on_batch(o->ctx, &r)) *stop = 1;
+    return BS_OK;
+}
+
+/* One batch of the given files: read, commit, report. */
 static bs_status run_batch(const bs_stream_options *o, bs_checkpoint *cp, live_view *v,
                            name_list *names, bs_stream_totals *totals, int *stop, bs_error *err) {
     batch b = {0};
@@ -279,35 +297,41 @@ static bs_status run_batch(const bs_stream_options *o, bs_checkpoint *cp, live_v
     bs_status st = b.files ? BS_OK : bs_fail(err, BS_ERR_NOMEM, "out of memory");
     for (size_t i = 0; st == BS_OK && i < names->len; i++)
         st = read_file(o, cp, names->names[i], &b, err);
-    if (st == BS_OK && bs_tick_vec_sort(&b.ticks) != BS_OK)
-        st = bs_fail(err, BS_ERR_NOMEM, "out of memory");
-    int empty = b.count == 0; /* every file vanished since the listing: nothing to commit */
-    if (st == BS_OK && !empty) st = commit_batch(o, cp, v, &b, err);
-    if (st == BS_OK && !empty) {
-        bs_batch_report r = {cp->last_batch,
-                             b.ticks.items,
-                             b.ticks.len,
-                             b.count,
-                             b.quarantined,
-                             b.bad_lines,
-                             0,
-                             {0},
-                             {0},
-                             {0},
-                             bs_monotonic_us(),
-                             b.duplicates};
-        update_live(o, v, &b, &r);
-        totals->batches++;
-        totals->rows += r.rows;
-        totals->files += r.files;
-        totals->quarantined += r.quarantined;
-        totals->bad_lines += r.bad_lines;
-        totals->late += r.late;
-        totals->duplicates += r.duplicates;
-        if (o->on_batch && o->on_batch(o->ctx, &r)) *stop = 1;
-    }
+    /* every file vanished since the listing: nothing to commit */
+    if (st == BS_OK && b.count > 0) st = commit_and_report(o, cp, v, &b, NULL, totals, stop, err);
     bs_tick_vec_free(&b.ticks);
     free(b.files);
+    return st;
+}
+
+/*
+ * One batch from the bus: fetched, committed with the stream sequence of its last message, and
+ * only then acknowledged (bus.h). *got is 0 when nothing arrived within the trigger.
+ */
+static bs_status run_bus_batch(const bs_stream_options *o, bs_checkpoint *cp, live_view *v,
+                               bs_stream_totals *totals, int *stop, int *got, bs_error *err) {
+    const bs_bus_message *msgs;
+    size_t n;
+    size_t max = o->max_files_per_trigger ? o->max_files_per_trigger : BS_STREAM_MAX_BATCH_FILES;
+    int64_t wait = o->trigger_us > 0 ? o->trigger_us : 100000;
+    bs_status st = bs_bus_fetch(o->bus, max, wait, &msgs, &n, err);
+    *got = st == BS_OK && n > 0;
+    if (!*got) return st;
+    batch b = {0};
+    unsigned char *reject = calloc(n, 1);
+    char position[64];
+    if (!reject) return bs_fail(err, BS_ERR_NOMEM, "out of memory");
+    st = stream_bus_read(o->stream_dir, msgs, n, cp->bus_seq, &b, reject, err);
+    snprintf(position, sizeof position, "J:%llu", (unsigned long long)msgs[n - 1].stream_seq);
+    if (st == BS_OK) st = commit_and_report(o, cp, v, &b, position, totals, stop, err);
+    if (st == BS_OK) {
+        totals->redelivered += b.redelivered;
+        bs_error why;
+        if (bs_bus_settle(o->bus, reject, &why) != BS_OK && o->on_notice)
+            o->on_notice(o->ctx, why.msg); /* the messages come back and are dropped then */
+    }
+    bs_tick_vec_free(&b.ticks);
+    free(reject);
     return st;
 }
 
@@ -409,6 +433,12 @@ static bs_status loop(const bs_stream_options *o, bs_checkpoint *cp, live_view *
         int64_t now = bs_monotonic_us();
         if (now < next_trigger) {
             wait_for(o, &watch, started, next_trigger - now);
+            continue;
+        }
+        if (o->bus) {
+            int got;
+            st = run_bus_batch(o, cp, v, totals, &stop, &got, err);
+            if (st == BS_OK && !got && o->until_idle) stop = 1;
             continue;
         }
         name_list names = {0};

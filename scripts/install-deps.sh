@@ -12,6 +12,8 @@ packages=(
     libsnappy-dev libzstd-dev
     libplplot-dev plplot-driver-cairo fonts-dejavu-core
     python3
+    # the NATS JetStream bus (--bus): the C client, and the server the tests start on 127.0.0.1
+    libnats-dev nats-server
 )
 # Node.js runs the independent peers in tests (DuckDB, hyparquet, S3 server). A Node.js from
 # another source (one that bundles npm) conflicts with Debian's npm, so ask only for what is absent.

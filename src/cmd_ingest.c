@@ -1,6 +1,7 @@
 /* cmd_ingest.c - `btcstream ingest`: ticks from a source into stream files. */
 #include <stdio.h>
 
+#include "btcstream/bus.h"
 #include "btcstream/timeutil.h"
 #include "cli.h"
 #include "ingest_args.h"
@@ -16,7 +17,11 @@ static const char usage_text[] =
     ".env.\n\n"
     "Options:\n" INGEST_USAGE
     "  --duration D   stop after D (default: until the source ends, SIGINT or SIGTERM)\n"
-    "  --stream-dir P where stream files go (default " CLI_DEFAULT_STREAM_DIR ")\n";
+    "  --stream-dir P where stream files go (default " CLI_DEFAULT_STREAM_DIR ")\n"
+    "  --bus URLS     publish to NATS JetStream instead (nats://HOST:PORT[,HOST:PORT...]); every\n"
+    "                 tick is sent again until the stream acknowledges it (docs/scale-out.md)\n"
+    "  --bus-stream N JetStream stream (default BTCSTREAM); --subject-prefix P (default "
+    "btcstream)\n";
 
 typedef struct {
     const char *cmd;
@@ -31,19 +36,70 @@ static void print_tick(void *ctx, const bs_tick *t, const char *file) {
     fflush(stdout);
 }
 
+/*
+ * `ingest --bus`: the same loop, publishing to JetStream. At the end it waits until the stream
+ * has acknowledged every tick (through leader changes and quorum losses, saying so every few
+ * seconds), since a tick not acknowledged is a tick this process alone still holds. A second
+ * SIGINT or SIGTERM gives up, with the number of ticks lost, and a non-zero exit.
+ */
+static int ingest_to_bus(const char *cmd, const ingest_args *a, bs_source *source,
+                         const bs_bus_options *bus) {
+    static volatile sig_atomic_t stop;
+    bs_error err = {{0}};
+    bs_bus_publisher *pub;
+    if (bs_bus_publisher_open(bus, 0, &pub, &err) != BS_OK) {
+        bs_source_free(source);
+        return cli_fail(cmd, &err);
+    }
+    cli_stop_on_signals(&stop);
+    const char *market = a->source ? a->source : "coingecko";
+    ingest_ctx ctx = {cmd, source->simulated};
+    bs_ingest_options o = {source, NULL,       a->interval_us,      a->duration_us, 1,
+                           &stop,  print_tick, ingest_print_notice, &ctx,           pub, market};
+    bs_ingest_totals totals;
+    bs_status st = bs_ingest_run(&o, &totals, &err);
+    bs_source_free(source);
+    stop = 0;
+    while (st == BS_OK && bs_bus_publisher_flush(pub, 5 * BS_US_PER_SECOND, &err) != BS_OK) {
+        fprintf(stderr, "%s: %s\n", cmd, err.msg);
+        if (stop) {
+            st = bs_fail(&err, BS_ERR_NET, "gave up: %s", err.msg);
+            break;
+        }
+    }
+    bs_bus_publisher_stats stats;
+    bs_bus_publisher_stats_get(pub, &stats);
+    bs_bus_publisher_close(pub);
+    if (st == BS_ERR_NET && totals.ticks == 0) return ingest_fail_offline(cmd, &err);
+    if (st != BS_OK) return cli_fail(cmd, &err);
+    fprintf(stderr,
+            "btcstream ingest: %llu ticks published to %s (%llu acknowledged, %llu sent again), "
+            "%llu failed requests\n",
+            (unsigned long long)totals.ticks, bus->urls, (unsigned long long)stats.acked,
+            (unsigned long long)stats.republished, (unsigned long long)totals.failures);
+    return CLI_OK;
+}
+
 int cmd_ingest(int argc, char **argv) {
     static const struct option options[] = {INGEST_LONG_OPTIONS,
                                             {"stream-dir", required_argument, 0, 'd'},
+                                            {"bus", required_argument, 0, 'b'},
+                                            {"bus-stream", required_argument, 0, 'n'},
+                                            {"subject-prefix", required_argument, 0, 'p'},
                                             {"help", no_argument, 0, 'h'},
                                             {0, 0, 0, 0}};
     static volatile sig_atomic_t stop;
     ingest_args a;
     ingest_args_init(&a, 0);
     const char *dir = CLI_DEFAULT_STREAM_DIR;
+    bs_bus_options bus = bs_bus_defaults();
     int c, rc = CLI_OK;
     opterr = 0;
     while (rc == CLI_OK && (c = getopt_long(argc, argv, ":h", options, NULL)) != -1) {
         if (c == 'd') dir = optarg;
+        else if (c == 'b') bus.urls = optarg;
+        else if (c == 'n') bus.stream = optarg;
+        else if (c == 'p') bus.subject_prefix = optarg;
         else if (c == 'h') return fputs(usage_text, stdout), CLI_OK;
         else if (c >= 1000) rc = ingest_args_option(&a, argv[0], c, optarg);
         else return cli_option_error(argv[0], c, argv);
@@ -53,6 +109,7 @@ int cmd_ingest(int argc, char **argv) {
 
     bs_source *source;
     if ((rc = ingest_args_open_source(&a, argv[0], &source)) != CLI_OK) return rc;
+    if (bus.urls) return ingest_to_bus(argv[0], &a, source, &bus);
     bs_producer producer;
     bs_error err = {{0}};
     if (bs_producer_open(&producer, dir, &err) != BS_OK) {
@@ -62,7 +119,7 @@ int cmd_ingest(int argc, char **argv) {
     cli_stop_on_signals(&stop);
     ingest_ctx ctx = {argv[0], source->simulated};
     bs_ingest_options o = {source, &producer,  a.interval_us,       a.duration_us, 1,
-                           &stop,  print_tick, ingest_print_notice, &ctx};
+                           &stop,  print_tick, ingest_print_notice, &ctx, NULL, NULL};
     bs_ingest_totals totals;
     bs_status st = bs_ingest_run(&o, &totals, &err);
     bs_source_free(source);

@@ -162,7 +162,7 @@ int cmd_run(int argc, char **argv) {
     cli_stop_on_signals(&stop);
     stream_render how = {a.quiet, 20};
     bs_pipeline_options o = {{source, &producer, a.in.interval_us, a.in.duration_us, 1, &stop, NULL,
-                              ingest_print_notice, NULL},
+                              ingest_print_notice, NULL, NULL, NULL},
                              bs_stream_defaults()};
     o.stream.stream_dir = stream_dir;
     o.stream.history = history;

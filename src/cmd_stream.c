@@ -11,7 +11,7 @@ static const char usage_text[] =
     "usage: btcstream stream [--stream-dir Data/stream] [--history Data/bitcoin_combined.json]\n"
     "                        [--trigger 1s] [--max-files-per-trigger N] [--until-idle]\n"
     "                        [--duration D] [--poll] [--quiet] [--retain 7d]\n"
-    "                        [--retain-files 100000]\n\n"
+    "                        [--retain-files 100000] [--bus URLS [--consumer btcstream]]\n\n"
     "Processes new stream files in micro-batches: each batch is appended to the history and\n"
     "committed in STREAM_DIR/_checkpoint.log exactly once, whatever crash comes. Files move to\n"
     "_processed/ once committed; unreadable ones to _quarantine/ with a NAME.reason file.\n\n"
@@ -24,7 +24,13 @@ static const char usage_text[] =
     "  --quiet                     print only the batch lines, not the rows and live views\n"
     "  --retain D                  remove files from _processed/ once older than D (default 7d;\n"
     "                              0: keep them); recovery never needs them\n"
-    "  --retain-files N            and keep at most the newest N there (default 100000; 0: no cap)\n\n"
+    "  --retain-files N            and keep at most the newest N there (default 100000; 0: no cap)\n"
+    "  --bus URLS                  consume from NATS JetStream (nats://HOST:PORT[,...]) instead of\n"
+    "                              the stream directory, which then holds the checkpoint log and\n"
+    "                              the dead letters; a message is acknowledged only once its batch\n"
+    "                              is committed (docs/scale-out.md)\n"
+    "  --consumer NAME             the durable consumer, shared by processors that name it\n"
+    "                              (default btcstream); --bus-stream, --subject-prefix as for ingest\n\n"
     "SIGINT and SIGTERM finish the batch in hand, commit it and exit 0.\n";
 
 int cmd_stream(int argc, char **argv) {
@@ -38,11 +44,17 @@ int cmd_stream(int argc, char **argv) {
                                             {"quiet", no_argument, 0, 'q'},
                                             {"retain", required_argument, 0, 'r'},
                                             {"retain-files", required_argument, 0, 'R'},
+                                            {"bus", required_argument, 0, 'b'},
+                                            {"consumer", required_argument, 0, 'c'},
+                                            {"bus-stream", required_argument, 0, 'n'},
+                                            {"subject-prefix", required_argument, 0, 'P'},
                                             {"help", no_argument, 0, 'h'},
                                             {0, 0, 0, 0}};
     static volatile sig_atomic_t stop;
     bs_stream_options o = bs_stream_defaults();
     stream_render how = {0, 20};
+    bs_bus_options bus = bs_bus_defaults();
+    const char *consumer = "btcstream";
     int c, rc = CLI_OK;
     opterr = 0;
     while (rc == CLI_OK && (c = getopt_long(argc, argv, ":h", options, NULL)) != -1) {
@@ -60,6 +72,10 @@ int cmd_stream(int argc, char **argv) {
             break;
         }
         case 'r': rc = cli_parse_duration(argv[0], "--retain", optarg, 1, &o.retain_us); break;
+        case 'b': bus.urls = optarg; break;
+        case 'c': consumer = optarg; break;
+        case 'n': bus.stream = optarg; break;
+        case 'P': bus.subject_prefix = optarg; break;
         case 'R': {
             char *end;
             unsigned long long n = strtoull(optarg, &end, 10);
@@ -85,7 +101,14 @@ int cmd_stream(int argc, char **argv) {
     o.ctx = &how;
     bs_stream_totals totals;
     bs_error err = {{0}};
-    if (bs_stream_run(&o, &totals, &err) != BS_OK) return cli_fail(argv[0], &err);
+    if (bus.urls && bs_bus_consumer_open(&bus, consumer, &o.bus, &err) != BS_OK)
+        return cli_fail(argv[0], &err);
+    bs_status st = bs_stream_run(&o, &totals, &err);
+    bs_bus_consumer_close(o.bus);
+    if (st != BS_OK) return cli_fail(argv[0], &err);
+    if (o.bus)
+        fprintf(stderr, "btcstream stream: %llu bus messages delivered again after their commit\n",
+                (unsigned long long)totals.redelivered);
     fprintf(stderr,
             "btcstream stream: %llu batches, %llu rows, %llu files (%llu quarantined), %llu late, "
             "%llu duplicates skipped, %llu old processed files removed\n",

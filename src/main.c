@@ -27,6 +27,7 @@ static const command commands[] = {
     {"predict", cmd_predict, "print the next forecast of a trained model"},
     {"plot", cmd_plot, "plot actual against predicted close prices to a PNG"},
     {"upload", cmd_upload, "upload a file to S3 (or an S3-compatible server)"},
+    {"bus", cmd_bus, "create, check and show the NATS JetStream stream behind --bus"},
 };
 
 static void usage(FILE *out) {

@@ -5,7 +5,8 @@
  *   begin N S          batch N is about to append to a history of S bytes
  *   commit N S R F...  batch N is in the history, which is now S bytes (R rows); F are its files,
  *                      each "P:INO:MTIME:NAME" (to _processed/) or "Q:INO:MTIME:NAME" (to
- *                      _quarantine/), INO and MTIME (ns) being the identity of the file read
+ *                      _quarantine/), INO and MTIME (ns) being the identity of the file read, or
+ *                      for a batch from the bus "J:SEQ", the stream sequence of its last message
  * A batch is committed exactly when its commit line is durable. Recovery after a crash at any
  * instant, recovery itself included:
  *   - a torn last line was never acknowledged: it is cut off;
@@ -67,6 +68,7 @@ typedef struct {
      * from the history. */
     uint64_t interrupted_batch;
     int64_t cut_bytes;
+    uint64_t bus_seq; /* the bus stream sequence the last commit recorded (0: none) */
     int lock_fd; /* holds STREAM_DIR/_checkpoint.lock: one stream processor a folder */
 } bs_checkpoint;
 
@@ -107,6 +109,14 @@ bs_status bs_checkpoint_begin(bs_checkpoint *cp, uint64_t batch, int64_t history
 bs_status bs_checkpoint_commit(bs_checkpoint *cp, uint64_t batch, int64_t history_size,
                                uint64_t rows, const bs_checkpoint_file *files, size_t count,
                                bs_error *err);
+
+/*
+ * bs_checkpoint_commit() with the transport's position: "J:SEQ" for a batch from the bus, the
+ * JetStream stream sequence of its last message (bs_checkpoint.bus_seq after recovery), or NULL.
+ */
+bs_status bs_checkpoint_commit_at(bs_checkpoint *cp, uint64_t batch, int64_t history_size,
+                                  uint64_t rows, const bs_checkpoint_file *files, size_t count,
+                                  const char *position, bs_error *err);
 
 /*
  * Moves a committed batch's files out of the stream directory (idempotent): a file whose identity

@@ -9,6 +9,7 @@
 #include <signal.h>
 #include <stdint.h>
 
+#include "btcstream/bus.h"
 #include "btcstream/producer.h"
 #include "btcstream/source.h"
 #include "btcstream/status.h"
@@ -25,6 +26,9 @@ typedef struct {
     /* A one-line message about a failed request (never holds a secret); may be NULL. */
     void (*on_notice)(void *ctx, const char *message);
     void *ctx;
+    /* When not NULL, ticks go to this JetStream publisher (bus.h) as market's, not to producer. */
+    bs_bus_publisher *bus;
+    const char *market;
 } bs_ingest_options;
 
 typedef struct {

@@ -18,6 +18,7 @@
 #include <stdint.h>
 
 #include "btcstream/aggregate.h"
+#include "btcstream/bus.h"
 #include "btcstream/status.h"
 #include "btcstream/tick.h"
 
@@ -82,12 +83,16 @@ typedef struct {
     bs_notice_fn on_notice;
     void (*on_step)(void *ctx, bs_stream_step step); /* a test hook; NULL normally */
     void *ctx;
+    /* When not NULL, batches come from this JetStream consumer (bus.h) instead of stream files:
+     * stream_dir then holds only the checkpoint log and the quarantine (dead letters). */
+    bs_bus_consumer *bus;
 } bs_stream_options;
 
 typedef struct {
     uint64_t batches, rows, files, quarantined, bad_lines, late;
-    uint64_t duplicates; /* ticks dropped: their instant was stored already */
-    uint64_t pruned;     /* files removed from _processed/ by retention */
+    uint64_t duplicates;  /* ticks dropped: their instant was stored already */
+    uint64_t pruned;      /* files removed from _processed/ by retention */
+    uint64_t redelivered; /* bus messages delivered again after their batch had committed */
 } bs_stream_totals;
 
 /* Defaults as documented above: trigger 1 s, no file limit, run until stopped. */
