@@ -438,7 +438,9 @@ static bs_status loop(const bs_stream_options *o, bs_checkpoint *cp, live_view *
         if (o->bus) {
             int got;
             st = run_bus_batch(o, cp, v, totals, &stop, &got, err);
-            if (st == BS_OK && !got && o->until_idle) stop = 1;
+            int idle = 0;
+            if (st == BS_OK && !got && o->until_idle) st = bs_bus_consumer_idle(o->bus, &idle, err);
+            if (idle) stop = 1;
             continue;
         }
         name_list names = {0};

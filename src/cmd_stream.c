@@ -30,7 +30,9 @@ static const char usage_text[] =
     "                              the dead letters; a message is acknowledged only once its batch\n"
     "                              is committed (docs/scale-out.md)\n"
     "  --consumer NAME             the durable consumer, shared by processors that name it\n"
-    "                              (default btcstream); --bus-stream, --subject-prefix as for ingest\n\n"
+    "                              (default btcstream); --bus-stream, --subject-prefix as for ingest\n"
+    "  --ack-wait D                how long a crashed processor's messages wait before another\n"
+    "                              gets them (default 30s; set when the consumer is created)\n\n"
     "SIGINT and SIGTERM finish the batch in hand, commit it and exit 0.\n";
 
 int cmd_stream(int argc, char **argv) {
@@ -46,6 +48,7 @@ int cmd_stream(int argc, char **argv) {
                                             {"retain-files", required_argument, 0, 'R'},
                                             {"bus", required_argument, 0, 'b'},
                                             {"consumer", required_argument, 0, 'c'},
+                                            {"ack-wait", required_argument, 0, 'A'},
                                             {"bus-stream", required_argument, 0, 'n'},
                                             {"subject-prefix", required_argument, 0, 'P'},
                                             {"help", no_argument, 0, 'h'},
@@ -74,6 +77,9 @@ int cmd_stream(int argc, char **argv) {
         case 'r': rc = cli_parse_duration(argv[0], "--retain", optarg, 1, &o.retain_us); break;
         case 'b': bus.urls = optarg; break;
         case 'c': consumer = optarg; break;
+        case 'A':
+            rc = cli_parse_duration(argv[0], "--ack-wait", optarg, 0, &bus.ack_wait_us);
+            break;
         case 'n': bus.stream = optarg; break;
         case 'P': bus.subject_prefix = optarg; break;
         case 'R': {

@@ -34,6 +34,10 @@ typedef struct {
     int64_t max_age_us;         /* for bs_bus_init(); 0: messages are kept until limits apply */
     int64_t duplicate_window_us; /* for bs_bus_init(); default 10 minutes */
     int64_t timeout_us;          /* JetStream API requests; default 5 s */
+    /* A message delivered and not acknowledged within this goes to the next fetch, of any
+     * processor: the time a crashed processor's messages wait. Default 30 s; set when the durable
+     * consumer is created. */
+    int64_t ack_wait_us;
 } bs_bus_options;
 
 /* The defaults above, with urls NULL. */
@@ -130,6 +134,12 @@ bs_status bs_bus_fetch(bs_bus_consumer *c, size_t max, int64_t wait_us,
  * flagged in reject (may be NULL), terminates them so that they are never delivered again.
  */
 bs_status bs_bus_settle(bs_bus_consumer *c, const unsigned char *reject, bs_error *err);
+
+/*
+ * Whether the consumer has nothing left: no message waiting and none delivered without an ack
+ * (a crashed processor's messages come back after ack_wait_us, so they count as not done).
+ */
+bs_status bs_bus_consumer_idle(bs_bus_consumer *c, int *idle, bs_error *err);
 
 void bs_bus_consumer_close(bs_bus_consumer *c);
 

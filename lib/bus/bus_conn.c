@@ -14,6 +14,7 @@ bs_bus_options bs_bus_defaults(void) {
     o.replicas = 1;
     o.duplicate_window_us = INT64_C(10) * 60 * 1000000;
     o.timeout_us = INT64_C(5) * 1000000;
+    o.ack_wait_us = INT64_C(30) * 1000000;
     return o;
 }
 
@@ -24,6 +25,7 @@ bs_bus_options bus_resolve(const bs_bus_options *opts) {
     if (o.replicas <= 0) o.replicas = d.replicas;
     if (o.duplicate_window_us <= 0) o.duplicate_window_us = d.duplicate_window_us;
     if (o.timeout_us <= 0) o.timeout_us = d.timeout_us;
+    if (o.ack_wait_us <= 0) o.ack_wait_us = d.ack_wait_us;
     return o;
 }
 
@@ -36,6 +38,13 @@ bs_status bus_fail(bs_error *err, const bus_conn *c, const char *what, natsStatu
         return bs_fail(err, BS_ERR_NET, "%s (%s): %s (JetStream error %d)", what,
                        c ? c->urls : "bus", text, (int)code);
     return bs_fail(err, BS_ERR_NET, "%s (%s): %s", what, c ? c->urls : "bus", text);
+}
+
+/* Giving libnats a connected callback is what makes a first connect that fails go on in the
+ * background instead of blocking (forever, with unlimited reconnects). */
+static void on_connected(natsConnection *nc, void *closure) {
+    (void)nc;
+    (void)closure;
 }
 
 /* Splits "a,b,c" into server URLs, adding "nats://" where the scheme is missing. */
@@ -74,7 +83,7 @@ bs_status bus_conn_open(bus_conn *c, const bs_bus_options *opts, jsOptions *publ
     if (s == NATS_OK) s = NATS(natsOptions_SetServers)(no, servers, n);
     if (s == NATS_OK) s = NATS(natsOptions_SetMaxReconnect)(no, -1); /* forever: a collector waits */
     if (s == NATS_OK) s = NATS(natsOptions_SetReconnectWait)(no, 250);
-    if (s == NATS_OK) s = NATS(natsOptions_SetRetryOnFailedConnect)(no, true, NULL, NULL);
+    if (s == NATS_OK) s = NATS(natsOptions_SetRetryOnFailedConnect)(no, true, on_connected, NULL);
     if (s == NATS_OK) s = NATS(natsOptions_SetName)(no, "btcstream");
     if (s == NATS_OK) s = NATS(natsConnection_Connect)(&c->nc, no);
     NATS(natsOptions_Destroy)(no);

@@ -9,11 +9,11 @@
 
 #include "bus_conn.h"
 
-#define ACK_WAIT_NS (INT64_C(30) * 1000000000)
 #define MAX_ACK_PENDING 100000
 
 struct bs_bus_consumer {
     bus_conn c;
+    char stream[128], durable[128];
     natsSubscription *sub;
     natsMsgList list; /* the last fetch, until settled */
     bs_bus_message *msgs;
@@ -32,11 +32,13 @@ bs_status bs_bus_consumer_open(const bs_bus_options *opts, const char *durable,
     }
     char subject[256];
     snprintf(subject, sizeof subject, "%s.>", o.subject_prefix);
+    snprintf(c->stream, sizeof c->stream, "%s", o.stream);
+    snprintf(c->durable, sizeof c->durable, "%s", durable);
     jsSubOptions so;
     NATS(jsSubOptions_Init)(&so);
     so.Stream = o.stream;
     so.Config.AckPolicy = js_AckExplicit;
-    so.Config.AckWait = ACK_WAIT_NS;
+    so.Config.AckWait = o.ack_wait_us * 1000;
     so.Config.MaxAckPending = MAX_ACK_PENDING;
     so.Config.DeliverPolicy = js_DeliverAll;
     jsErrCode code = 0;
@@ -97,6 +99,16 @@ bs_status bs_bus_settle(bs_bus_consumer *c, const unsigned char *reject, bs_erro
     /* A lost ack only means the message comes back, and the history's one-tick-per-instant rule
      * drops it then: report, but the batch stands. */
     if (first != NATS_OK) return bus_fail(err, &c->c, "cannot acknowledge", first, 0);
+    return BS_OK;
+}
+
+bs_status bs_bus_consumer_idle(bs_bus_consumer *c, int *idle, bs_error *err) {
+    jsConsumerInfo *ci = NULL;
+    jsErrCode code = 0;
+    natsStatus s = NATS(js_GetConsumerInfo)(&ci, c->c.js, c->stream, c->durable, NULL, &code);
+    if (s != NATS_OK) return bus_fail(err, &c->c, "cannot read the consumer's state", s, code);
+    *idle = ci->NumPending == 0 && ci->NumAckPending == 0;
+    NATS(jsConsumerInfo_Destroy)(ci);
     return BS_OK;
 }
 

@@ -12,6 +12,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
+
+#include "btcstream/timeutil.h"
 
 #include "bus_conn.h"
 
@@ -144,22 +147,29 @@ bs_status bs_bus_publish(bs_bus_publisher *p, const char *market, const bs_tick 
 
 bs_status bs_bus_publisher_flush(bs_bus_publisher *p, int64_t timeout_us, bs_error *err) {
     int64_t waited_ms = 0, limit_ms = timeout_us / 1000;
+    bs_error last = {{0}};
     for (;;) {
-        bs_status st = resend(p, err);
-        if (st != BS_OK && waited_ms >= limit_ms) return st;
+        resend(p, &last);
         pthread_mutex_lock(&p->lock);
         int64_t left = p->in_flight + (int64_t)p->retry_len;
         pthread_mutex_unlock(&p->lock);
         if (left == 0) return BS_OK;
         if (waited_ms >= limit_ms)
             return bs_fail(err, BS_ERR_NET,
-                           "bus (%s): %lld ticks not acknowledged yet (no quorum, or the servers "
-                           "are down); they are kept and sent again",
-                           p->c.urls, (long long)left);
+                           "bus (%s): %lld ticks not acknowledged yet (%s); they are kept and "
+                           "sent again",
+                           p->c.urls, (long long)left,
+                           last.msg[0] ? last.msg : "no quorum, or the servers are down");
         jsPubOptions po;
         NATS(jsPubOptions_Init)(&po);
         po.MaxWait = 100;
+        int64_t started = bs_monotonic_us();
         NATS(js_PublishAsyncComplete)(p->c.js, &po); /* returns at the timeout or when all are in */
+        int64_t spent = bs_monotonic_us() - started;
+        if (spent < 100000) { /* nothing in flight (all queued for a retry): pace the retries */
+            struct timespec ts = {0, (long)(100000 - spent) * 1000};
+            nanosleep(&ts, NULL);
+        }
         waited_ms += 100;
     }
 }
