@@ -15,6 +15,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
 
 #include "btcstream/checkpoint.h"
 #include "btcstream/fsutil.h"
@@ -314,9 +315,19 @@ static bs_status run_bus_batch(const bs_stream_options *o, bs_checkpoint *cp, li
     size_t n;
     size_t max = o->max_files_per_trigger ? o->max_files_per_trigger : BS_STREAM_MAX_BATCH_FILES;
     int64_t wait = o->trigger_us > 0 ? o->trigger_us : 100000;
-    bs_status st = bs_bus_fetch(o->bus, max, wait, &msgs, &n, err);
-    *got = st == BS_OK && n > 0;
-    if (!*got) return st;
+    bs_error why = {{0}};
+    if (bs_bus_fetch(o->bus, max, wait, &msgs, &n, &why) != BS_OK) {
+        /* A leader election, a lost quorum, a reconnect: the bus comes back, and nothing was
+         * taken from it. Say so and try again after the trigger. */
+        if (o->on_notice) o->on_notice(o->ctx, why.msg);
+        struct timespec pause = {0, 200 * 1000000};
+        nanosleep(&pause, NULL);
+        *got = 0;
+        return BS_OK;
+    }
+    *got = n > 0;
+    if (!*got) return BS_OK;
+    bs_status st;
     batch b = {0};
     unsigned char *reject = calloc(n, 1);
     char position[64];
@@ -326,7 +337,6 @@ static bs_status run_bus_batch(const bs_stream_options *o, bs_checkpoint *cp, li
     if (st == BS_OK) st = commit_and_report(o, cp, v, &b, position, totals, stop, err);
     if (st == BS_OK) {
         totals->redelivered += b.redelivered;
-        bs_error why;
         if (bs_bus_settle(o->bus, reject, &why) != BS_OK && o->on_notice)
             o->on_notice(o->ctx, why.msg); /* the messages come back and are dropped then */
     }
@@ -439,7 +449,10 @@ static bs_status loop(const bs_stream_options *o, bs_checkpoint *cp, live_view *
             int got;
             st = run_bus_batch(o, cp, v, totals, &stop, &got, err);
             int idle = 0;
-            if (st == BS_OK && !got && o->until_idle) st = bs_bus_consumer_idle(o->bus, &idle, err);
+            bs_error why = {{0}};
+            if (st == BS_OK && !got && o->until_idle &&
+                bs_bus_consumer_idle(o->bus, &idle, &why) != BS_OK && o->on_notice)
+                o->on_notice(o->ctx, why.msg); /* not known to be idle: look again */
             if (idle) stop = 1;
             continue;
         }

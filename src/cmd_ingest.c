@@ -26,10 +26,31 @@ static const char usage_text[] =
 typedef struct {
     const char *cmd;
     int simulated;
+    bs_bus_publisher *bus; /* with --bus: for a word when acks stop coming */
+    int64_t next_report_us;
+    uint64_t acked_at_report;
 } ingest_ctx;
 
+#define BUS_REPORT_US (5 * BS_US_PER_SECOND)
+
+/* With --bus, every few seconds in which ticks wait and no ack came, says so. */
+static void report_bus(ingest_ctx *c) {
+    int64_t now = bs_monotonic_us();
+    if (!c->bus || now < c->next_report_us) return;
+    bs_bus_publisher_stats s;
+    bs_bus_publisher_stats_get(c->bus, &s);
+    if (c->next_report_us && s.waiting > 0 && s.acked == c->acked_at_report)
+        fprintf(stderr,
+                "%s: %llu ticks not acknowledged yet (no quorum, or the servers are down); they "
+                "are kept and sent again\n",
+                c->cmd, (unsigned long long)s.waiting);
+    c->next_report_us = now + BUS_REPORT_US;
+    c->acked_at_report = s.acked;
+}
+
 static void print_tick(void *ctx, const bs_tick *t, const char *file) {
-    const ingest_ctx *c = ctx;
+    ingest_ctx *c = ctx;
+    report_bus(c);
     char when[BS_TIME_TEXT_SIZE];
     bs_time_format(t->ts_us, when);
     printf("%s close %.2f -> %s%s\n", when, t->close, file, c->simulated ? " (simulated)" : "");
@@ -53,7 +74,7 @@ static int ingest_to_bus(const char *cmd, const ingest_args *a, bs_source *sourc
     }
     cli_stop_on_signals(&stop);
     const char *market = a->source ? a->source : "coingecko";
-    ingest_ctx ctx = {cmd, source->simulated};
+    ingest_ctx ctx = {cmd, source->simulated, pub, 0, 0};
     bs_ingest_options o = {source, NULL,       a->interval_us,      a->duration_us, 1,
                            &stop,  print_tick, ingest_print_notice, &ctx,           pub, market};
     bs_ingest_totals totals;
@@ -117,7 +138,7 @@ int cmd_ingest(int argc, char **argv) {
         return cli_fail(argv[0], &err);
     }
     cli_stop_on_signals(&stop);
-    ingest_ctx ctx = {argv[0], source->simulated};
+    ingest_ctx ctx = {argv[0], source->simulated, NULL, 0, 0};
     bs_ingest_options o = {source, &producer,  a.interval_us,       a.duration_us, 1,
                            &stop,  print_tick, ingest_print_notice, &ctx, NULL, NULL};
     bs_ingest_totals totals;

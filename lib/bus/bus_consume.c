@@ -6,10 +6,12 @@
  */
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "bus_conn.h"
 
 #define MAX_ACK_PENDING 100000
+#define SUBSCRIBE_TRIES 60 /* half a second apart */
 
 struct bs_bus_consumer {
     bus_conn c;
@@ -42,7 +44,15 @@ bs_status bs_bus_consumer_open(const bs_bus_options *opts, const char *durable,
     so.Config.MaxAckPending = MAX_ACK_PENDING;
     so.Config.DeliverPolicy = js_DeliverAll;
     jsErrCode code = 0;
-    natsStatus s = NATS(js_PullSubscribe)(&c->sub, c->c.js, subject, durable, NULL, &so, &code);
+    natsStatus s = NATS_TIMEOUT;
+    /* Right after a node failure the cluster may still be electing a leader: wait for it. */
+    for (int tries = 0; tries < SUBSCRIBE_TRIES; tries++) {
+        code = 0;
+        s = NATS(js_PullSubscribe)(&c->sub, c->c.js, subject, durable, NULL, &so, &code);
+        if (s != NATS_TIMEOUT && s != NATS_NO_RESPONDERS && s != NATS_NOT_YET_CONNECTED) break;
+        struct timespec pause = {0, 500 * 1000000};
+        nanosleep(&pause, NULL);
+    }
     if (s != NATS_OK) {
         st = bus_fail(err, &c->c, "cannot subscribe (does the stream exist? 'btcstream bus init')",
                       s, code);
@@ -61,6 +71,10 @@ bs_status bs_bus_fetch(bs_bus_consumer *c, size_t max, int64_t wait_us,
     int64_t wait_ms = wait_us / 1000 > 0 ? wait_us / 1000 : 1;
     natsStatus s = NATS(natsSubscription_Fetch)(&c->list, c->sub, (int)max, wait_ms, &code);
     if (s == NATS_TIMEOUT) return BS_OK; /* nothing arrived in time */
+    if (s != NATS_OK) { /* what came may be partial: it is not ours, it will be redelivered */
+        NATS(natsMsgList_Destroy)(&c->list);
+        memset(&c->list, 0, sizeof c->list);
+    }
     if (s != NATS_OK) return bus_fail(err, &c->c, "cannot fetch from the bus", s, code);
     size_t n = (size_t)c->list.Count;
     if (n > c->cap) {
