@@ -17,7 +17,7 @@
 #include "btcstream/s3.h"
 #include "cli.h"
 #include "ingest_args.h"
-#include "render.h"
+#include "btcstream/sink.h"
 #include "stream_render.h"
 
 static const char usage_text[] =
@@ -75,16 +75,17 @@ static int print_tables(const char *history) {
     cli_report_bad_lines("run", history, &stats);
     const bs_table_kind kinds[] = {BS_TABLE_HOUR_OF_DAY, BS_TABLE_DAILY, BS_TABLE_MOVING_AVG};
     int rc = CLI_OK;
+    bs_sink_options o = {.out = stdout, .label = 1};
+    bs_sink *grid;
+    if (bs_sink_open("table", &o, &grid, &err) != BS_OK) rc = cli_fail("run", &err);
     for (size_t i = 0; i < 3 && rc == CLI_OK; i++) {
-        bs_table t;
-        if (bs_aggregate_table(agg, kinds[i], &t, &err) != BS_OK) {
+        bs_table t = {0};
+        if (bs_aggregate_table(agg, kinds[i], &t, &err) != BS_OK ||
+            bs_sink_write(grid, &t, &err) != BS_OK)
             rc = cli_fail("run", &err);
-            break;
-        }
-        printf("\n%s (%zu row%s)\n", t.name, t.rows, t.rows == 1 ? "" : "s");
-        render_table(stdout, &t, RENDER_TABLE);
         bs_table_free(&t);
     }
+    bs_sink_free(grid);
     bs_aggregate_free(agg);
     return rc;
 }
