@@ -23,6 +23,22 @@ static const char usage_text[] =
     "  --quiet                     print only the batch lines, not the rows and live views\n\n"
     "SIGINT and SIGTERM finish the batch in hand, commit it and exit 0.\n";
 
+/* A stream that waits in silence looks hung: say what it waits for, and how to stop it. */
+static void say_what_it_waits_for(const bs_stream_options *o) {
+    if (o->until_idle) {
+        fprintf(stderr, "btcstream stream: committing the files waiting in %s to %s\n",
+                o->stream_dir, o->history);
+        return;
+    }
+    char limit[64] = "";
+    if (o->duration_us > 0)
+        snprintf(limit, sizeof limit, " for %.3g s", (double)o->duration_us / 1e6);
+    fprintf(stderr,
+            "btcstream stream: waiting for new stream files in %s (ohlc_*.json, from 'btcstream "
+            "ingest')%s, committing each batch to %s; Ctrl-C stops\n",
+            o->stream_dir, limit, o->history);
+}
+
 int cmd_stream(int argc, char **argv) {
     static const struct option options[] = {{"stream-dir", required_argument, 0, 'd'},
                                             {"history", required_argument, 0, 'H'},
@@ -68,13 +84,16 @@ int cmd_stream(int argc, char **argv) {
     o.on_batch = stream_render_batch;
     o.on_notice = stream_render_notice;
     o.ctx = &how;
+    say_what_it_waits_for(&o);
     bs_stream_totals totals;
     bs_error err = {{0}};
     if (bs_stream_run(&o, &totals, &err) != BS_OK) return cli_fail(argv[0], &err);
     fprintf(stderr,
-            "btcstream stream: %llu batches, %llu rows, %llu files (%llu quarantined), %llu late\n",
-            (unsigned long long)totals.batches, (unsigned long long)totals.rows,
-            (unsigned long long)totals.files, (unsigned long long)totals.quarantined,
-            (unsigned long long)totals.late);
+            "btcstream stream: %llu batch%s, %llu row%s, %llu file%s (%llu quarantined), "
+            "%llu late\n",
+            (unsigned long long)totals.batches, totals.batches == 1 ? "" : "es",
+            (unsigned long long)totals.rows, totals.rows == 1 ? "" : "s",
+            (unsigned long long)totals.files, totals.files == 1 ? "" : "s",
+            (unsigned long long)totals.quarantined, (unsigned long long)totals.late);
     return CLI_OK;
 }
