@@ -8,6 +8,7 @@
  */
 #include "btcstream/aggregate.h"
 
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -89,7 +90,10 @@ static inline void sum_add(double *sum, double *err, double x) {
     *sum = t;
 }
 
-static inline double close_sum(const grain_stats *g) { return g->sum_close + g->sum_close_err; }
+/* An overflowed sum makes the error term NaN (inf - inf): the sum alone is then the answer. */
+static inline double close_sum(const grain_stats *g) {
+    return isfinite(g->sum_close) ? g->sum_close + g->sum_close_err : g->sum_close;
+}
 
 /* Folds the statistics of b into a; b's ticks count as read after a's (for tie-breaking). */
 static void merge_stats(grain_stats *a, const grain_stats *b) {

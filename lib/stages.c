@@ -119,7 +119,7 @@ static int run_plot(stage_ctx *c, bs_stage_report *report) {
 
 /* The course project's last step, and the one stage that may be skipped as not asked. */
 static int run_upload(stage_ctx *c, bs_stage_report *report) {
-    if (!c->opts->upload) return say(report, BS_STAGE_SKIPPED, "not asked (--no-upload)");
+    if (!c->opts->upload) return say(report, BS_STAGE_SKIPPED, "not asked");
     bs_s3_config loaded;
     const bs_s3_config *s3 = c->opts->s3;
     if (!s3) {
