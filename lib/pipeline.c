@@ -58,7 +58,7 @@ bs_status bs_pipeline_stream(bs_pipeline_options *opts, bs_pipeline_totals *tota
     opts->ingest.stop = given_stop;
     totals->ingest = job.totals;
     if (job.status != BS_OK) {
-        *err = job.err;
+        if (err) *err = job.err; /* err may be NULL, as everywhere in the library */
         return job.status;
     }
     if (st != BS_OK) return st;

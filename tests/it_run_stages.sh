@@ -115,6 +115,12 @@ set -e
 expect_contains i.err "0 ticks written to I, 1 failed request" "ingest totals, singular"
 pass "ingest whose every request failed exits non-zero"
 
+# Item 2: ingest keeps sim ticks out of the real stream too.
+"$BTCSTREAM" ingest --source sim --duration 300ms > ing.txt 2>&1 || fail "ingest sim: $(cat ing.txt)"
+expect_contains ing.txt "written to Data/sim/stream" "ingest --source sim writes Data/sim/stream"
+[ ! -e Data/stream ] || fail "sim ticks went into the real stream Data/stream"
+pass "ingest --source sim keeps to Data/sim/stream"
+
 # Item 10: plurals, from a replay of exactly one tick.
 echo '{"Datetime": "2025-05-12T01:22:54+00:00", "Close": 100}' > one.json
 "$BTCSTREAM" run --source replay:one.json --interval 0 --quiet --out-dir OR > one.txt 2>&1 || true
