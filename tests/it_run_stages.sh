@@ -139,3 +139,12 @@ expect_contains z.txt "every 0.1 s until stopped (Ctrl-C) into Z/stream" "--dura
 "$BTCSTREAM" stream --stream-dir Z/stream --history Z/bitcoin_combined.json --duration 500ms > st.txt 2> st.err
 expect_contains st.err "waiting for new stream files in Z/stream" "stream says it waits"
 pass "--duration 0 says until stopped; stream says what it waits for"
+
+# The source registry: --help, run --help and ingest --help list every source type from it.
+for cmd in "" run ingest; do
+    "$BTCSTREAM" $cmd --help > help.txt
+    for name in coingecko sim replay:FILE; do
+        grep -Eq "^  $name +" help.txt || fail "'btcstream $cmd --help' does not list the source $name"
+    done
+done
+pass "--help lists the sources from the registry"
