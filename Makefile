@@ -44,7 +44,7 @@ soak: build
 		bash tests/it_stream_crash.sh
 
 format:
-	clang-format -i include/btcstream/*.h lib/*.c lib/*.h src/*.c src/*.h tests/*.c examples/*.c bench/*.c
+	clang-format -i include/btcstream/*.h lib/*.c lib/*.h lib/*/*.c lib/*/*.h src/*.c src/*.h tests/*.c examples/*.c bench/*.c
 
 clean:
 	rm -rf $(BUILD) $(ASAN_BUILD)

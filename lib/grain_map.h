@@ -16,6 +16,7 @@ typedef struct {
     double max_high, min_low;
     int64_t first_ts, last_ts;
     double first_open, last_close;
+    double sum_close_err; /* what sum_close lost to rounding (compensated sum, see aggregate.c) */
 } grain_stats;
 
 typedef struct {

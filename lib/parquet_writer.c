@@ -21,10 +21,16 @@
 #include "parquet_dict.h"
 #include "thrift_compact.h"
 
-enum { PQ_INT64 = 2, PQ_DOUBLE = 5, PQ_BYTE_ARRAY = 6 };     /* physical types */
-enum { ENC_PLAIN = 0, ENC_RLE = 3, ENC_RLE_DICTIONARY = 8 }; /* encodings */
-enum { CONV_UTF8 = 0, CONV_TIMESTAMP_MICROS = 10 };          /* converted types */
-static const int codec_ids[] = {1, 6, 0};                    /* SNAPPY, ZSTD, UNCOMPRESSED */
+enum { PQ_INT32 = 1, PQ_INT64 = 2, PQ_DOUBLE = 5, PQ_BYTE_ARRAY = 6 }; /* physical types */
+enum { ENC_PLAIN = 0, ENC_RLE = 3, ENC_RLE_DICTIONARY = 8 };           /* encodings */
+enum { CONV_UTF8 = 0, CONV_DATE = 6, CONV_TIMESTAMP_MICROS = 10 };     /* converted types */
+static const int physical[] = {PQ_DOUBLE, PQ_INT64, PQ_INT64, PQ_BYTE_ARRAY, PQ_INT32};
+
+/* Bytes of one value as the caller hands it (a pointer for strings). */
+static size_t value_width(bs_parquet_type type) {
+    return type == BS_PARQUET_STRING ? sizeof(char *) : type == BS_PARQUET_DATE ? 4 : 8;
+}
+static const int codec_ids[] = {1, 6, 0}; /* SNAPPY, ZSTD, UNCOMPRESSED */
 
 typedef struct { /* min and max of a chunk: numbers as values, strings as copies of their bytes */
     int present;
@@ -110,6 +116,15 @@ static void update_number_stats(stats *s, bs_parquet_type type, const void *valu
         }
         return;
     }
+    if (type == BS_PARQUET_DATE) {
+        const int32_t *v = values;
+        for (size_t i = 0; i < n; i++) {
+            if (!s->present) s->imin = s->imax = v[i], s->present = 1;
+            if (v[i] < s->imin) s->imin = v[i];
+            if (v[i] > s->imax) s->imax = v[i];
+        }
+        return;
+    }
     const int64_t *v = values;
     for (size_t i = 0; i < n; i++) {
         if (!s->present) s->imin = s->imax = v[i], s->present = 1;
@@ -122,7 +137,7 @@ static bs_status append_values(bs_parquet_writer *w, column *c, size_t rows, con
                                bs_error *err) {
     if (c->def.type !=
         BS_PARQUET_STRING) { /* PLAIN numbers are the little-endian values as they are */
-        tc_bytes(&c->values, values, rows * 8);
+        tc_bytes(&c->values, values, rows * value_width(c->def.type));
         update_number_stats(&c->st, c->def.type, values, rows);
     }
     for (size_t r = 0; c->def.type == BS_PARQUET_STRING && r < rows; r++) {
@@ -174,6 +189,10 @@ static void write_statistics(tc_writer *t, int16_t id, bs_parquet_type type, con
         double lo = s->dmin == 0 ? -0.0 : s->dmin, hi = s->dmax == 0 ? 0.0 : s->dmax;
         tc_field_binary(t, 5, &hi, 8);
         tc_field_binary(t, 6, &lo, 8);
+    } else if (s->present && type == BS_PARQUET_DATE) {
+        int32_t lo = (int32_t)s->imin, hi = (int32_t)s->imax;
+        tc_field_binary(t, 5, &hi, 4);
+        tc_field_binary(t, 6, &lo, 4);
     } else if (s->present) {
         tc_field_binary(t, 5, &s->imax, 8);
         tc_field_binary(t, 6, &s->imin, 8);
@@ -282,7 +301,9 @@ static bs_status compress_all(bs_parquet_writer *w, compress_job *jobs, bs_error
                                  .type = w->cols[i].def.type,
                                  .src = &w->cols[i].values,
                                  .rows = w->group_rows,
-                                 .use_dict = !w->opts.plain_only};
+                                 /* the dictionary builder knows 8-byte values and strings */
+                                 .use_dict =
+                                     !w->opts.plain_only && w->cols[i].def.type != BS_PARQUET_DATE};
         running[i] = w->ncols > 1 && pthread_create(&threads[i], NULL, run_compress, &jobs[i]) == 0;
         if (!running[i]) run_compress(&jobs[i]); /* one column, or no thread to be had: here */
     }
@@ -330,7 +351,7 @@ bs_status bs_parquet_write(bs_parquet_writer *w, size_t rows, const void *const 
         size_t room = w->opts.row_group_rows - w->group_rows,
                n = rows - done < room ? rows - done : room;
         for (size_t i = 0; i < w->ncols; i++) {
-            size_t width = w->cols[i].def.type == BS_PARQUET_STRING ? sizeof(char *) : 8;
+            size_t width = value_width(w->cols[i].def.type);
             bs_status st =
                 append_values(w, &w->cols[i], n, (const char *)values[i] + done * width, err);
             if (st != BS_OK) return st;
@@ -347,7 +368,6 @@ bs_status bs_parquet_write(bs_parquet_writer *w, size_t rows, const void *const 
 }
 
 static void write_schema_element(tc_writer *t, const column *c) {
-    static const int physical[] = {PQ_DOUBLE, PQ_INT64, PQ_INT64, PQ_BYTE_ARRAY};
     tc_struct_begin(t);
     tc_field_i32(t, 1, physical[c->def.type]);
     tc_field_i32(t, 3, 0); /* REQUIRED */
@@ -356,6 +376,12 @@ static void write_schema_element(tc_writer *t, const column *c) {
         tc_field_i32(t, 6, CONV_UTF8);
         tc_field_struct_begin(t, 10); /* LogicalType: STRING */
         tc_field_struct_begin(t, 1);
+        tc_struct_end(t);
+        tc_struct_end(t);
+    } else if (c->def.type == BS_PARQUET_DATE) {
+        tc_field_i32(t, 6, CONV_DATE);
+        tc_field_struct_begin(t, 10); /* LogicalType: DATE */
+        tc_field_struct_begin(t, 6);
         tc_struct_end(t);
         tc_struct_end(t);
     } else if (c->def.type == BS_PARQUET_TIMESTAMP_MICROS) {
@@ -375,7 +401,6 @@ static void write_schema_element(tc_writer *t, const column *c) {
 
 static void write_column_chunk(tc_writer *t, const bs_parquet_writer *w, const column *c,
                                const chunk *k) {
-    static const int physical[] = {PQ_DOUBLE, PQ_INT64, PQ_INT64, PQ_BYTE_ARRAY};
     tc_struct_begin(t);
     tc_field_i64(t, 2, k->dict_offset >= 0 ? k->dict_offset : k->offset);
     tc_field_struct_begin(t, 3); /* ColumnMetaData */

@@ -1,9 +1,12 @@
 /* pipeline.c - see pipeline.h. */
 #include "btcstream/pipeline.h"
 
+#include <ftw.h>
 #include <pthread.h>
+#include <stdio.h>
 #include <string.h>
 #include <sys/eventfd.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 typedef struct {
@@ -55,7 +58,7 @@ bs_status bs_pipeline_stream(bs_pipeline_options *opts, bs_pipeline_totals *tota
     opts->ingest.stop = given_stop;
     totals->ingest = job.totals;
     if (job.status != BS_OK) {
-        *err = job.err;
+        if (err) *err = job.err; /* err may be NULL, as everywhere in the library */
         return job.status;
     }
     if (st != BS_OK) return st;
@@ -75,4 +78,17 @@ bs_status bs_pipeline_stream(bs_pipeline_options *opts, bs_pipeline_totals *tota
     totals->stream.bad_lines += rest.bad_lines;
     totals->stream.late += rest.late;
     return st;
+}
+
+/* Depth first: the files of a folder go before the folder, which rmdir then finds empty. */
+static int remove_if_empty(const char *path, const struct stat *st, int type, struct FTW *at) {
+    (void)at;
+    if (type == FTW_DP) rmdir(path); /* fails, harmlessly, on a folder that kept something */
+    else if (type == FTW_F && S_ISREG(st->st_mode) && st->st_size == 0) unlink(path);
+    return 0;
+}
+
+int bs_pipeline_remove_empty_tree(const char *dir) {
+    nftw(dir, remove_if_empty, 16, FTW_DEPTH | FTW_PHYS);
+    return access(dir, F_OK) != 0;
 }

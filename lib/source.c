@@ -1,23 +1,63 @@
-/* source.c - picks a source by its name; each source lives in its own source_<name>.c. */
+/*
+ * source.c - the source registry: a table of source types (name, help, defaults,
+ * constructor). Each source lives in its own source_<name>.c; adding one is that file and a
+ * line here, and every --help that lists sources reads this table.
+ */
 #include "btcstream/source.h"
 
+#include <stdio.h>
 #include <string.h>
 
+#define SECONDS(n) ((int64_t)(n)*1000000)
+
+/*
+ * The sim's defaults make the default demo (`run --source sim`) long enough for every output:
+ * 120 ticks, where the model needs 73 (stages.h, bs_stages_min_ticks), in 30 seconds.
+ */
+const bs_source_type bs_source_types[] = {
+    {"coingecko", NULL, "CoinGecko's price of --coin in --vs (the default)", "Data", 0, 0,
+     bs_source_coingecko_open},
+    {"sim", NULL, "a seeded random walk (offline; kept in Data/sim)", "Data/sim", SECONDS(1) / 4,
+     SECONDS(30), bs_source_sim_open},
+    {"replay", "FILE", "the ticks of FILE in time order (kept in Data/replay)", "Data/replay", 0, 0,
+     bs_source_replay_open},
+    {NULL, NULL, NULL, NULL, 0, 0, NULL},
+};
+
 bs_source_options bs_source_defaults(void) {
-    bs_source_options o = {"bitcoin", "usd", NULL, 10000, 42};
+    bs_source_options o = {"bitcoin", "usd", NULL, 10000, 42, 0, 0};
     return o;
+}
+
+const bs_source_type *bs_source_type_find(const char *spec) {
+    const char *colon = strchr(spec, ':');
+    size_t len = colon ? (size_t)(colon - spec) : strlen(spec);
+    for (const bs_source_type *t = bs_source_types; t->name; t++)
+        if (strlen(t->name) == len && strncmp(t->name, spec, len) == 0) return t;
+    return NULL;
 }
 
 bs_status bs_source_open(const char *spec, const bs_source_options *opts, bs_source **out,
                          bs_error *err) {
     bs_source_options defaults = bs_source_defaults();
     if (!opts) opts = &defaults;
-    if (strcmp(spec, "coingecko") == 0) return bs_source_coingecko_open(opts, out, err);
-    if (strcmp(spec, "sim") == 0) return bs_source_sim_open(opts, out, err);
-    if (strncmp(spec, "replay:", 7) == 0 && spec[7])
-        return bs_source_replay_open(spec + 7, out, err);
-    return bs_fail(err, BS_ERR_ARG, "unknown source \"%s\" (use coingecko, sim or replay:FILE)",
-                   spec);
+    *out = NULL;
+    const bs_source_type *t = bs_source_type_find(spec);
+    const char *colon = strchr(spec, ':');
+    if (!t) {
+        char names[256] = "";
+        for (t = bs_source_types; t->name; t++) {
+            size_t used = strlen(names);
+            snprintf(names + used, sizeof names - used, "%s%s%s%s", used ? ", " : "", t->name,
+                     t->arg ? ":" : "", t->arg ? t->arg : "");
+        }
+        return bs_fail(err, BS_ERR_ARG, "unknown source \"%s\" (use %s)", spec, names);
+    }
+    if (t->arg && (!colon || !colon[1]))
+        return bs_fail(err, BS_ERR_ARG, "source \"%s\" needs %s:%s", spec, t->name, t->arg);
+    if (!t->arg && colon)
+        return bs_fail(err, BS_ERR_ARG, "source \"%s\" takes nothing after \"%s\"", spec, t->name);
+    return t->open(colon ? colon + 1 : NULL, opts, out, err);
 }
 
 void bs_source_free(bs_source *src) {

@@ -168,7 +168,9 @@ static bs_status choose_endpoint(const bs_source_options *opts, gecko_source *g,
     return BS_OK;
 }
 
-bs_status bs_source_coingecko_open(const bs_source_options *opts, bs_source **out, bs_error *err) {
+bs_status bs_source_coingecko_open(const char *arg, const bs_source_options *opts,
+                                   bs_source **out, bs_error *err) {
+    (void)arg;
     static int curl_ready;
     if (!curl_ready && curl_global_init(CURL_GLOBAL_DEFAULT) == 0) curl_ready = 1;
     gecko_source *g = calloc(1, sizeof *g);

@@ -29,7 +29,9 @@ static void replay_free(bs_source *src) {
     free(r);
 }
 
-bs_status bs_source_replay_open(const char *path, bs_source **out, bs_error *err) {
+bs_status bs_source_replay_open(const char *path, const bs_source_options *opts, bs_source **out,
+                                bs_error *err) {
+    (void)opts;
     replay_source *r = calloc(1, sizeof *r);
     if (!r) return bs_fail(err, BS_ERR_NOMEM, "out of memory");
     r->base = (bs_source){"replay", 0, replay_next, replay_free};

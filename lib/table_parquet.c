@@ -5,30 +5,30 @@
 
 #include "btcstream/timeutil.h"
 
-/* Day columns become text; the rest is passed through as it is. */
-static const void *column_values(const bs_column *c, size_t rows, char ***texts) {
+/* Day columns become DATE (days since the epoch, INT32); the rest is passed through as it is. */
+static const void *column_values(const bs_column *c, size_t rows, int32_t **days) {
     if (c->type != BS_COLUMN_DAY) return c->values.i64;
-    char **out = calloc(rows ? rows : 1, sizeof *out);
+    int32_t *out = malloc((rows ? rows : 1) * sizeof *out);
     for (size_t i = 0; out && i < rows; i++) {
-        out[i] = malloc(11);
-        if (!out[i]) return NULL; /* the caller frees what was made */
-        bs_time_format_day(c->values.i64[i], out[i]);
+        /* floor division: a day before 1970 is still the day its midnight starts */
+        int64_t us = c->values.i64[i];
+        out[i] = (int32_t)(us / BS_US_PER_DAY - (us % BS_US_PER_DAY < 0));
     }
-    *texts = out;
+    *days = out;
     return out;
 }
 
 bs_status bs_table_write_parquet(const bs_table *t, const char *path,
                                  const bs_parquet_options *opts, bs_error *err) {
     static const bs_parquet_type types[] = {BS_PARQUET_INT64, BS_PARQUET_DOUBLE,
-                                            BS_PARQUET_TIMESTAMP_MICROS, BS_PARQUET_STRING};
+                                            BS_PARQUET_TIMESTAMP_MICROS, BS_PARQUET_DATE};
     bs_parquet_column cols[BS_TABLE_MAX_COLUMNS];
     const void *values[BS_TABLE_MAX_COLUMNS];
-    char **texts[BS_TABLE_MAX_COLUMNS] = {0};
+    int32_t *days[BS_TABLE_MAX_COLUMNS] = {0};
     bs_status st = BS_OK;
     for (size_t i = 0; i < t->columns; i++) {
         cols[i] = (bs_parquet_column){t->column[i].name, types[t->column[i].type]};
-        values[i] = column_values(&t->column[i], t->rows, &texts[i]);
+        values[i] = column_values(&t->column[i], t->rows, &days[i]);
         if (!values[i]) st = bs_fail(err, BS_ERR_NOMEM, "out of memory");
     }
     bs_parquet_writer *w = NULL;
@@ -36,9 +36,6 @@ bs_status bs_table_write_parquet(const bs_table *t, const char *path,
     if (st == BS_OK) st = bs_parquet_write(w, t->rows, values, err);
     if (st == BS_OK) st = bs_parquet_writer_close(w, err);
     else bs_parquet_writer_abort(w);
-    for (size_t i = 0; i < t->columns; i++) {
-        for (size_t r = 0; texts[i] && r < t->rows; r++) free(texts[i][r]);
-        free(texts[i]);
-    }
+    for (size_t i = 0; i < t->columns; i++) free(days[i]);
     return st;
 }

@@ -5,11 +5,9 @@
 #include <string.h>
 
 #include "btcstream/aggregate.h"
-#include "btcstream/fsutil.h"
-#include "btcstream/table_parquet.h"
+#include "btcstream/sink.h"
 #include "btcstream/timeutil.h"
 #include "cli.h"
-#include "render.h"
 
 static const char usage_text[] =
     "usage: btcstream aggregate [--input H] [--table NAME] [--window 1h] [--slide 30m]\n"
@@ -28,20 +26,29 @@ static const char usage_text[] =
     "  --slide D      moving-average slide (default 30m)\n"
     "  --format F     table (bordered grid, every row), csv (header row), json (JSON lines),\n"
     "                 or parquet: one file a table, DIR/NAME.parquet (snappy)\n"
-    "  --out DIR      where --format parquet writes (default .)\n"
+    "  --out DIR      write one file a table, DIR/NAME.txt|csv|json|parquet, instead of\n"
+    "                 printing (parquet: default .)\n"
     "  --strict       stop at the first bad line instead of skipping it\n"
     "  --threads N    scan with N threads (default: one per core)\n\n"
+    "Without --table, csv and json say which table each row is in: csv puts a '# table NAME'\n"
+    "line above each table's header and a blank line between tables; json rows start with\n"
+    "\"table\":\"NAME\". With --table (or --out) the output is the plain table.\n"
     "Bad lines are skipped and counted on stderr with their file:line and reason.\n";
 
 typedef struct {
     const char *input;
     int table; /* -1: all */
     bs_aggregate_options windows;
-    render_format format;
+    const char *format; /* a sink's name (sink.h) */
     int strict, threads;
-    int parquet;
-    const char *out_dir;
+    const char *out_dir; /* NULL: print */
 } aggregate_args;
+
+static int known_format(const char *name) {
+    for (const bs_sink_type *t = bs_sink_types; t->name; t++)
+        if (strcmp(t->name, name) == 0) return 1;
+    return 0;
+}
 
 static int parse_args(int argc, char **argv, aggregate_args *a) {
     static const struct option options[] = {
@@ -66,8 +73,8 @@ static int parse_args(int argc, char **argv, aggregate_args *a) {
         case 'w': rc = cli_parse_duration(cmd, "--window", optarg, 0, &a->windows.window_us); break;
         case 's': rc = cli_parse_duration(cmd, "--slide", optarg, 0, &a->windows.slide_us); break;
         case 'f':
-            a->parquet = strcmp(optarg, "parquet") == 0;
-            if (!a->parquet && !render_format_parse(optarg, &a->format))
+            a->format = optarg;
+            if (!known_format(optarg))
                 return cli_usage_error(cmd, "--format must be table, csv, json or parquet");
             break;
         case 'o': a->out_dir = optarg; break;
@@ -84,37 +91,34 @@ static int parse_args(int argc, char **argv, aggregate_args *a) {
     return rc;
 }
 
+static void print_written(void *ctx, const char *path, size_t rows) {
+    (void)ctx;
+    printf("wrote %s (%zu row%s)\n", path, rows, rows == 1 ? "" : "s");
+}
+
 static int print_tables(const bs_aggregate *agg, const aggregate_args *a) {
     int first = a->table >= 0 ? a->table : 0, last = a->table >= 0 ? a->table : BS_TABLE_COUNT - 1;
-    for (int k = first; k <= last; k++) {
-        bs_table table;
-        bs_error err = {{0}};
-        if (bs_aggregate_table(agg, (bs_table_kind)k, &table, &err) != BS_OK)
-            return cli_fail("aggregate", &err);
-        if (a->parquet) {
-            char path[4096];
-            snprintf(path, sizeof path, "%s/%s.parquet", a->out_dir, table.name);
-            bs_status st = bs_mkdirs(a->out_dir, &err);
-            if (st == BS_OK) st = bs_table_write_parquet(&table, path, NULL, &err);
-            size_t rows = table.rows;
-            bs_table_free(&table);
-            if (st != BS_OK) return cli_fail("aggregate", &err);
-            printf("wrote %s (%zu rows)\n", path, rows);
-            continue;
-        }
-        if (k > first) fputc('\n', stdout);
-        if (a->format == RENDER_TABLE)
-            printf("%s (%zu row%s)\n", table.name, table.rows, table.rows == 1 ? "" : "s");
-        int ok = render_table(stdout, &table, a->format);
+    int grid = strcmp(a->format, "table") == 0;
+    const char *dir = a->out_dir ? a->out_dir : strcmp(a->format, "parquet") == 0 ? "." : NULL;
+    /* the grid always names its table; csv and json only when several share the stream */
+    bs_sink_options o = {stdout, dir, grid || a->table < 0, print_written, NULL};
+    bs_sink *sink;
+    bs_error err = {{0}};
+    if (bs_sink_open(a->format, &o, &sink, &err) != BS_OK) return cli_fail("aggregate", &err);
+    bs_status st = BS_OK;
+    for (int k = first; k <= last && st == BS_OK; k++) {
+        bs_table table = {0};
+        st = bs_aggregate_table(agg, (bs_table_kind)k, &table, &err);
+        if (st == BS_OK) st = bs_sink_write(sink, &table, &err);
         bs_table_free(&table);
-        if (!ok) return CLI_FAIL;
     }
+    bs_sink_free(sink);
+    if (st != BS_OK) return cli_fail("aggregate", &err);
     return fflush(stdout) == 0 ? CLI_OK : CLI_FAIL;
 }
 
 int cmd_aggregate(int argc, char **argv) {
-    aggregate_args a = {
-        CLI_DEFAULT_HISTORY, -1, bs_aggregate_defaults(), RENDER_TABLE, 0, 0, 0, "."};
+    aggregate_args a = {CLI_DEFAULT_HISTORY, -1, bs_aggregate_defaults(), "table", 0, 0, NULL};
     int rc = parse_args(argc, argv, &a);
     if (rc != CLI_OK) return rc < 0 ? CLI_OK : rc;
 

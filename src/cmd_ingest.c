@@ -2,6 +2,7 @@
 #include <stdio.h>
 
 #include "btcstream/bus.h"
+#include "btcstream/outputs.h"
 #include "btcstream/timeutil.h"
 #include "cli.h"
 #include "ingest_args.h"
@@ -17,7 +18,10 @@ static const char usage_text[] =
     ".env.\n\n"
     "Options:\n" INGEST_USAGE
     "  --duration D   stop after D (default: until the source ends, SIGINT or SIGTERM)\n"
-    "  --stream-dir P where stream files go (default " CLI_DEFAULT_STREAM_DIR ")\n"
+    "  --stream-dir P where stream files go (default " CLI_DEFAULT_STREAM_DIR ", sim\n"
+    "                 Data/sim/stream, replay Data/replay/stream: simulated or replayed ticks\n"
+    "                 are kept apart from a real history; stream them with 'btcstream stream\n"
+    "                 --stream-dir Data/sim/stream --history Data/sim/bitcoin_combined.json')\n"
     "  --bus URLS     publish to NATS JetStream instead (nats://HOST:PORT[,HOST:PORT...]); every\n"
     "                 tick is sent again until the stream acknowledges it (docs/scale-out.md)\n"
     "  --bus-stream N JetStream stream (default BTCSTREAM); --subject-prefix P (default "
@@ -93,6 +97,10 @@ static int ingest_to_bus(const char *cmd, const ingest_args *a, bs_source *sourc
     bs_bus_publisher_close(pub);
     if (st == BS_ERR_NET && totals.ticks == 0) return ingest_fail_offline(cmd, &err);
     if (st != BS_OK) return cli_fail(cmd, &err);
+    if (totals.ticks == 0 && totals.failures > 0) {
+        cli_errorf(cmd, "every request failed; no tick was published");
+        return CLI_FAIL;
+    }
     fprintf(stderr,
             "btcstream ingest: %llu ticks published to %s (%llu acknowledged, %llu sent again), "
             "%llu failed requests\n",
@@ -112,7 +120,7 @@ int cmd_ingest(int argc, char **argv) {
     static volatile sig_atomic_t stop;
     ingest_args a;
     ingest_args_init(&a, 0);
-    const char *dir = CLI_DEFAULT_STREAM_DIR;
+    const char *dir = NULL;
     bs_bus_options bus = bs_bus_defaults();
     int c, rc = CLI_OK;
     opterr = 0;
@@ -121,18 +129,24 @@ int cmd_ingest(int argc, char **argv) {
         else if (c == 'b') bus.urls = optarg;
         else if (c == 'n') bus.stream = optarg;
         else if (c == 'p') bus.subject_prefix = optarg;
-        else if (c == 'h') return fputs(usage_text, stdout), CLI_OK;
+        else if (c == 'h')
+            return fputs(usage_text, stdout), ingest_args_print_sources(stdout), CLI_OK;
         else if (c >= 1000) rc = ingest_args_option(&a, argv[0], c, optarg);
         else return cli_option_error(argv[0], c, argv);
     }
     if (rc != CLI_OK) return rc;
     if (optind < argc) return cli_usage_error(argv[0], "unexpected argument");
+    if ((rc = ingest_args_source_defaults(&a, argv[0], 0)) != CLI_OK) return rc;
+    bs_data_paths paths; /* sim and replay ticks go to a stream of their own (source.h) */
+    bs_error err = {{0}};
+    if (!dir && bs_data_paths_make(bs_source_type_find(a.source)->data_dir, &paths, &err) != BS_OK)
+        return cli_fail(argv[0], &err);
+    if (!dir) dir = paths.stream_dir;
 
     bs_source *source;
     if ((rc = ingest_args_open_source(&a, argv[0], &source)) != CLI_OK) return rc;
     if (bus.urls) return ingest_to_bus(argv[0], &a, source, &bus);
     bs_producer producer;
-    bs_error err = {{0}};
     if (bs_producer_open(&producer, dir, &err) != BS_OK) {
         bs_source_free(source);
         return cli_fail(argv[0], &err);
@@ -146,7 +160,13 @@ int cmd_ingest(int argc, char **argv) {
     bs_source_free(source);
     if (st == BS_ERR_NET) return ingest_fail_offline(argv[0], &err);
     if (st != BS_OK) return cli_fail(argv[0], &err);
-    fprintf(stderr, "btcstream ingest: %llu ticks written to %s, %llu failed requests\n",
-            (unsigned long long)totals.ticks, dir, (unsigned long long)totals.failures);
+    fprintf(stderr, "btcstream ingest: %llu tick%s written to %s, %llu failed request%s\n",
+            (unsigned long long)totals.ticks, totals.ticks == 1 ? "" : "s", dir,
+            (unsigned long long)totals.failures, totals.failures == 1 ? "" : "s");
+    if (totals.ticks == 0 && totals.failures > 0) {
+        /* nothing was ingested: that is a failure, not a quiet success */
+        cli_errorf(argv[0], "every request failed; no tick was written");
+        return CLI_FAIL;
+    }
     return CLI_OK;
 }

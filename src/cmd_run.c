@@ -1,23 +1,19 @@
 /*
  * cmd_run.c - `btcstream run`: the whole pipeline, as the course project's run_pipeline.py:
- * ingest and stream for --duration, then the batch stages over the history, then a summary.
+ * ingest and stream for --duration (pipeline.h), then the batch stages over the history
+ * (stages.h), then a summary. This file only parses flags and prints what the library reports.
  */
 #include <getopt.h>
 #include <stdio.h>
 #include <string.h>
 #include <unistd.h>
 
-#include "btcstream/aggregate.h"
-#include "btcstream/archive.h"
-#include "btcstream/fsutil.h"
-#include "btcstream/model.h"
+#include "btcstream/outputs.h"
 #include "btcstream/pipeline.h"
-#include "btcstream/plot.h"
-#include "btcstream/reader.h"
-#include "btcstream/s3.h"
+#include "btcstream/sink.h"
+#include "btcstream/stages.h"
 #include "cli.h"
 #include "ingest_args.h"
-#include "render.h"
 #include "stream_render.h"
 
 static const char usage_text[] =
@@ -25,13 +21,20 @@ static const char usage_text[] =
     "                     [--data-dir Data] [--out-dir .] [--no-upload] [--quiet]\n\n"
     "Runs the pipeline: the producer writes a tick every interval into DATA_DIR/stream while the\n"
     "stream processor commits them to DATA_DIR/bitcoin_combined.json; after --duration the batch\n"
-    "stages run over the whole history and a summary says what was written where.\n"
-    "Offline, use --source sim (a seeded random walk) or --source replay:FILE.\n\n"
-    "Options:\n" INGEST_USAGE "  --duration D   how long to ingest (default 90s)\n"
-    "  --data-dir P   where the stream directory and the history live (default Data)\n"
+    "stages (tables, train, predictions, zip, plot, upload) run over the whole history, each\n"
+    "reported as done, skipped (not asked: --no-upload, no S3 settings) or failed; any failure\n"
+    "makes the exit status non-zero. The model needs 73 ticks: a run too short for it says so\n"
+    "at the start, with the duration it needs.\n"
+    "Offline, use --source sim (a seeded random walk: 30s at 250ms by default, kept in Data/sim,\n"
+    "each run going on with the walk where the last one ended) or --source replay:FILE (kept in\n"
+    "Data/replay), so that simulated ticks never mix with a real history in Data/.\n\n"
+    "Options:\n" INGEST_USAGE
+    "  --duration D   how long to ingest (default 90s, sim 30s; 0: until Ctrl-C)\n"
+    "  --data-dir P   where the stream directory and the history live (default Data, sim\n"
+    "                 Data/sim, replay Data/replay)\n"
     "  --out-dir P    where output files go (default .)\n"
     "  --no-upload    never upload to S3\n"
-    "  --quiet        print only batch lines and the final tables\n";
+    "  --quiet        no batch lines: only the tables, the stages and the summary\n";
 
 typedef struct {
     ingest_args in;
@@ -55,107 +58,139 @@ static int parse(int argc, char **argv, run_args *a) {
         case 'o': a->out_dir = optarg; break;
         case 'n': a->no_upload = 1; break;
         case 'q': a->quiet = 1; break;
-        case 'h': fputs(usage_text, stdout); return -1;
+        case 'h':
+            fputs(usage_text, stdout);
+            ingest_args_print_sources(stdout);
+            return -1;
         default:
             if (c < 1000) return cli_option_error(argv[0], c, argv);
             rc = ingest_args_option(&a->in, argv[0], c, optarg);
         }
     }
     if (rc == CLI_OK && optind < argc) return cli_usage_error(argv[0], "unexpected argument");
+    if (rc == CLI_OK) rc = ingest_args_source_defaults(&a->in, argv[0], 1);
+    if (rc == CLI_OK && !a->data_dir) a->data_dir = bs_source_type_find(a->in.source)->data_dir;
     return rc;
 }
 
-/* The batch stage that has landed: the course project's tables over the whole history. */
-static int print_tables(const char *history) {
-    bs_aggregate *agg;
-    bs_scan_stats stats;
-    bs_error err = {{0}};
-    if (bs_aggregate_file(history, NULL, NULL, 0, &agg, &stats, &err) != BS_OK)
-        return cli_fail("run", &err);
-    cli_report_bad_lines("run", history, &stats);
-    const bs_table_kind kinds[] = {BS_TABLE_HOUR_OF_DAY, BS_TABLE_DAILY, BS_TABLE_MOVING_AVG};
-    int rc = CLI_OK;
-    for (size_t i = 0; i < 3 && rc == CLI_OK; i++) {
-        bs_table t;
-        if (bs_aggregate_table(agg, kinds[i], &t, &err) != BS_OK) {
-            rc = cli_fail("run", &err);
-            break;
-        }
-        printf("\n%s (%zu row%s)\n", t.name, t.rows, t.rows == 1 ? "" : "s");
-        render_table(stdout, &t, RENDER_TABLE);
-        bs_table_free(&t);
-    }
-    bs_aggregate_free(agg);
-    return rc;
+static const char *plural(uint64_t n, const char *one, const char *many) {
+    return n == 1 ? one : many;
+}
+
+/* A duration in the units a user would type: "30 s", "1.5 min", "2 h". */
+static void duration_text(int64_t us, char *buf, size_t size) {
+    double s = (double)us / 1e6;
+    if (s < 120) snprintf(buf, size, "%.3g s", s);
+    else if (s < 7200) snprintf(buf, size, "%.3g min", s / 60);
+    else snprintf(buf, size, "%.3g h", s / 3600);
 }
 
 /*
- * The model stages: train (forecast mode, the honest one), write the predictions, plot them.
- * Too little history is not a failure of the run: the stage says why it was skipped.
+ * Says up front when the run will end with fewer ticks than the model needs, and how long a
+ * run would have to be: counting the ticks the history holds already.
  */
-/* The course project's last step: the ZIP to S3 when credentials and a bucket are set. */
-static void upload_stage(const char *zip, int no_upload) {
-    if (no_upload) {
-        printf("  upload           skipped: --no-upload\n");
-        return;
-    }
-    bs_s3_config config;
-    bs_s3_config_load(&config, NULL);
-    char reason[160], key[1024];
+static void warn_if_too_short(const run_args *a, const bs_data_paths *paths) {
+    if (a->in.duration_us <= 0 || a->in.interval_us <= 0) return; /* forever, or a replay */
+    uint64_t have = 0;
     bs_error err = {{0}};
-    if (!bs_s3_config_ready(&config, reason, sizeof reason))
-        printf("  upload           skipped: %s\n", reason);
-    else if (access(zip, F_OK) != 0)
-        printf("  upload           skipped: no %s (the model stage did not run)\n", zip);
-    else if (bs_s3_upload_file(&config, zip, NULL, NULL, NULL, key, &err) != BS_OK)
-        printf("  upload           failed: %s\n", err.msg);
-    else printf("  upload           s3://%s/%s\n", config.bucket, key);
+    if (bs_stages_count_lines(paths->history, &have, &err) != BS_OK) return;
+    uint64_t need = bs_stages_min_ticks(NULL),
+             coming = (uint64_t)(a->in.duration_us / a->in.interval_us);
+    if (have + coming >= need) return;
+    char interval[32], now[32], enough[32];
+    duration_text(a->in.interval_us, interval, sizeof interval);
+    duration_text(a->in.duration_us, now, sizeof now);
+    duration_text((int64_t)(need - have) * a->in.interval_us, enough, sizeof enough);
+    printf("note: too short for the model: %s at one tick every %s gives %llu "
+           "tick%s and %s holds %llu; the model needs %llu. Run for at least %s (--duration), "
+           "or the train stage will fail.\n",
+           now, interval, (unsigned long long)coming, plural(coming, "", "s"), paths->history,
+           (unsigned long long)have, (unsigned long long)need, enough);
 }
 
-static void model_stages(const char *history, const char *out_dir) {
-    bs_tick_vec ticks = {0};
-    bs_error err = {{0}};
-    char model[4096], plot[4096], parquet[4200], zip[4200];
-    snprintf(model, sizeof model, "%s/model.json", out_dir);
-    snprintf(plot, sizeof plot, "%s/output_plot.png", out_dir);
-    snprintf(parquet, sizeof parquet, "%s/%s", out_dir, BS_PREDICTIONS_DIR);
-    snprintf(zip, sizeof zip, "%s/bitcoin_predictions.zip", out_dir);
-    bs_train_result r;
-    bs_status st = bs_history_load(history, NULL, &ticks, NULL, &err);
-    if (st == BS_OK) st = bs_train_to_dir(ticks.items, ticks.len, NULL, out_dir, &r, &err);
-    bs_tick_vec_free(&ticks);
-    if (st != BS_OK) {
-        printf("\nmodel: skipped: %s\n", err.msg);
-        return;
+static void print_model(const bs_train_result *m) {
+    printf("\nmodel (forecast, %d tick%s ahead, %zu rows to train, %zu to test):\n", m->horizon,
+           plural((uint64_t)m->horizon, "", "s"), m->rows_train, m->rows_test);
+    printf("  model     RMSE %.4f  MAE %.4f  R² %.4f  direction %.1f%%\n", m->model.rmse,
+           m->model.mae, m->model.r2, 100 * m->model.direction_acc);
+    printf("  baseline  RMSE %.4f  MAE %.4f  R² %.4f  (persistence: next close = last close)\n",
+           m->baseline.rmse, m->baseline.mae, m->baseline.r2);
+}
+
+static void print_stage(void *ctx, const bs_stage_report *report, const bs_stages_result *so_far) {
+    (void)ctx;
+    (void)so_far;
+    if (report == &so_far->stage[0]) printf("\nstages:\n");
+    printf("  %-12s %s: %s\n", report->name, bs_stage_outcome_name(report->outcome),
+           report->detail);
+    fflush(stdout);
+}
+
+/* The batch stages; the tables first, as the seed printed them, then one line a stage. */
+static bs_status run_stages(const run_args *a, const bs_data_paths *paths, bs_error *err) {
+    bs_sink_options so = {.out = stdout, .label = 1};
+    bs_sink *grid;
+    bs_status st = bs_sink_open("table", &so, &grid, err);
+    if (st != BS_OK) return st;
+    bs_stages_options o = {.history = paths->history,
+                           .out_dir = a->out_dir,
+                           .tables = grid,
+                           .upload = !a->no_upload,
+                           .on_stage = print_stage};
+    bs_stages_result r;
+    printf("\n");
+    st = bs_stages_run(&o, &r, err);
+    bs_sink_free(grid);
+    if (r.trained) print_model(&r.model);
+    cli_report_bad_lines("run", paths->history, &r.scan);
+    bs_stages_result_free(&r);
+    return st;
+}
+
+static void print_summary(const bs_pipeline_totals *t, const bs_data_paths *paths) {
+    printf("\nsummary:\n");
+    printf("  ticks produced   %llu (%llu failed request%s) into %s\n",
+           (unsigned long long)t->ingest.ticks, (unsigned long long)t->ingest.failures,
+           plural(t->ingest.failures, "", "s"), paths->stream_dir);
+    printf("  history          %s: %llu row%s added in %llu batch%s, %llu late\n", paths->history,
+           (unsigned long long)t->stream.rows, plural(t->stream.rows, "", "s"),
+           (unsigned long long)t->stream.batches, plural(t->stream.batches, "", "es"),
+           (unsigned long long)t->stream.late);
+    printf("  quarantined      %llu file%s in %s/_quarantine\n",
+           (unsigned long long)t->stream.quarantined, plural(t->stream.quarantined, "", "s"),
+           paths->stream_dir);
+}
+
+static void print_start(const run_args *a, const bs_source *source, const bs_data_paths *paths) {
+    char interval[32], duration[48] = "until stopped (Ctrl-C)";
+    duration_text(a->in.interval_us, interval, sizeof interval);
+    if (a->in.duration_us > 0) {
+        memcpy(duration, "for ", 5);
+        duration_text(a->in.duration_us, duration + 4, sizeof duration - 4);
     }
-    printf("\nmodel (forecast, 1 tick ahead, %zu rows to train, %zu to test):\n", r.rows_train,
-           r.rows_test);
-    printf("  model     RMSE %.4f  MAE %.4f  direction %.1f%%\n", r.model.rmse, r.model.mae,
-           100 * r.model.direction_acc);
-    printf("  baseline  RMSE %.4f  MAE %.4f  (persistence: next close = last close)\n",
-           r.baseline.rmse, r.baseline.mae);
-    st = bs_archive_zip_dir(parquet, zip, &err);
-    if (st == BS_OK) st = bs_plot_predictions(&r.predictions, plot, &err);
-    bs_train_result_free(&r);
-    if (st != BS_OK) printf("  outputs: %s\n", err.msg);
-    else printf("  wrote %s, %s/, %s and %s\n", model, parquet, zip, plot);
+    printf("btcstream run: %s%s every %s %s into %s\n", source->name,
+           source->simulated ? " (simulated prices)" : "", interval, duration, paths->stream_dir);
+    fflush(stdout);
 }
 
 int cmd_run(int argc, char **argv) {
     static volatile sig_atomic_t stop;
-    run_args a = {.data_dir = "Data", .out_dir = "."};
+    run_args a = {.out_dir = "."};
     ingest_args_init(&a.in, 90 * INT64_C(1000000));
     int rc = parse(argc, argv, &a);
     if (rc != CLI_OK) return rc < 0 ? CLI_OK : rc;
 
-    char stream_dir[4096], history[4096];
-    snprintf(stream_dir, sizeof stream_dir, "%s/stream", a.data_dir);
-    snprintf(history, sizeof history, "%s/bitcoin_combined.json", a.data_dir);
+    bs_data_paths paths;
+    bs_error err = {{0}};
+    if (bs_data_paths_make(a.data_dir, &paths, &err) != BS_OK) return cli_fail(argv[0], &err);
+    if (strcmp(a.in.source, "sim") == 0 &&
+        bs_source_sim_resume(paths.history, &a.in.source_opts, &err) != BS_OK)
+        return cli_fail(argv[0], &err);
     bs_source *source;
     if ((rc = ingest_args_open_source(&a.in, argv[0], &source)) != CLI_OK) return rc;
+    int fresh = access(a.data_dir, F_OK) != 0; /* a failed first run leaves no empty tree */
     bs_producer producer;
-    bs_error err = {{0}};
-    if (bs_producer_open(&producer, stream_dir, &err) != BS_OK) {
+    if (bs_producer_open(&producer, paths.stream_dir, &err) != BS_OK) {
         bs_source_free(source);
         return cli_fail(argv[0], &err);
     }
@@ -164,35 +199,24 @@ int cmd_run(int argc, char **argv) {
     bs_pipeline_options o = {{source, &producer, a.in.interval_us, a.in.duration_us, 1, &stop, NULL,
                               ingest_print_notice, NULL, NULL, NULL},
                              bs_stream_defaults()};
-    o.stream.stream_dir = stream_dir;
-    o.stream.history = history;
+    o.stream.stream_dir = paths.stream_dir;
+    o.stream.history = paths.history;
     o.stream.trigger_us = a.in.interval_us < 1000000 ? a.in.interval_us : 1000000;
     o.stream.stop = &stop;
-    o.stream.on_batch = stream_render_batch;
+    o.stream.on_batch = a.quiet ? NULL : stream_render_batch;
     o.stream.on_notice = stream_render_notice;
     o.stream.ctx = &how;
-    printf("btcstream run: %s%s every %.3g s for %.3g s into %s\n", source->name,
-           source->simulated ? " (simulated prices)" : "", (double)a.in.interval_us / 1e6,
-           (double)a.in.duration_us / 1e6, stream_dir);
+    print_start(&a, source, &paths);
+    warn_if_too_short(&a, &paths);
     bs_pipeline_totals totals;
     bs_status st = bs_pipeline_stream(&o, &totals, &err);
     bs_source_free(source);
+    if (st != BS_OK && fresh && totals.stream.rows == 0) bs_pipeline_remove_empty_tree(a.data_dir);
     if (st == BS_ERR_NET) return ingest_fail_offline(argv[0], &err);
     if (st != BS_OK) return cli_fail(argv[0], &err);
 
-    rc = print_tables(history);
-    if (rc == CLI_OK) model_stages(history, a.out_dir);
-    printf("\nsummary:\n");
-    printf("  ticks produced   %llu (%llu failed requests) into %s\n",
-           (unsigned long long)totals.ingest.ticks, (unsigned long long)totals.ingest.failures,
-           stream_dir);
-    printf("  history          %s: %llu rows added in %llu batches, %llu late\n", history,
-           (unsigned long long)totals.stream.rows, (unsigned long long)totals.stream.batches,
-           (unsigned long long)totals.stream.late);
-    printf("  quarantined      %llu files in %s/_quarantine\n",
-           (unsigned long long)totals.stream.quarantined, stream_dir);
-    char zip[4200];
-    snprintf(zip, sizeof zip, "%s/bitcoin_predictions.zip", a.out_dir);
-    upload_stage(zip, a.no_upload);
-    return rc;
+    st = run_stages(&a, &paths, &err);
+    print_summary(&totals, &paths);
+    if (st != BS_OK) return cli_fail(argv[0], &err);
+    return CLI_OK;
 }

@@ -35,6 +35,28 @@ static const char usage_text[] =
     "                              gets them (default 30s; set when the consumer is created)\n\n"
     "SIGINT and SIGTERM finish the batch in hand, commit it and exit 0.\n";
 
+/* A stream that waits in silence looks hung: say what it waits for, and how to stop it. */
+static void say_what_it_waits_for(const bs_stream_options *o, const char *bus) {
+    if (bus) {
+        fprintf(stderr, "btcstream stream: %s the bus %s, committing each batch to %s%s\n",
+                o->until_idle ? "draining" : "waiting for messages on", bus, o->history,
+                o->until_idle ? "" : "; Ctrl-C stops");
+        return;
+    }
+    if (o->until_idle) {
+        fprintf(stderr, "btcstream stream: committing the files waiting in %s to %s\n",
+                o->stream_dir, o->history);
+        return;
+    }
+    char limit[64] = "";
+    if (o->duration_us > 0)
+        snprintf(limit, sizeof limit, " for %.3g s", (double)o->duration_us / 1e6);
+    fprintf(stderr,
+            "btcstream stream: waiting for new stream files in %s (ohlc_*.json, from 'btcstream "
+            "ingest')%s, committing each batch to %s; Ctrl-C stops\n",
+            o->stream_dir, limit, o->history);
+}
+
 int cmd_stream(int argc, char **argv) {
     static const struct option options[] = {{"stream-dir", required_argument, 0, 'd'},
                                             {"history", required_argument, 0, 'H'},
@@ -109,18 +131,21 @@ int cmd_stream(int argc, char **argv) {
     bs_error err = {{0}};
     if (bus.urls && bs_bus_consumer_open(&bus, consumer, &o.bus, &err) != BS_OK)
         return cli_fail(argv[0], &err);
+    say_what_it_waits_for(&o, bus.urls);
     bs_status st = bs_stream_run(&o, &totals, &err);
     bs_bus_consumer_close(o.bus);
     if (st != BS_OK) return cli_fail(argv[0], &err);
-    if (o.bus)
-        fprintf(stderr, "btcstream stream: %llu bus messages delivered again after their commit\n",
-                (unsigned long long)totals.redelivered);
     fprintf(stderr,
-            "btcstream stream: %llu batches, %llu rows, %llu files (%llu quarantined), %llu late, "
-            "%llu duplicates skipped, %llu old processed files removed\n",
-            (unsigned long long)totals.batches, (unsigned long long)totals.rows,
-            (unsigned long long)totals.files, (unsigned long long)totals.quarantined,
-            (unsigned long long)totals.late, (unsigned long long)totals.duplicates,
-            (unsigned long long)totals.pruned);
+            "btcstream stream: %llu batch%s, %llu row%s, %llu file%s (%llu quarantined), "
+            "%llu late, %llu duplicate%s skipped, %llu old processed file%s removed\n",
+            (unsigned long long)totals.batches, totals.batches == 1 ? "" : "es",
+            (unsigned long long)totals.rows, totals.rows == 1 ? "" : "s",
+            (unsigned long long)totals.files, totals.files == 1 ? "" : "s",
+            (unsigned long long)totals.quarantined, (unsigned long long)totals.late,
+            (unsigned long long)totals.duplicates, totals.duplicates == 1 ? "" : "s",
+            (unsigned long long)totals.pruned, totals.pruned == 1 ? "" : "s");
+    if (o.bus)
+        fprintf(stderr, "btcstream stream: %llu bus message%s delivered again after their commit\n",
+                (unsigned long long)totals.redelivered, totals.redelivered == 1 ? "" : "s");
     return CLI_OK;
 }

@@ -1,6 +1,9 @@
 /* cmd_upload.c - `btcstream upload FILE`: a file to S3, signed with SigV4. */
+#include <errno.h>
 #include <getopt.h>
 #include <stdio.h>
+#include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "btcstream/s3.h"
@@ -13,7 +16,8 @@ static const char usage_text[] =
     "(network errors, 5xx, 429) are retried with backoff. The default key is S3_PREFIX plus the\n"
     "file's name. Credentials and settings come from the environment or .env: AWS_ACCESS_KEY_ID,\n"
     "AWS_SECRET_ACCESS_KEY, AWS_SESSION_TOKEN, AWS_DEFAULT_REGION (us-east-2), S3_BUCKET_NAME,\n"
-    "S3_ENDPOINT_URL, S3_PREFIX. Without credentials or a bucket the upload is skipped (exit 0).\n";
+    "S3_ENDPOINT_URL, S3_PREFIX. Without credentials or a bucket the upload is skipped (exit 0);\n"
+    "a FILE that is missing or unreadable is an error (exit 1) either way.\n";
 
 static void show_progress(void *ctx, uint64_t sent, uint64_t total) {
     (void)ctx;
@@ -38,6 +42,14 @@ int cmd_upload(int argc, char **argv) {
     }
     if (optind != argc - 1)
         return cli_usage_error(argv[0], optind >= argc ? "missing FILE" : "expected one FILE");
+    /* A file that is not there is an error whatever the settings: only the upload itself is
+     * skipped when S3 is not configured (not asked), never the user's mistake. */
+    struct stat st;
+    errno = 0;
+    if (stat(argv[optind], &st) != 0 || access(argv[optind], R_OK) != 0 || !S_ISREG(st.st_mode)) {
+        cli_errorf(argv[0], "%s: %s", argv[optind], errno ? strerror(errno) : "not a regular file");
+        return CLI_FAIL;
+    }
     bs_s3_config config;
     bs_s3_config_load(&config, bucket);
     char reason[160], used[1024];

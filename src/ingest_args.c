@@ -19,8 +19,14 @@ int ingest_args_option(ingest_args *a, const char *cmd, int c, const char *arg) 
     int rc = CLI_OK;
     switch (c) {
     case 1000: a->source = arg; break;
-    case 1001: rc = cli_parse_duration(cmd, "--interval", arg, 1, &a->interval_us); break;
-    case 1002: rc = cli_parse_duration(cmd, "--duration", arg, 1, &a->duration_us); break;
+    case 1001:
+        rc = cli_parse_duration(cmd, "--interval", arg, 1, &a->interval_us);
+        a->interval_given = 1;
+        break;
+    case 1002:
+        rc = cli_parse_duration(cmd, "--duration", arg, 1, &a->duration_us);
+        a->duration_given = 1;
+        break;
     case 1003: a->source_opts.coin = arg; break;
     case 1004: a->source_opts.vs = arg; break;
     case 1005: {
@@ -37,6 +43,28 @@ int ingest_args_option(ingest_args *a, const char *cmd, int c, const char *arg) 
     default: return CLI_USAGE;
     }
     return rc;
+}
+
+int ingest_args_source_defaults(ingest_args *a, const char *cmd, int with_duration) {
+    const bs_source_type *t = bs_source_type_find(a->source);
+    if (!t) {
+        bs_source *none;
+        bs_error err = {{0}};
+        bs_source_open(a->source, &a->source_opts, &none, &err); /* for the message */
+        return cli_usage_error(cmd, err.msg);
+    }
+    if (!a->interval_given && t->interval_us > 0) a->interval_us = t->interval_us;
+    if (with_duration && !a->duration_given && t->duration_us > 0) a->duration_us = t->duration_us;
+    return CLI_OK;
+}
+
+void ingest_args_print_sources(FILE *out) {
+    fputs("\nSources (--source):\n", out);
+    for (const bs_source_type *t = bs_source_types; t->name; t++) {
+        char name[64];
+        snprintf(name, sizeof name, "%s%s%s", t->name, t->arg ? ":" : "", t->arg ? t->arg : "");
+        fprintf(out, "  %-14s %s\n", name, t->help);
+    }
 }
 
 int ingest_fail_offline(const char *cmd, const bs_error *err) {

@@ -7,6 +7,7 @@
 
 #include <getopt.h>
 #include <stdint.h>
+#include <stdio.h>
 
 #include "btcstream/ingest.h"
 #include "btcstream/source.h"
@@ -15,6 +16,7 @@ typedef struct {
     const char *source;
     bs_source_options source_opts;
     int64_t interval_us, duration_us;
+    int interval_given, duration_given; /* set by the flags; else the source's defaults apply */
 } ingest_args;
 
 /* The long options, to splice into a command's own table (codes 1000 and up). */
@@ -26,8 +28,8 @@ typedef struct {
     }
 
 #define INGEST_USAGE                                                                               \
-    "  --source S     coingecko (default), sim (a seeded random walk) or replay:FILE\n"            \
-    "  --interval D   time between ticks (default 30s; 0 with replay: as fast as possible)\n"      \
+    "  --source S     where ticks come from (default coingecko; the sources are listed below)\n"   \
+    "  --interval D   time between ticks (default 30s, sim 250ms; 0 with replay: at once)\n"       \
     "  --coin ID      CoinGecko coin id (default bitcoin)\n"                                       \
     "  --vs CUR       quote currency (default usd)\n"                                              \
     "  --seed N       seed of the sim source (default 42)\n"                                       \
@@ -35,6 +37,16 @@ typedef struct {
 
 /* Defaults: coingecko every 30 s for the given duration. */
 void ingest_args_init(ingest_args *a, int64_t default_duration_us);
+
+/*
+ * Gives the flags that were not set the defaults of the chosen source type (source.h's
+ * registry: the sim's interval and run's duration); with_duration for `run` only.
+ * Returns CLI_OK, or the usage error for an unknown source.
+ */
+int ingest_args_source_defaults(ingest_args *a, const char *cmd, int with_duration);
+
+/* Prints "Sources:" and one line a source type, from the registry. */
+void ingest_args_print_sources(FILE *out);
 
 /* Handles option code c (1000..1006) with optarg; returns CLI_OK or the usage error's code. */
 int ingest_args_option(ingest_args *a, const char *cmd, int c, const char *arg);

@@ -10,6 +10,7 @@
 
 #include "btcstream/version.h"
 #include "cli.h"
+#include "ingest_args.h"
 
 typedef struct {
     const char *name;
@@ -39,6 +40,7 @@ static void usage(FILE *out) {
             "Commands:\n");
     for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++)
         fprintf(out, "  %-10s %s\n", commands[i].name, commands[i].summary);
+    ingest_args_print_sources(out);
     fprintf(out, "\nRun 'btcstream COMMAND --help' for a command's options.\n");
 }
 

@@ -4,9 +4,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 
+#include "btcstream/sink.h"
 #include "btcstream/table.h"
 #include "btcstream/timeutil.h"
-#include "render.h"
 
 static void print_rows(const bs_batch_report *r, size_t shown) {
     bs_table t = {"batch", shown, 6, {{0}}};
@@ -26,7 +26,11 @@ static void print_rows(const bs_batch_report *r, size_t shown) {
         double v[] = {k->open, k->high, k->low, k->close, k->volume};
         for (size_t c = 1; c < 6; c++) t.column[c].values.f64[i] = v[c - 1];
     }
-    render_table(stdout, &t, RENDER_TABLE);
+    bs_sink_options o = {.out = stdout};
+    bs_sink *grid;
+    bs_error err = {{0}};
+    if (bs_sink_open("table", &o, &grid, &err) == BS_OK) bs_sink_write(grid, &t, &err);
+    bs_sink_free(grid);
     bs_table_free(&t);
 }
 

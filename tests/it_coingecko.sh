@@ -82,7 +82,7 @@ PY
 pass "empty answer and null 24-hour figures"
 
 # The pro plan uses its own header.
-start_mock "good:5"
+start_mock "good:50000"
 COINGECKO_API_KEY=$secret COINGECKO_API_PLAN=pro "$BTCSTREAM" ingest --source coingecko \
     --interval 1s --duration 500ms --stream-dir P > /dev/null 2>&1 || fail "pro ingest failed"
 stop_mock
@@ -96,4 +96,5 @@ if "$BTCSTREAM" run --source coingecko --duration 5s --data-dir D > /dev/null 2>
 [ $(( $(date +%s) - start )) -le 3 ] || fail "run did not fail fast"
 expect_eq "$(wc -l < err.txt)" 1 "one line"
 expect_contains err.txt "--source sim or --source replay:FILE" "offline hint"
-pass "offline run fails fast with a hint"
+[ ! -e D ] || fail "a failed first run left a tree behind: $(find D)"
+pass "offline run fails fast with a hint, and leaves no empty data folder"

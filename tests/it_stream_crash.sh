@@ -34,7 +34,7 @@ done
 wait $producer || fail "ingest failed: $(cat ingest.log)"
 "$BTCSTREAM" stream --stream-dir S --history H.json --until-idle --trigger 0 --quiet > /dev/null
 [ $killed -ge "$kills" ] || fail "only $killed kills"
-grep -v "^btcstream stream: [0-9]* batches\|^btcstream stream: recovered: batch" stream.err | grep . \
+grep -v "^btcstream stream: [0-9]* batch\|^btcstream stream: recovered: batch\|^btcstream stream: waiting for\|^btcstream stream: committing the files" stream.err | grep . \
     && fail "stream printed errors"
 # How many kills landed between a batch's begin and its commit (the cut-and-redo path).
 interrupted=$(grep -c "recovered: batch" stream.err || true)

@@ -3,7 +3,7 @@
  *
  * No Arrow or Parquet C library is packaged for Debian 12, so btcstream writes the format
  * itself: flat schemas of REQUIRED columns (DOUBLE, INT64, INT64 TIMESTAMP(MICROS, UTC), UTF-8
- * strings as BYTE_ARRAY), one data page (v1) per column chunk, PLAIN or, where repeated values make
+ * strings as BYTE_ARRAY, INT32 DATE), one data page (v1) per column chunk, PLAIN or, where repeated values make
  * it pay, dictionary-encoded (a PLAIN dictionary page and RLE_DICTIONARY indices), snappy
  * (default), zstd or no compression, min/max/null-count statistics per chunk (NaN kept out of min
  * and max as the format asks), row groups of a chosen size, and the Thrift compact-protocol footer.
@@ -24,6 +24,7 @@ typedef enum {
     BS_PARQUET_INT64,            /* values: const int64_t * */
     BS_PARQUET_TIMESTAMP_MICROS, /* values: const int64_t *, UTC microseconds */
     BS_PARQUET_STRING,           /* values: const char *const *, UTF-8, NUL-terminated */
+    BS_PARQUET_DATE,             /* values: const int32_t *, days since 1970-01-01 (write only) */
 } bs_parquet_type;
 
 typedef enum { BS_PARQUET_SNAPPY, BS_PARQUET_ZSTD, BS_PARQUET_UNCOMPRESSED } bs_parquet_codec;

@@ -5,8 +5,7 @@
  * The producer runs in a thread of its own and the stream processor in the caller's, as the
  * seed's two processes did; when the producer's duration ends, the stream processor drains what
  * is left and stops, so every produced tick is in the history before the batch stages read it.
- * The batch stages (tables, model, files, upload, plot) are the caller's: bs_pipeline_stream()
- * returns after the stream stage, and the command runs each stage that has landed.
+ * The batch stages (tables, train, predictions, zip, plot, upload) follow in stages.h.
  */
 #ifndef BTCSTREAM_PIPELINE_H
 #define BTCSTREAM_PIPELINE_H
@@ -31,5 +30,13 @@ typedef struct {
  * first request fails fast with BS_ERR_NET.
  */
 bs_status bs_pipeline_stream(bs_pipeline_options *opts, bs_pipeline_totals *totals, bs_error *err);
+
+/*
+ * Removes dir and everything in it when it holds only empty files and folders: the tree a run
+ * that failed before its first commit leaves (an empty history, an empty checkpoint log, the
+ * stream folders). Anything with a byte in it stays, and so do the folders above it. For a
+ * caller that created dir itself; returns 1 when dir is gone.
+ */
+int bs_pipeline_remove_empty_tree(const char *dir);
 
 #endif

@@ -15,9 +15,10 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "btcstream/outputs.h"
 #include "btcstream/status.h"
 
-#define BS_PREDICTIONS_DIR "bitcoin_predictions.parquet"
+#define BS_PREDICTIONS_DIR BS_OUTPUT_PREDICTIONS /* the name is defined once, in outputs.h */
 
 typedef struct {
     size_t rows;

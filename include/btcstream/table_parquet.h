@@ -1,6 +1,7 @@
 /*
  * table_parquet.h - a result table (table.h) as a Parquet file: timestamps as
- * TIMESTAMP(MICROS, UTC), days as "YYYY-MM-DD" strings, integers as INT64, doubles as DOUBLE.
+ * TIMESTAMP(MICROS, UTC), days as DATE (INT32 days since 1970-01-01), integers as INT64,
+ * doubles as DOUBLE.
  */
 #ifndef BTCSTREAM_TABLE_PARQUET_H
 #define BTCSTREAM_TABLE_PARQUET_H

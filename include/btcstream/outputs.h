@@ -1,0 +1,41 @@
+/*
+ * outputs.h - the names of the files the pipeline reads and writes, defined once (DESIGN.md,
+ * contract), and the paths they take under a data folder and an output folder.
+ *
+ *   DATA_DIR/stream/                     stream files (producer.h)
+ *   DATA_DIR/bitcoin_combined.json       the history (history.h)
+ *   OUT_DIR/model.json                   the model (model.h)
+ *   OUT_DIR/bitcoin_predictions.parquet/ the predictions in Spark's layout (predictions.h)
+ *   OUT_DIR/bitcoin_predictions.zip      that folder's files (archive.h)
+ *   OUT_DIR/output_plot.png              the plot (plot.h)
+ */
+#ifndef BTCSTREAM_OUTPUTS_H
+#define BTCSTREAM_OUTPUTS_H
+
+#include "btcstream/status.h"
+
+#define BS_OUTPUT_STREAM_DIR "stream"
+#define BS_OUTPUT_HISTORY "bitcoin_combined.json"
+#define BS_OUTPUT_MODEL "model.json"
+#define BS_OUTPUT_PREDICTIONS "bitcoin_predictions.parquet"
+#define BS_OUTPUT_ZIP "bitcoin_predictions.zip"
+#define BS_OUTPUT_PLOT "output_plot.png"
+
+#define BS_OUTPUT_PATH_MAX 4096
+
+typedef struct {
+    char stream_dir[BS_OUTPUT_PATH_MAX], history[BS_OUTPUT_PATH_MAX];
+} bs_data_paths;
+
+typedef struct {
+    char model[BS_OUTPUT_PATH_MAX], predictions[BS_OUTPUT_PATH_MAX];
+    char zip[BS_OUTPUT_PATH_MAX], plot[BS_OUTPUT_PATH_MAX];
+} bs_output_paths;
+
+/* The paths under data_dir; BS_ERR_ARG naming the folder when one does not fit. */
+bs_status bs_data_paths_make(const char *data_dir, bs_data_paths *out, bs_error *err);
+
+/* The paths under out_dir; BS_ERR_ARG naming the folder when one does not fit. */
+bs_status bs_output_paths_make(const char *out_dir, bs_output_paths *out, bs_error *err);
+
+#endif
