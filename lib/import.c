@@ -55,6 +55,8 @@ static bs_status append_new(const char *history, bs_tick_vec *ticks, bs_import_r
 bs_status bs_import_file(const char *source, const char *history, const bs_scan_options *scan,
                          bs_import_result *result, bs_scan_stats *stats, bs_error *err) {
     memset(result, 0, sizeof *result);
+    bs_scan_stats local;
+    if (!stats) stats = &local;
     if (same_file(source, history))
         return bs_fail(err, BS_ERR_ARG, "%s is the history itself; nothing to import", source);
     bs_tick_vec ticks = {0};

@@ -1,5 +1,5 @@
 # The bus through a node failure: a three-node JetStream cluster on 127.0.0.1 (three nats-server
-# processes with routes), the stream replicated three times. Two producers publish 100,000 ticks
+# processes started from deploy/nats/, ports moved), the stream replicated three times. Two producers publish 100,000 ticks
 # at once, one killed and restarted mid-run; the stream's leader is killed with SIGKILL mid-run
 # and restarted; the consumer is killed mid-batch several times. Afterwards the history holds
 # every tick exactly once and its tables equal those of the same ticks through the stream
@@ -10,14 +10,8 @@
 CHECK="$PY $BS_SOURCE_DIR/tests/tools/exactly_once.py"
 trap 'nats_stop_all; rm -rf "$WORK"' EXIT
 base=$((21000 + (RANDOM % 400) * 10))
-p1=$base p2=$((base + 1)) p3=$((base + 2)) r1=$((base + 5)) r2=$((base + 6)) r3=$((base + 7))
-start_node() {
-    case $1 in
-    n1) nats_start n1 $p1 $r1 $r2 $r3 ;;
-    n2) nats_start n2 $p2 $r2 $r1 $r3 ;;
-    n3) nats_start n3 $p3 $r3 $r1 $r2 ;;
-    esac
-}
+p1=$base p2=$((base + 1)) p3=$((base + 2))
+start_node() { nats_start_deploy "$1" "$base"; } # deploy/nats/*.conf, the documented cluster
 for n in n1 n2 n3; do start_node $n; done
 BUS="nats://127.0.0.1:$p1,nats://127.0.0.1:$p2,nats://127.0.0.1:$p3"
 for i in $(seq 1 60); do # the cluster elects its JetStream leader first

@@ -39,3 +39,21 @@ while b"PONG" not in buf:
     buf += s.recv(4096)
 PY
 }
+# nats_start_deploy NAME BASE: starts deploy/nats/NAME.conf (the documented cluster) with its
+# ports moved to BASE+0..2 (clients) and BASE+5..7 (routes) and its store in $WORK.
+nats_start_deploy() {
+    local name=$1 base=$2 conf="$WORK/$1.conf"
+    sed -e "s/:4222/:$base/; s/:4223/:$((base + 1))/; s/:4224/:$((base + 2))/" \
+        -e "s/:6222/:$((base + 5))/g; s/:6223/:$((base + 6))/g; s/:6224/:$((base + 7))/g" \
+        -e "s|/var/lib/btcstream-nats/|$WORK/nats-|" "$BS_SOURCE_DIR/deploy/nats/$name.conf" > "$conf"
+    local port
+    port=$(sed -n 's/^listen: 127.0.0.1:\([0-9]*\)$/\1/p' "$conf")
+    nats-server -c "$conf" > "$WORK/nats-$name.log" 2>&1 &
+    NATS_PID[$name]=$!
+    local i
+    for i in $(seq 1 100); do
+        if (exec 3<> "/dev/tcp/127.0.0.1/$port") 2> /dev/null; then return 0; fi
+        sleep 0.05
+    done
+    fail "nats-server $name did not start: $(tail -5 "$WORK/nats-$name.log")"
+}
