@@ -12,6 +12,9 @@ packages=(
     libsnappy-dev libzstd-dev
     libplplot-dev plplot-driver-cairo fonts-dejavu-core
     python3
+    # The dashboard (btcstream serve): libmicrohttpd serves it; its tests drive a real browser
+    # (chromium) and scrape /metrics with a real Prometheus server (promtool checks the format).
+    libmicrohttpd-dev chromium prometheus
 )
 # Node.js runs the independent peers in tests (DuckDB, hyparquet, S3 server). A Node.js from
 # another source (one that bundles npm) conflicts with Debian's npm, so ask only for what is absent.

@@ -27,6 +27,7 @@ static const command commands[] = {
     {"predict", cmd_predict, "print the next forecast of a trained model"},
     {"plot", cmd_plot, "plot actual against predicted close prices to a PNG"},
     {"upload", cmd_upload, "upload a file to S3 (or an S3-compatible server)"},
+    {"serve", cmd_serve, "serve the live dashboard, its event stream and Prometheus metrics"},
 };
 
 static void usage(FILE *out) {
