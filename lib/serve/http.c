@@ -82,6 +82,7 @@ typedef struct {
     bs_serve *srv;
     uint64_t after; /* the last tick id this client has */
     uint64_t epoch;
+    uint64_t summary_version; /* the last summary this client was sent */
     int started;
     text_buf out;
     size_t sent;
@@ -92,7 +93,8 @@ static int next_event(sse_client *c, serve_state *s) {
     int64_t deadline = bs_now_us() + SSE_KEEPALIVE_US;
     struct timespec until = {(time_t)(deadline / 1000000), (long)(deadline % 1000000) * 1000};
     int timed_out = 0;
-    while (!s->stopping && s->epoch == c->epoch && s->last_id <= c->after && !timed_out)
+    while (!s->stopping && s->epoch == c->epoch && s->last_id <= c->after &&
+           s->summary_version == c->summary_version && !timed_out)
         timed_out = pthread_cond_timedwait(&s->changed, &s->lock, &until) != 0;
     if (s->stopping) return 0;
     uint64_t first = s->last_id - s->count + 1;
@@ -103,6 +105,15 @@ static int next_event(sse_client *c, serve_state *s) {
         text_buf_printf(&c->out, "id: %llu:%llu\nevent: reset\ndata: {\"epoch\":%llu}\n\n",
                         (unsigned long long)c->epoch, (unsigned long long)c->after,
                         (unsigned long long)c->epoch);
+        return 1;
+    }
+    if (s->last_id <= c->after && s->summary_version != c->summary_version) {
+        /* No new tick, but what the summary shows changed (new predictions, quarantine). */
+        c->summary_version = s->summary_version;
+        text_buf_printf(&c->out, "id: %llu:%llu\nevent: summary\ndata: ",
+                        (unsigned long long)c->epoch, (unsigned long long)c->after);
+        text_buf_append(&c->out, s->summary.data, s->summary.len);
+        text_buf_lit(&c->out, "\n\n");
         return 1;
     }
     if (s->last_id <= c->after) {
@@ -117,8 +128,12 @@ static int next_event(sse_client *c, serve_state *s) {
     serve_state_ticks_locked(s, c->after, (size_t)(upto - c->after), &c->out);
     text_buf_lit(&c->out, ",\"summary\":");
     /* The summary describes the newest tick: send it only with the event that reaches it. */
-    if (upto == s->last_id && s->summary.len) text_buf_append(&c->out, s->summary.data, s->summary.len);
-    else text_buf_lit(&c->out, "null");
+    if (upto == s->last_id && s->summary.len) {
+        text_buf_append(&c->out, s->summary.data, s->summary.len);
+        c->summary_version = s->summary_version;
+    } else {
+        text_buf_lit(&c->out, "null");
+    }
     text_buf_lit(&c->out, "}\n\n");
     c->after = upto;
     return 1;
@@ -192,7 +207,7 @@ static enum MHD_Result serve_events(bs_serve *srv, struct MHD_Connection *conn) 
     }
     s->clients++;
     s->clients_total++;
-    uint64_t epoch = s->epoch, after = s->last_id;
+    uint64_t epoch = s->epoch, after = s->last_id, version = s->summary_version;
     pthread_mutex_unlock(&s->lock);
 
     sse_client *c = calloc(1, sizeof *c);
@@ -210,6 +225,7 @@ static enum MHD_Result serve_events(bs_serve *srv, struct MHD_Connection *conn) 
     }
     c->after = after;
     c->epoch = epoch;
+    c->summary_version = version;
     struct MHD_Response *r =
         MHD_create_response_from_callback(MHD_SIZE_UNKNOWN, 4096, sse_read, c, sse_free);
     if (!r) {

@@ -96,6 +96,7 @@ static void *follower_main(void *arg) {
         bs_error err = {{0}};
         /* A failed read is shown on the page and retried: the writer may be mid-recovery. */
         serve_state_set_error(&srv->state, follow_once(srv, 1, &err) == BS_OK ? "" : err.msg);
+        serve_state_refresh_model(&srv->state); /* `run` writes them after its stream stage */
         serve_follow_wait(&f, &srv->paths, FOLLOW_TIMEOUT_US);
     }
     serve_follow_close(&f);

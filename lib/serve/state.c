@@ -137,15 +137,19 @@ bs_status serve_state_add(serve_state *s, const bs_tick *ticks, size_t n) {
     return st;
 }
 
-/* Reads the model's predictions again when the folder was replaced (predictions.h). */
-static void refresh_model(serve_model_forecast *m, const char *dir) {
+/*
+ * Reads the model's predictions again when the folder was replaced (predictions.h: it is renamed
+ * into place whole, so a new mtime means a new folder). Returns 1 when what is shown changed.
+ */
+static int refresh_model(serve_model_forecast *m, const char *dir) {
     struct stat sb;
     if (!dir[0] || stat(dir, &sb) != 0) {
+        int was = m->loaded;
         m->loaded = 0;
-        return;
+        return was;
     }
     int64_t mtime = (int64_t)sb.st_mtim.tv_sec * 1000000000 + sb.st_mtim.tv_nsec;
-    if (m->loaded && mtime == m->mtime_ns) return;
+    if (m->loaded && mtime == m->mtime_ns) return 0;
     bs_predictions p = {0};
     bs_error err;
     m->loaded = 0;
@@ -168,6 +172,7 @@ static void refresh_model(serve_model_forecast *m, const char *dir) {
         m->loaded = 1;
     }
     bs_predictions_free(&p);
+    return 1;
 }
 
 static double ticks_per_second(const serve_state *s, int64_t now) {
@@ -304,7 +309,18 @@ void serve_state_publish(serve_state *s, const serve_commit *c, int64_t read_siz
     }
     refresh_model(&s->model, s->predictions_dir);
     build_summary(s, now);
+    s->summary_version++;
     pthread_cond_broadcast(&s->changed);
+    pthread_mutex_unlock(&s->lock);
+}
+
+void serve_state_refresh_model(serve_state *s) {
+    pthread_mutex_lock(&s->lock);
+    if (refresh_model(&s->model, s->predictions_dir)) {
+        build_summary(s, bs_now_us());
+        s->summary_version++;
+        pthread_cond_broadcast(&s->changed);
+    }
     pthread_mutex_unlock(&s->lock);
 }
 

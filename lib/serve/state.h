@@ -75,6 +75,7 @@ typedef struct {
     size_t clients, max_clients;
     uint64_t clients_total, clients_rejected;
     text_buf summary; /* JSON, rebuilt per commit */
+    uint64_t summary_version; /* bumped with each rebuild: streams send a summary-only event */
 } serve_state;
 
 bs_status serve_state_init(serve_state *s, size_t recent_ticks, const char *market,
@@ -91,6 +92,8 @@ bs_status serve_state_add(serve_state *s, const bs_tick *ticks, size_t n);
  */
 void serve_state_publish(serve_state *s, const serve_commit *c, int64_t read_size, uint64_t rows,
                          int live);
+/* Reads the model's predictions again if their folder was replaced; publishes when it was. */
+void serve_state_refresh_model(serve_state *s);
 /* Records a read error to show in the health panel ("" clears it). Locks. */
 void serve_state_set_error(serve_state *s, const char *msg);
 /* Wakes every waiting stream for shutdown. Locks. */

@@ -107,7 +107,8 @@ function renderSummary(s) {
         put("fc-model", null, "no predictions yet");
     }
     const hl = s.health;
-    put("h-batch", hl.batch, hl.batch ? `#${hl.batch}: ${hl.batch_rows} rows, ${hl.batch_files} files`
+    const plural = (n, word) => `${n} ${word}${n === 1 ? "" : "s"}`;
+    put("h-batch", hl.batch, hl.batch ? `#${hl.batch}: ${plural(hl.batch_rows, "row")}, ${plural(hl.batch_files, "file")}`
                                        : (hl.has_log ? "-" : "no stream (history only)"));
     put("h-commit", hl.commit_us, hl.commit_us ? utc(hl.commit_us) + " UTC" : "-");
     put("h-rate", hl.ticks_per_s, hl.ticks_per_s.toFixed(1));
@@ -153,6 +154,7 @@ function connect() {
     if (source) source.close();
     source = new EventSource(`/events?after=${stats.lastId}&epoch=${stats.epoch}`);
     source.addEventListener("ticks", onTicks);
+    source.addEventListener("summary", (e) => renderSummary(JSON.parse(e.data)));
     source.addEventListener("reset", () => { source.close(); load(); });
     source.onopen = () => { $("conn").textContent = "live"; $("conn").className = "conn live"; };
     source.onerror = () => { $("conn").textContent = "reconnecting"; $("conn").className = "conn"; };
