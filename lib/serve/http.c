@@ -12,6 +12,7 @@
 #include <errno.h>
 #include <microhttpd.h>
 #include <netinet/in.h>
+#include <poll.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -23,6 +24,7 @@
 #include "text_buf.h"
 
 #define SSE_KEEPALIVE_US INT64_C(15000000)
+#define SSE_HANGUP_CHECK_US INT64_C(1000000) /* how soon a silent stream notices a closed peer */
 #define SSE_MAX_TICKS_PER_EVENT 1000
 #define API_DEFAULT_TICKS 2000
 #define API_MAX_TICKS 20000
@@ -83,19 +85,37 @@ typedef struct {
     uint64_t after; /* the last tick id this client has */
     uint64_t epoch;
     uint64_t summary_version; /* the last summary this client was sent */
+    int fd;                   /* the connection's socket, to notice a peer that left */
     int started;
     text_buf out;
     size_t sent;
 } sse_client;
 
-/* Builds the next event into c->out; 0 when stopping. Caller holds the state lock. */
+/*
+ * A peer that closed its end: MHD only learns it when a write fails, and a quiet stream writes
+ * only every 15 s, so without this a closed page would hold a client slot that long.
+ */
+static int peer_gone(int fd) {
+    struct pollfd p = {fd, POLLRDHUP, 0};
+    return fd >= 0 && poll(&p, 1, 0) > 0 && (p.revents & (POLLRDHUP | POLLHUP | POLLERR));
+}
+
+static int nothing_new(const sse_client *c, const serve_state *s) {
+    return !s->stopping && s->epoch == c->epoch && s->last_id <= c->after &&
+           s->summary_version == c->summary_version;
+}
+
+/* Builds the next event into c->out; 0 when stopping or the peer left. Caller holds the lock. */
 static int next_event(sse_client *c, serve_state *s) {
     int64_t deadline = bs_now_us() + SSE_KEEPALIVE_US;
-    struct timespec until = {(time_t)(deadline / 1000000), (long)(deadline % 1000000) * 1000};
-    int timed_out = 0;
-    while (!s->stopping && s->epoch == c->epoch && s->last_id <= c->after &&
-           s->summary_version == c->summary_version && !timed_out)
-        timed_out = pthread_cond_timedwait(&s->changed, &s->lock, &until) != 0;
+    while (nothing_new(c, s)) {
+        int64_t now = bs_now_us(), until_us = now + SSE_HANGUP_CHECK_US;
+        if (now >= deadline) break;
+        if (until_us > deadline) until_us = deadline;
+        struct timespec until = {(time_t)(until_us / 1000000), (long)(until_us % 1000000) * 1000};
+        if (pthread_cond_timedwait(&s->changed, &s->lock, &until) != 0 && peer_gone(c->fd))
+            return 0;
+    }
     if (s->stopping) return 0;
     uint64_t first = s->last_id - s->count + 1;
     if (s->epoch != c->epoch || c->after > s->last_id || c->after + 1 < first) {
@@ -226,6 +246,9 @@ static enum MHD_Result serve_events(bs_serve *srv, struct MHD_Connection *conn) 
     c->after = after;
     c->epoch = epoch;
     c->summary_version = version;
+    const union MHD_ConnectionInfo *info =
+        MHD_get_connection_info(conn, MHD_CONNECTION_INFO_CONNECTION_FD);
+    c->fd = info ? info->connect_fd : -1;
     struct MHD_Response *r =
         MHD_create_response_from_callback(MHD_SIZE_UNKNOWN, 4096, sse_read, c, sse_free);
     if (!r) {
