@@ -15,6 +15,7 @@
 #include "btcstream/plot.h"
 #include "btcstream/reader.h"
 #include "btcstream/s3.h"
+#include "btcstream/serve.h"
 #include "cli.h"
 #include "ingest_args.h"
 #include "render.h"
@@ -22,7 +23,8 @@
 
 static const char usage_text[] =
     "usage: btcstream run [--source coingecko|replay:FILE|sim] [--duration 90s] [--interval 30s]\n"
-    "                     [--data-dir Data] [--out-dir .] [--no-upload] [--quiet]\n\n"
+    "                     [--data-dir Data] [--out-dir .] [--no-upload] [--quiet]\n"
+    "                     [--serve [ADDR]]\n\n"
     "Runs the pipeline: the producer writes a tick every interval into DATA_DIR/stream while the\n"
     "stream processor commits them to DATA_DIR/bitcoin_combined.json; after --duration the batch\n"
     "stages run over the whole history and a summary says what was written where.\n"
@@ -31,12 +33,15 @@ static const char usage_text[] =
     "  --data-dir P   where the stream directory and the history live (default Data)\n"
     "  --out-dir P    where output files go (default .)\n"
     "  --no-upload    never upload to S3\n"
-    "  --quiet        print only batch lines and the final tables\n";
+    "  --quiet        print only batch lines and the final tables\n"
+    "  --serve [ADDR] serve the live dashboard (btcstream serve) while it runs, on ADDR\n"
+    "                 (default 127.0.0.1:8080)\n";
 
 typedef struct {
     ingest_args in;
     const char *data_dir, *out_dir;
     int no_upload, quiet;
+    const char *serve; /* the dashboard's address, NULL: none */
 } run_args;
 
 static int parse(int argc, char **argv, run_args *a) {
@@ -45,6 +50,7 @@ static int parse(int argc, char **argv, run_args *a) {
                                             {"out-dir", required_argument, 0, 'o'},
                                             {"no-upload", no_argument, 0, 'n'},
                                             {"quiet", no_argument, 0, 'q'},
+                                            {"serve", optional_argument, 0, 's'},
                                             {"help", no_argument, 0, 'h'},
                                             {0, 0, 0, 0}};
     int c, rc = CLI_OK;
@@ -55,6 +61,10 @@ static int parse(int argc, char **argv, run_args *a) {
         case 'o': a->out_dir = optarg; break;
         case 'n': a->no_upload = 1; break;
         case 'q': a->quiet = 1; break;
+        case 's': /* --serve, --serve=ADDR or --serve ADDR */
+            a->serve = optarg ? optarg : BS_SERVE_DEFAULT_LISTEN;
+            if (!optarg && optind < argc && argv[optind][0] != '-') a->serve = argv[optind++];
+            break;
         case 'h': fputs(usage_text, stdout); return -1;
         default:
             if (c < 1000) return cli_option_error(argv[0], c, argv);
@@ -141,6 +151,22 @@ static void model_stages(const char *history, const char *out_dir) {
     else printf("  wrote %s, %s/, %s and %s\n", model, parquet, zip, plot);
 }
 
+/* The dashboard beside the pipeline: a side view, so failing to bind says why and goes on. */
+static bs_serve *start_dashboard(const run_args *a) {
+    bs_serve_options o = bs_serve_defaults();
+    o.listen = a->serve;
+    o.data_dir = a->data_dir;
+    char predictions[4200];
+    snprintf(predictions, sizeof predictions, "%s/%s", a->out_dir, BS_PREDICTIONS_DIR);
+    o.predictions = predictions;
+    bs_serve *srv = NULL;
+    bs_error err = {{0}};
+    if (bs_serve_start(&o, &srv, &err) != BS_OK) cli_errorf("run", "dashboard not started: %s", err.msg);
+    else printf("btcstream run: dashboard at http://%s/\n", bs_serve_address(srv));
+    fflush(stdout);
+    return srv;
+}
+
 int cmd_run(int argc, char **argv) {
     static volatile sig_atomic_t stop;
     run_args a = {.data_dir = "Data", .out_dir = "."};
@@ -174,9 +200,11 @@ int cmd_run(int argc, char **argv) {
     printf("btcstream run: %s%s every %.3g s for %.3g s into %s\n", source->name,
            source->simulated ? " (simulated prices)" : "", (double)a.in.interval_us / 1e6,
            (double)a.in.duration_us / 1e6, stream_dir);
+    bs_serve *dashboard = a.serve ? start_dashboard(&a) : NULL;
     bs_pipeline_totals totals;
     bs_status st = bs_pipeline_stream(&o, &totals, &err);
     bs_source_free(source);
+    if (st != BS_OK) bs_serve_stop(dashboard);
     if (st == BS_ERR_NET) return ingest_fail_offline(argv[0], &err);
     if (st != BS_OK) return cli_fail(argv[0], &err);
 
@@ -194,5 +222,6 @@ int cmd_run(int argc, char **argv) {
     char zip[4200];
     snprintf(zip, sizeof zip, "%s/bitcoin_predictions.zip", a.out_dir);
     upload_stage(zip, a.no_upload);
+    bs_serve_stop(dashboard);
     return rc;
 }

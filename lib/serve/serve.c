@@ -8,6 +8,7 @@
  * again; pages are told to reload.
  */
 #include <fcntl.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -120,12 +121,16 @@ bs_status bs_serve_start(const bs_serve_options *opts, bs_serve **out, bs_error 
     }
     /* The committed history first, so that the first page load already shows it. */
     if ((st = follow_once(srv, 0, err)) != BS_OK) goto fail;
+    /* The threads started here inherit a mask that blocks every signal: SIGINT and SIGTERM go
+     * to the caller's threads, whose waits they are meant to interrupt (stream.h). */
+    sigset_t all, before;
+    sigfillset(&all);
+    pthread_sigmask(SIG_BLOCK, &all, &before);
     st = serve_http_start(srv, opts->listen ? opts->listen : BS_SERVE_DEFAULT_LISTEN, err);
-    if (st != BS_OK) goto fail;
-    if (pthread_create(&srv->follower, NULL, follower_main, srv) != 0) {
+    if (st == BS_OK && pthread_create(&srv->follower, NULL, follower_main, srv) != 0)
         st = bs_fail(err, BS_ERR_IO, "cannot start the dashboard's follower thread");
-        goto fail;
-    }
+    pthread_sigmask(SIG_SETMASK, &before, NULL);
+    if (st != BS_OK) goto fail;
     srv->follower_started = 1;
     *out = srv;
     return BS_OK;
