@@ -98,6 +98,16 @@ static bs_status read_log(const serve_paths *p, serve_commit *out, bs_error *err
         goto done;
     }
     text[got] = '\0';
+    /*
+     * The stream processor writes the commit line, then syncs it: a line read between the two
+     * could still vanish in a power cut, and recovery would then cut its batch back. Syncing
+     * the log here makes every line read durable before it is shown (cheap when the writer has
+     * synced it already).
+     */
+    if (fdatasync(fd) != 0) {
+        st = bs_fail(err, BS_ERR_IO, "%s: sync: %s", p->log, strerror(errno));
+        goto done;
+    }
     if (last_commit_line(text, (size_t)got, from > 0, out)) {
         out->has_log = 1;
         out->commit_us = (int64_t)sb.st_mtim.tv_sec * 1000000 + sb.st_mtim.tv_nsec / 1000;

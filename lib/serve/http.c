@@ -145,7 +145,7 @@ static int next_event(sse_client *c, serve_state *s) {
     text_buf_printf(&c->out, "id: %llu:%llu\nevent: ticks\ndata: {\"epoch\":%llu,\"ticks\":",
                     (unsigned long long)c->epoch, (unsigned long long)upto,
                     (unsigned long long)c->epoch);
-    serve_state_ticks_locked(s, c->after, (size_t)(upto - c->after), &c->out);
+    serve_state_ticks_locked(s, c->after, (size_t)(upto - c->after), 0, &c->out);
     text_buf_lit(&c->out, ",\"summary\":");
     /* The summary describes the newest tick: send it only with the event that reaches it. */
     if (upto == s->last_id && s->summary.len) {
@@ -283,7 +283,8 @@ static enum MHD_Result route(bs_serve *srv, struct MHD_Connection *conn, const c
     if (strcmp(url, "/api/ticks") == 0) {
         uint64_t limit = query_u64(conn, "limit", API_DEFAULT_TICKS);
         if (limit > API_MAX_TICKS) limit = API_MAX_TICKS;
-        serve_state_ticks(&srv->state, query_u64(conn, "after", UINT64_MAX), (size_t)limit, &b);
+        serve_state_ticks(&srv->state, query_u64(conn, "after", UINT64_MAX), (size_t)limit,
+                          query_u64(conn, "compact", 0) != 0, &b);
         return send_buf(conn, "application/json", &b);
     }
     if (strcmp(url, "/api/markets") == 0) return serve_markets(srv, conn);

@@ -344,7 +344,8 @@ void serve_state_summary(serve_state *s, text_buf *out) {
     pthread_mutex_unlock(&s->lock);
 }
 
-void serve_state_ticks_locked(serve_state *s, uint64_t after, size_t limit, text_buf *out) {
+void serve_state_ticks_locked(serve_state *s, uint64_t after, size_t limit, int compact,
+                              text_buf *out) {
     uint64_t first = s->last_id - s->count + 1;
     if (after + 1 > first) first = after + 1;
     text_buf_lit(out, "[");
@@ -352,17 +353,20 @@ void serve_state_ticks_locked(serve_state *s, uint64_t after, size_t limit, text
         const bs_tick *t = &s->ring[(id - 1) % s->cap];
         text_buf_printf(out, "%s{\"id\":%llu,\"t\":%lld", id == first ? "" : ",",
                         (unsigned long long)id, (long long)t->ts_us);
-        json_field(out, "o", t->open);
-        json_field(out, "h", t->high);
-        json_field(out, "l", t->low);
         json_field(out, "c", t->close);
-        json_field(out, "v", t->volume);
+        if (!compact) {
+            json_field(out, "o", t->open);
+            json_field(out, "h", t->high);
+            json_field(out, "l", t->low);
+            json_field(out, "v", t->volume);
+        }
         text_buf_lit(out, "}");
     }
     text_buf_lit(out, "]");
 }
 
-void serve_state_ticks(serve_state *s, uint64_t after, size_t limit, text_buf *out) {
+void serve_state_ticks(serve_state *s, uint64_t after, size_t limit, int compact,
+                       text_buf *out) {
     pthread_mutex_lock(&s->lock);
     /* Without `after`, the most recent `limit` ticks: what a page loads first. */
     if (after == UINT64_MAX) after = s->last_id > limit ? s->last_id - limit : 0;
@@ -371,7 +375,7 @@ void serve_state_ticks(serve_state *s, uint64_t after, size_t limit, text_buf *o
     text_buf_printf(out, ",\"epoch\":%llu,\"first_id\":%llu,\"last_id\":%llu,\"ticks\":",
                     (unsigned long long)s->epoch, (unsigned long long)(s->last_id - s->count + 1),
                     (unsigned long long)s->last_id);
-    serve_state_ticks_locked(s, after, limit, out);
+    serve_state_ticks_locked(s, after, limit, compact, out);
     text_buf_lit(out, "}");
     pthread_mutex_unlock(&s->lock);
 }

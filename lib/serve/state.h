@@ -101,9 +101,14 @@ void serve_state_stop(serve_state *s);
 
 /* Copies the summary JSON into out. Locks. */
 void serve_state_summary(serve_state *s, text_buf *out);
-/* {"epoch":E,"last_id":N,"first_id":F,"ticks":[...]}: up to limit ticks after `after`. Locks. */
-void serve_state_ticks(serve_state *s, uint64_t after, size_t limit, text_buf *out);
+/*
+ * {"epoch":E,"first_id":F,"last_id":N,"ticks":[...]}: up to limit ticks after `after` (UINT64_MAX:
+ * the last `limit`). Each tick is {"id","t" (us),"c","o","h","l","v"}; compact: only id, t, c.
+ * Locks.
+ */
+void serve_state_ticks(serve_state *s, uint64_t after, size_t limit, int compact, text_buf *out);
 /* Appends ticks (after, last_id] (at most limit) as a JSON array; caller holds the lock. */
-void serve_state_ticks_locked(serve_state *s, uint64_t after, size_t limit, text_buf *out);
+void serve_state_ticks_locked(serve_state *s, uint64_t after, size_t limit, int compact,
+                              text_buf *out);
 
 #endif

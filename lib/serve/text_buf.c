@@ -47,9 +47,18 @@ void text_buf_printf(text_buf *b, const char *fmt, ...) {
     b->len += (size_t)n;
 }
 
+/* The shortest of 15, 16 or 17 digits that reads back as v: 95295.63, not 95295.630000000005. */
 void text_buf_json_number(text_buf *b, double v) {
-    if (isfinite(v)) text_buf_printf(b, "%.17g", v);
-    else text_buf_append(b, "null", 4);
+    if (!isfinite(v)) {
+        text_buf_append(b, "null", 4);
+        return;
+    }
+    char text[32];
+    for (int digits = 15; digits <= 17; digits++) {
+        snprintf(text, sizeof text, "%.*g", digits, v);
+        if (strtod(text, NULL) == v) break;
+    }
+    text_buf_append(b, text, strlen(text));
 }
 
 void text_buf_json_string(text_buf *b, const char *s) {

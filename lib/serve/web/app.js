@@ -7,7 +7,8 @@
  */
 "use strict";
 
-const MAX_POINTS = 5000;
+const MAX_POINTS = 5000; /* ticks the chart keeps */
+const FIRST_LOAD = 1000; /* ticks a (re)load fetches: keeps the first load light */
 const HOUR_S = 3600;
 
 const stats = { updates: 0, events: 0, duplicates: 0, gaps: 0, latencies_ms: [], lastId: 0,
@@ -53,6 +54,14 @@ function addTick(t) {
         windowSum = 0;
         for (let i = windowStart; i < closes.length; i++) windowSum += closes[i];
     }
+}
+
+/* One redraw per animation frame, however many events arrive: events stay cheap to take in. */
+let drawPending = false;
+function scheduleDraw() {
+    if (drawPending) return;
+    drawPending = true;
+    requestAnimationFrame(() => { drawPending = false; drawChart(); });
 }
 
 function drawChart() {
@@ -140,7 +149,7 @@ function onTicks(e) {
     }
     if (added) {
         stats.updates++;
-        drawChart();
+        scheduleDraw();
     }
     if (d.summary) {
         if (d.summary.health.commit_us && added)
@@ -170,7 +179,7 @@ async function markets() {
 
 async function load() {
     stats.loads++;
-    const t = await (await fetch(`/api/ticks?limit=${MAX_POINTS}`)).json();
+    const t = await (await fetch(`/api/ticks?limit=${FIRST_LOAD}&compact=1`)).json();
     resetSeries();
     stats.epoch = t.epoch;
     for (const tick of t.ticks) addTick(tick);
