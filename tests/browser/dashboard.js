@@ -2,11 +2,11 @@
 // while a pipeline commits ticks, waits for live updates, reloads mid-stream, and once the
 // pipeline is done (DONE_FILE exists) waits until the page holds every committed tick, then
 // prints what the page shows as JSON for the shell test to compare with an independent
-// computation. Usage: node dashboard.js URL DONE_FILE SCREENSHOT
+// computation. Usage: node dashboard.js URL DONE_FILE SCREENSHOT [PREDICTIONS_DIR]
 const { chromium } = require("playwright-core");
 const fs = require("fs");
 
-const [url, doneFile, screenshot] = process.argv.slice(2);
+const [url, doneFile, screenshot, predictions] = process.argv.slice(2);
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 
 async function waitFor(page, what, fn, arg, seconds = 60) {
@@ -44,8 +44,10 @@ async function waitFor(page, what, fn, arg, seconds = 60) {
     if (!fs.existsSync(doneFile)) throw new Error("the pipeline did not finish");
     const final = await page.evaluate(async () => (await (await fetch("/api/summary")).json()).last_id);
     await waitFor(page, "every committed tick", (n) => window.btcstream.lastId === n, final);
-    // `run` writes the model's predictions after its stream stage: the page shows them unasked.
-    await waitFor(page, "the model's forecast", () => (document.getElementById("fc-model-n").dataset.value || "") !== "");
+    // `run` writes the model's predictions after its stream stage (when the history is long
+    // enough to train on): the page then shows them unasked.
+    if (predictions && fs.existsSync(predictions))
+        await waitFor(page, "the model's forecast", () => (document.getElementById("fc-model-n").dataset.value || "") !== "");
     await sleep(300); // let the last render land before reading the cells
     out.committed = final;
     out.stats = await page.evaluate(() => ({ ...window.btcstream, latencies_ms: undefined }));
