@@ -37,7 +37,7 @@ bench: build node-deps
 	bash bench/run.sh
 
 format:
-	clang-format -i include/btcstream/*.h lib/*.c lib/*.h src/*.c src/*.h tests/*.c examples/*.c bench/*.c
+	clang-format -i include/btcstream/*.h lib/*.c lib/*.h lib/serve/*.c lib/serve/*.h src/*.c src/*.h tests/*.c examples/*.c bench/*.c
 
 clean:
 	rm -rf $(BUILD) $(ASAN_BUILD)

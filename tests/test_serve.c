@@ -53,9 +53,7 @@ static int teardown(void **state) {
     return system(cmd);
 }
 
-static void make_stream_dir(void) {
-    assert_int_equal(mkdir(paths.stream_dir, 0755), 0);
-}
+static void make_stream_dir(void) { assert_int_equal(mkdir(paths.stream_dir, 0755), 0); }
 
 static void test_committed_is_the_last_complete_commit_line(void **state) {
     (void)state;
@@ -165,10 +163,10 @@ static void test_hourly_row_ties_and_late_ticks(void **state) {
     assert_int_equal(serve_state_init(&s, 10, NULL, NULL, NULL), BS_OK);
     int64_t h = 100 * H;
     bs_tick ticks[] = {
-        tick(h + 10, 1, 5, 1, 2),  /* earliest: its Open is the row's Open ... */
-        tick(h + 10, 9, 6, 0.5, 3), /* ... and a tie keeps the first read */
-        tick(h + 50, 4, 4, 4, 7),  /* latest: its Close is the row's Close ... */
-        tick(h + 50, 4, 4, 4, 8),  /* ... and a tie takes the last read */
+        tick(h + 10, 1, 5, 1, 2),     /* earliest: its Open is the row's Open ... */
+        tick(h + 10, 9, 6, 0.5, 3),   /* ... and a tie keeps the first read */
+        tick(h + 50, 4, 4, 4, 7),     /* latest: its Close is the row's Close ... */
+        tick(h + 50, 4, 4, 4, 8),     /* ... and a tie takes the last read */
         tick(h - 1, 50, 90, 0.1, 60), /* an hour before: late, not in the row */
     };
     assert_int_equal(serve_state_add(&s, ticks, 5), BS_OK);
@@ -193,9 +191,10 @@ static void test_ring_keeps_the_newest_ticks_with_their_ids(void **state) {
     }
     text_buf b = {0};
     serve_state_ticks(&s, 0, 10, 1, &b);
-    assert_string_equal(b.data, "{\"market\":\"m\",\"epoch\":0,\"first_id\":3,\"last_id\":5,\"ticks\":"
-                                "[{\"id\":3,\"t\":10800000000,\"c\":3},{\"id\":4,\"t\":14400000000,"
-                                "\"c\":4},{\"id\":5,\"t\":18000000000,\"c\":5}]}");
+    assert_string_equal(b.data,
+                        "{\"market\":\"m\",\"epoch\":0,\"first_id\":3,\"last_id\":5,\"ticks\":"
+                        "[{\"id\":3,\"t\":10800000000,\"c\":3},{\"id\":4,\"t\":14400000000,"
+                        "\"c\":4},{\"id\":5,\"t\":18000000000,\"c\":5}]}");
     text_buf_reset(&b);
     serve_state_ticks(&s, UINT64_MAX, 1, 1, &b); /* the last one */
     assert_non_null(strstr(b.data, "\"ticks\":[{\"id\":5,"));
@@ -205,12 +204,17 @@ static void test_ring_keeps_the_newest_ticks_with_their_ids(void **state) {
 
 int main(void) {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test_setup_teardown(test_committed_is_the_last_complete_commit_line, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_committed_ignores_a_torn_line_and_a_begin, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_committed_without_a_log_is_the_whole_history, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_committed_is_the_last_complete_commit_line, setup,
+                                        teardown),
+        cmocka_unit_test_setup_teardown(test_committed_ignores_a_torn_line_and_a_begin, setup,
+                                        teardown),
+        cmocka_unit_test_setup_teardown(test_committed_without_a_log_is_the_whole_history, setup,
+                                        teardown),
         cmocka_unit_test_setup_teardown(test_committed_nothing_yet_is_size_zero, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_committed_history_shorter_than_the_log_is_an_error, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_committed_counts_quarantined_files_not_their_reasons, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_committed_history_shorter_than_the_log_is_an_error,
+                                        setup, teardown),
+        cmocka_unit_test_setup_teardown(test_committed_counts_quarantined_files_not_their_reasons,
+                                        setup, teardown),
         cmocka_unit_test(test_json_numbers_are_the_shortest_exact_text),
         cmocka_unit_test(test_json_strings_are_escaped),
         cmocka_unit_test(test_hourly_row_ties_and_late_ticks),

@@ -27,7 +27,8 @@ INCBIN(serve_page_css, STR(BS_SERVE_WEB_SRC) "/style.css");
 INCBIN(serve_uplot_js, STR(BS_SERVE_UPLOT_DIR) "/uPlot.iife.min.js");
 INCBIN(serve_uplot_css, STR(BS_SERVE_UPLOT_DIR) "/uPlot.min.css");
 
-#define ASSET(path, type, name) {path, type, name, 0}
+#define ASSET(path, type, name)                                                                    \
+    { path, type, name, 0 }
 
 static const serve_asset assets[] = {
     ASSET("/", "text/html; charset=utf-8", serve_page_html),

@@ -79,7 +79,8 @@ static uint64_t count_quarantined(const char *dir) {
 
 static bs_status read_log(const serve_paths *p, serve_commit *out, bs_error *err) {
     int fd = open(p->log, O_RDONLY | O_CLOEXEC);
-    if (fd < 0) return errno == ENOENT ? BS_OK : bs_fail(err, BS_ERR_IO, "%s: %s", p->log, strerror(errno));
+    if (fd < 0)
+        return errno == ENOENT ? BS_OK : bs_fail(err, BS_ERR_IO, "%s: %s", p->log, strerror(errno));
     bs_status st = BS_OK;
     char *text = malloc(LOG_TAIL_BYTES + 1);
     struct stat sb;
@@ -129,7 +130,8 @@ bs_status serve_committed_read(const serve_paths *p, serve_commit *out, bs_error
     int64_t history_size = have_history ? (int64_t)sb.st_size : 0;
     if (!out->has_log) {
         out->size = history_size;
-        out->commit_us = have_history ? (int64_t)sb.st_mtim.tv_sec * 1000000 + sb.st_mtim.tv_nsec / 1000 : 0;
+        out->commit_us =
+            have_history ? (int64_t)sb.st_mtim.tv_sec * 1000000 + sb.st_mtim.tv_nsec / 1000 : 0;
     } else if (history_size < out->size) {
         return bs_fail(err, BS_ERR_IO,
                        "%s: %lld bytes, but batch %llu committed %lld: committed data is gone",
@@ -142,7 +144,8 @@ bs_status serve_committed_read(const serve_paths *p, serve_commit *out, bs_error
 
 static void add_stream_watch(serve_follow *f, const serve_paths *p) {
     if (f->fd < 0 || f->stream_wd >= 0) return;
-    f->stream_wd = inotify_add_watch(f->fd, p->stream_dir, IN_MODIFY | IN_MOVED_TO | IN_CLOSE_WRITE | IN_CREATE);
+    f->stream_wd = inotify_add_watch(f->fd, p->stream_dir,
+                                     IN_MODIFY | IN_MOVED_TO | IN_CLOSE_WRITE | IN_CREATE);
 }
 
 void serve_follow_open(serve_follow *f, const serve_paths *p, int force_poll, int wake_fd) {
@@ -154,7 +157,8 @@ void serve_follow_open(serve_follow *f, const serve_paths *p, int force_poll, in
     f->fd = inotify_init1(IN_NONBLOCK | IN_CLOEXEC);
     if (f->fd < 0) return;
     /* The data folder: the history itself (no log) and the stream folder's creation. */
-    if (inotify_add_watch(f->fd, p->data_dir, IN_MODIFY | IN_MOVED_TO | IN_CLOSE_WRITE | IN_CREATE) < 0) {
+    if (inotify_add_watch(f->fd, p->data_dir,
+                          IN_MODIFY | IN_MOVED_TO | IN_CLOSE_WRITE | IN_CREATE) < 0) {
         close(f->fd);
         f->fd = -1;
         return;
@@ -165,7 +169,8 @@ void serve_follow_open(serve_follow *f, const serve_paths *p, int force_poll, in
 void serve_follow_wait(serve_follow *f, const serve_paths *p, int64_t timeout_us) {
     add_stream_watch(f, p);
     /* Until the stream folder is watched, a commit there would not wake us: poll meanwhile. */
-    if ((f->fd < 0 || f->stream_wd < 0) && timeout_us > POLL_INTERVAL_US) timeout_us = POLL_INTERVAL_US;
+    if ((f->fd < 0 || f->stream_wd < 0) && timeout_us > POLL_INTERVAL_US)
+        timeout_us = POLL_INTERVAL_US;
     struct pollfd fds[2] = {{f->fd, POLLIN, 0}, {f->wake_fd, POLLIN, 0}};
     int ms = (int)((timeout_us + 999) / 1000);
     if (poll(fds, 2, ms) > 0 && (fds[0].revents & POLLIN)) {

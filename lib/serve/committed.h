@@ -19,21 +19,21 @@
 #include "btcstream/status.h"
 
 typedef struct {
-    char history[4200];  /* DATA/bitcoin_combined.json */
-    char log[4200];      /* DATA/stream/_checkpoint.log */
+    char history[4200];    /* DATA/bitcoin_combined.json */
+    char log[4200];        /* DATA/stream/_checkpoint.log */
     char quarantine[4200]; /* DATA/stream/_quarantine */
     char data_dir[4096];
     char stream_dir[4200];
 } serve_paths;
 
 typedef struct {
-    int has_log;           /* the stream dir has a commit log with a commit line */
-    uint64_t batch;        /* the last committed batch, 0 when none */
-    int64_t size;          /* history bytes that are committed */
-    uint64_t rows;         /* rows of that batch */
-    size_t files;          /* files of that batch */
-    int64_t commit_us;     /* wall clock when the commit line was written (the log's mtime) */
-    uint64_t quarantined;  /* files now in the quarantine folder (reasons not counted) */
+    int has_log;          /* the stream dir has a commit log with a commit line */
+    uint64_t batch;       /* the last committed batch, 0 when none */
+    int64_t size;         /* history bytes that are committed */
+    uint64_t rows;        /* rows of that batch */
+    size_t files;         /* files of that batch */
+    int64_t commit_us;    /* wall clock when the commit line was written (the log's mtime) */
+    uint64_t quarantined; /* files now in the quarantine folder (reasons not counted) */
 } serve_commit;
 
 /* Fills the paths of data_dir; BS_ERR_ARG when they would not fit. */
@@ -51,9 +51,9 @@ bs_status serve_committed_read(const serve_paths *p, serve_commit *out, bs_error
  * unavailable or the stream folder does not exist yet. A wake descriptor ends any wait.
  */
 typedef struct {
-    int fd;          /* inotify, or -1 when polling */
-    int stream_wd;   /* watch on the stream folder, -1 until it exists */
-    int wake_fd;     /* readable: stop waiting */
+    int fd;        /* inotify, or -1 when polling */
+    int stream_wd; /* watch on the stream folder, -1 until it exists */
+    int wake_fd;   /* readable: stop waiting */
     int force_poll;
 } serve_follow;
 

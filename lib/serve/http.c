@@ -130,8 +130,9 @@ static int next_event(sse_client *c, serve_state *s) {
     if (s->last_id <= c->after && s->summary_version != c->summary_version) {
         /* No new tick, but what the summary shows changed (new predictions, quarantine). */
         c->summary_version = s->summary_version;
-        text_buf_printf(&c->out, "id: %llu:%llu\nevent: summary\ndata: ",
-                        (unsigned long long)c->epoch, (unsigned long long)c->after);
+        text_buf_printf(&c->out,
+                        "id: %llu:%llu\nevent: summary\ndata: ", (unsigned long long)c->epoch,
+                        (unsigned long long)c->after);
         text_buf_append(&c->out, s->summary.data, s->summary.len);
         text_buf_lit(&c->out, "\n\n");
         return 1;
@@ -238,8 +239,8 @@ static enum MHD_Result serve_events(bs_serve *srv, struct MHD_Connection *conn) 
     c->srv = srv;
     /* Resume after what the page has: the browser's Last-Event-ID on a reconnect, else the
      * `after` and `epoch` the page got with its first /api/ticks, else only new ticks. */
-    if (!parse_event_id(MHD_lookup_connection_value(conn, MHD_HEADER_KIND, "Last-Event-ID"),
-                        &epoch, &after)) {
+    if (!parse_event_id(MHD_lookup_connection_value(conn, MHD_HEADER_KIND, "Last-Event-ID"), &epoch,
+                        &after)) {
         after = query_u64(conn, "after", after);
         epoch = query_u64(conn, "epoch", epoch);
     }
@@ -293,8 +294,8 @@ static enum MHD_Result route(bs_serve *srv, struct MHD_Connection *conn, const c
         return send_buf(conn, SERVE_PROMETHEUS_CONTENT_TYPE, &b);
     }
     if (serve_asset_find(url, &asset)) {
-        struct MHD_Response *r = MHD_create_response_from_buffer(
-            asset.size, (void *)asset.data, MHD_RESPMEM_PERSISTENT);
+        struct MHD_Response *r =
+            MHD_create_response_from_buffer(asset.size, (void *)asset.data, MHD_RESPMEM_PERSISTENT);
         return send_response(conn, 200, r, asset.content_type, "no-cache");
     }
     static const char missing[] = "not found\n";
@@ -302,9 +303,8 @@ static enum MHD_Result route(bs_serve *srv, struct MHD_Connection *conn, const c
 }
 
 static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const char *url,
-                                  const char *method, const char *version,
-                                  const char *upload_data, size_t *upload_data_size,
-                                  void **con_cls) {
+                                  const char *method, const char *version, const char *upload_data,
+                                  size_t *upload_data_size, void **con_cls) {
     (void)version;
     (void)upload_data;
     (void)con_cls;
@@ -375,6 +375,10 @@ bs_status serve_http_start(bs_serve *srv, const char *listen, bs_error *err) {
         return bs_fail(err, BS_ERR_ARG,
                        "--listen: \"%s\" is not HOST:PORT (an IPv4 address, [IPv6] or localhost)",
                        listen);
+    if (!serve_mhd_loaded())
+        return bs_fail(err, BS_ERR_UNSUPPORTED,
+                       "libmicrohttpd (libmicrohttpd.so.12) is not installed: the dashboard "
+                       "needs it (Debian package libmicrohttpd12)");
     unsigned flags = MHD_USE_THREAD_PER_CONNECTION | MHD_USE_POLL_INTERNAL_THREAD;
     if (v6) flags |= MHD_USE_IPv6;
     /* Room for every SSE client plus page loads, API calls and scrapes beside them. */

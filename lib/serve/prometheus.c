@@ -90,8 +90,8 @@ void serve_prometheus_text(serve_state *s, text_buf *b) {
            s->commit.commit_us ? (double)s->commit.commit_us / 1e6 : NAN);
     metric(b, "btcstream_late_ticks_total", "counter",
            "Committed ticks older than the hour the live view had reached.", m, (double)s->late);
-    metric(b, "btcstream_quarantined_files", "gauge",
-           "Files in the stream's quarantine folder.", m, (double)s->commit.quarantined);
+    metric(b, "btcstream_quarantined_files", "gauge", "Files in the stream's quarantine folder.", m,
+           (double)s->commit.quarantined);
     metric(b, "btcstream_price_close", "gauge", "Close price of the newest committed tick.", m,
            have ? s->last_close : NAN);
     metric(b, "btcstream_persistence_rmse", "gauge",
@@ -102,7 +102,6 @@ void serve_prometheus_text(serve_state *s, text_buf *b) {
     metric(b, "btcstream_sse_connections_total", "counter", "Event-stream clients accepted.", m,
            (double)s->clients_total);
     metric(b, "btcstream_sse_rejected_total", "counter",
-           "Event-stream clients refused with 503 (over the cap).", m,
-           (double)s->clients_rejected);
+           "Event-stream clients refused with 503 (over the cap).", m, (double)s->clients_rejected);
     pthread_mutex_unlock(&s->lock);
 }

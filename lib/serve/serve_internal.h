@@ -25,12 +25,15 @@ struct bs_serve {
     char address[80];
 };
 
+/* Loads libmicrohttpd on first use (lazy_mhd.c); 0 when it is not installed. */
+int serve_mhd_loaded(void);
+
 /* Starts the HTTP daemon on the parsed address (fills srv->address); BS_ERR_NET on failure. */
 bs_status serve_http_start(bs_serve *srv, const char *listen, bs_error *err);
 void serve_http_stop(bs_serve *srv);
 
 typedef struct {
-    const char *path;         /* the URL path that serves it */
+    const char *path; /* the URL path that serves it */
     const char *content_type;
     const unsigned char *data;
     size_t size;

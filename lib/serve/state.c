@@ -365,8 +365,7 @@ void serve_state_ticks_locked(serve_state *s, uint64_t after, size_t limit, int 
     text_buf_lit(out, "]");
 }
 
-void serve_state_ticks(serve_state *s, uint64_t after, size_t limit, int compact,
-                       text_buf *out) {
+void serve_state_ticks(serve_state *s, uint64_t after, size_t limit, int compact, text_buf *out) {
     pthread_mutex_lock(&s->lock);
     /* Without `after`, the most recent `limit` ticks: what a page loads first. */
     if (after == UINT64_MAX) after = s->last_id > limit ? s->last_id - limit : 0;

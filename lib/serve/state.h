@@ -60,10 +60,10 @@ typedef struct {
     uint64_t persist_n;
     serve_model_forecast model;
 
-    serve_commit commit;     /* the last commit seen */
-    int64_t read_size;       /* history bytes read (== commit.size once caught up) */
-    int64_t observed_us;     /* wall clock when the last commit was published */
-    uint64_t batches_seen;   /* commits published since start (the initial load not counted) */
+    serve_commit commit;   /* the last commit seen */
+    int64_t read_size;     /* history bytes read (== commit.size once caught up) */
+    int64_t observed_us;   /* wall clock when the last commit was published */
+    uint64_t batches_seen; /* commits published since start (the initial load not counted) */
     uint64_t rate_rows[SERVE_RATE_BATCHES];
     int64_t rate_at[SERVE_RATE_BATCHES];
     size_t rate_next;
@@ -74,7 +74,7 @@ typedef struct {
 
     size_t clients, max_clients;
     uint64_t clients_total, clients_rejected;
-    text_buf summary; /* JSON, rebuilt per commit */
+    text_buf summary;         /* JSON, rebuilt per commit */
     uint64_t summary_version; /* bumped with each rebuild: streams send a summary-only event */
 } serve_state;
 

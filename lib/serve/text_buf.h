@@ -18,7 +18,8 @@ void text_buf_printf(text_buf *b, const char *fmt, ...) __attribute__((format(pr
 void text_buf_append(text_buf *b, const char *s, size_t len);
 /* Appends a string literal. */
 #define text_buf_lit(b, literal) text_buf_append((b), (literal), sizeof(literal) - 1)
-/* A JSON number: the shortest text that reads back exactly (up to 17 digits); null if not finite. */
+/* A JSON number: the shortest text that reads back exactly (up to 17 digits); null if not finite.
+ */
 void text_buf_json_number(text_buf *b, double v);
 /* A JSON string, quoted and escaped. */
 void text_buf_json_string(text_buf *b, const char *s);

@@ -2,6 +2,7 @@
 """Many event-stream clients of `btcstream serve` at once, standard library only (selectors).
 
   sse_clients.py URL --clients N [--stalled K] [--done FILE] [--rss-pid PID] [--timeout S]
+                     [--hold S]
 
 N readers connect to URL/events after the current last tick and read every event; K stalled
 clients ask for everything from tick 0 with a 4 KB receive buffer and never read, so the
@@ -80,6 +81,8 @@ def main():
     ap.add_argument("--done")
     ap.add_argument("--rss-pid", type=int)
     ap.add_argument("--timeout", type=float, default=120)
+    ap.add_argument("--hold", type=float, default=0,
+                    help="keep the stalled clients connected this long after printing")
     a = ap.parse_args()
     host, port = a.url.split("//")[1].rstrip("/").split(":")
     port = int(port)
@@ -124,9 +127,10 @@ def main():
         "latency_ms": {"p50": pct(0.50), "p99": pct(0.99), "max": latencies[-1] if latencies else None},
         "rss_max_kb": rss_max or None,
         "stalled_ports": [s.getsockname()[1] for s in stalled],
-    }))
+    }), flush=True)
     for r in readers:
         r.sock.close()
+    time.sleep(a.hold)
     for s in stalled:
         s.close()
 
