@@ -25,6 +25,9 @@ for path in /../../../../etc/passwd /..%2f..%2fetc%2fpasswd /%2e%2e/%2e%2e/etc/p
     grep -q "root:" <<< "$got" && fail "$path leaked a file"
 done
 expect_eq "$(code -X POST "$SERVE_URL/api/summary")" 405 "POST"
+# DNS rebinding: on loopback, a request naming another host is refused.
+expect_eq "$(code -H 'Host: evil.example:8080' "$SERVE_URL/api/summary")" 403 "foreign Host"
+expect_eq "$(code -H "Host: localhost:${SERVE_URL##*:}" "$SERVE_URL/api/summary")" 200 "localhost Host"
 expect_eq "$(code -X DELETE "$SERVE_URL/")" 405 "DELETE"
 
 # Headers on a page, an asset, the API, a 404 and the metrics; never a CORS grant.

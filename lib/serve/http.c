@@ -302,6 +302,20 @@ static enum MHD_Result route(bs_serve *srv, struct MHD_Connection *conn, const c
     return send_text(conn, 404, "text/plain; charset=utf-8", missing, sizeof missing - 1);
 }
 
+/*
+ * DNS rebinding: a page of another site whose name the attacker points at 127.0.0.1 would be
+ * same-origin with us. On loopback, answer only requests that name a loopback host.
+ */
+static int host_allowed(const bs_serve *srv, struct MHD_Connection *conn) {
+    if (!srv->loopback_only) return 1;
+    const char *host = MHD_lookup_connection_value(conn, MHD_HEADER_KIND, MHD_HTTP_HEADER_HOST);
+    if (!host) return 1; /* HTTP/1.0 without Host: not a browser */
+    size_t len = strcspn(host, ":");
+    if (host[0] == '[') len = strcspn(host, "]") + 1; /* [::1]:port */
+    return (len == 9 && strncmp(host, "localhost", 9) == 0) ||
+           (len == 5 && strncmp(host, "[::1]", 5) == 0) || strncmp(host, "127.", 4) == 0;
+}
+
 static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const char *url,
                                   const char *method, const char *version, const char *upload_data,
                                   size_t *upload_data_size, void **con_cls) {
@@ -315,6 +329,10 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
         if (r) MHD_add_response_header(r, "Allow", "GET, HEAD");
         *upload_data_size = 0;
         return send_response(conn, 405, r, "text/plain; charset=utf-8", "no-store");
+    }
+    if (!host_allowed(cls, conn)) {
+        static const char body[] = "this server answers only to a loopback Host\n";
+        return send_text(conn, 403, "text/plain; charset=utf-8", body, sizeof body - 1);
     }
     return route(cls, conn, url);
 }
@@ -375,6 +393,8 @@ bs_status serve_http_start(bs_serve *srv, const char *listen, bs_error *err) {
         return bs_fail(err, BS_ERR_ARG,
                        "--listen: \"%s\" is not HOST:PORT (an IPv4 address, [IPv6] or localhost)",
                        listen);
+    srv->loopback_only = v6 ? IN6_IS_ADDR_LOOPBACK(&((struct sockaddr_in6 *)&addr)->sin6_addr)
+                            : (ntohl(((struct sockaddr_in *)&addr)->sin_addr.s_addr) >> 24) == 127;
     if (!serve_mhd_loaded())
         return bs_fail(err, BS_ERR_UNSUPPORTED,
                        "libmicrohttpd (libmicrohttpd.so.12) is not installed: the dashboard "

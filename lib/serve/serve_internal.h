@@ -23,6 +23,7 @@ struct bs_serve {
     int follower_started;
     int wake[2]; /* the follower's wake pipe: written once, at stop */
     char address[80];
+    int loopback_only; /* bound to a loopback address: requests must name a loopback Host */
 };
 
 /* Loads libmicrohttpd on first use (lazy_mhd.c); 0 when it is not installed. */
