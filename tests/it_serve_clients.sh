@@ -33,14 +33,14 @@ interval=40ms; [ -n "${BS_UNDER_SANITIZER:-}" ] && interval=80ms
 stream_pid=$!
 "$BTCSTREAM" ingest --source sim --interval $interval --duration 5s --stream-dir D/stream \
     > ingest.log 2>&1 || { cat ingest.log >&2; fail "ingest"; }
-produced=$(ls D/stream | grep -c '^ohlc_' || true)
-produced=$((produced + $(ls D/stream/_processed 2> /dev/null | wc -l)))
 for _ in $(seq 1 200); do
     [ "$(ls D/stream | grep -c '^ohlc_' || true)" -eq 0 ] && break
     sleep 0.05
 done
 kill -INT $stream_pid
 wait $stream_pid || { cat stream.log >&2; fail "stream"; }
+# Counted once the stream processor has stopped: no file is between the two folders.
+produced=$(( $(ls D/stream | grep -c '^ohlc_' || true) + $(ls D/stream/_processed | wc -l) ))
 # The stalled client's connection: the server's side still holds unsent bytes.
 port=$(ss -tnH state established "( sport = :${SERVE_URL##*:} )" | awk '$2 > 0 {print $2}' | sort -n | tail -1)
 [ -n "$port" ] || fail "no server socket with a full send queue: the stalled client was not stalled"
