@@ -10,7 +10,10 @@ need_node_module playwright-core
 shot=$OLDPWD/dashboard.png
 [ -n "${BS_UPDATE_DOCS:-}" ] && shot=$BS_SOURCE_DIR/docs/dashboard.png
 
+# Three hours of history before the run, so that the chart has minutes of candles to draw.
 mkdir -p D
+history_before_now past.json 3 10
+"$BTCSTREAM" import past.json --history D/bitcoin_combined.json > import.log 2>&1 || { cat import.log >&2; fail "import"; }
 start_serve serve.log --data-dir D --predictions O/bitcoin_predictions.parquet
 "$BTCSTREAM" run --source sim --duration 12s --interval 150ms --data-dir D --out-dir O \
     --no-upload --quiet > run.log 2>&1 &

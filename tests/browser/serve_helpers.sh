@@ -33,3 +33,25 @@ stop_serve() {
 need_node_module() {
     [ -d "$BS_NODE_DIR/node_modules/$1" ] || skip "npm package $1 is not installed (scripts/install-node-deps.sh)"
 }
+
+# history_before_now FILE HOURS STEP_S: a random walk of ticks every STEP_S seconds over the
+# HOURS before now, ending at the sim source's first price (95000), for pages with a past.
+history_before_now() {
+    $PY - "$2" "$3" > "$1" <<'PYEOF'
+import datetime, random, sys, time
+hours, step = float(sys.argv[1]), int(sys.argv[2])
+n = int(hours * 3600 / step)
+rng = random.Random(7)
+walk = [0.0]
+for _ in range(n - 1):
+    walk.append(walk[-1] + rng.gauss(0, 12))
+t0 = int(time.time()) - n * step - 5
+prev = None
+for i, w in enumerate(walk):
+    p = round(95000 + w - walk[-1], 2)
+    o = prev if prev is not None else p
+    ts = datetime.datetime.fromtimestamp(t0 + i * step, datetime.timezone.utc).isoformat()
+    print(f'{{"Datetime": "{ts}", "Open": {o}, "High": {max(o, p)}, "Low": {min(o, p)}, "Close": {p}, "Volume": "1000"}}')
+    prev = p
+PYEOF
+}

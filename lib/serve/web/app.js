@@ -64,16 +64,50 @@ function scheduleDraw() {
     requestAnimationFrame(() => { drawPending = false; drawChart(); });
 }
 
+/*
+ * 1-minute candles of the ticks' closes, drawn under the lines once the chart spans more than
+ * CANDLES_AFTER_S (below that there are too few minutes for candles to say anything).
+ */
+const CANDLES_AFTER_S = 20 * 60;
+
+function minuteCandles() {
+    const out = [];
+    for (let i = 0; i < xs.length; i++) {
+        const m = Math.floor(xs[i] / 60) * 60, c = closes[i], last = out[out.length - 1];
+        if (last && last.m === m) {
+            last.h = Math.max(last.h, c); last.l = Math.min(last.l, c); last.c = c;
+        } else {
+            out.push({ m, o: c, h: c, l: c, c });
+        }
+    }
+    return out;
+}
+
+function drawCandles(u) {
+    if (xs.length < 2 || xs[xs.length - 1] - xs[0] < CANDLES_AFTER_S) return;
+    const ctx = u.ctx, px = (v) => u.valToPos(v, "y", true), tx = (v) => u.valToPos(v, "x", true);
+    const width = Math.max(1, (tx(60) - tx(0)) * 0.7);
+    ctx.save();
+    for (const k of minuteCandles()) {
+        const x = tx(k.m + 30), top = px(Math.max(k.o, k.c)), bottom = px(Math.min(k.o, k.c));
+        ctx.fillStyle = ctx.strokeStyle = k.c >= k.o ? "#2e9e5b" : "#d64545";
+        ctx.fillRect(Math.round(x) - 0.5, px(k.h), 1, px(k.l) - px(k.h));
+        ctx.fillRect(x - width / 2, top, width, Math.max(1, bottom - top));
+    }
+    ctx.restore();
+}
+
 function drawChart() {
     const box = $("chart");
     const width = Math.max(300, box.clientWidth - 4);
     if (!plot) {
         plot = new uPlot({
             width, height: 320,
+            hooks: { drawAxes: [drawCandles] },
             scales: { x: { time: true } },
             axes: [{ stroke: "#8a93a0", grid: { stroke: "#26303b" } },
                    { stroke: "#8a93a0", grid: { stroke: "#26303b" }, size: 80 }],
-            series: [{}, { label: "price", stroke: "#f7931a", width: 1.5 },
+            series: [{}, { label: "price", stroke: "rgba(247, 147, 26, 0.75)", width: 1, points: { show: false } },
                      { label: "1-h moving average", stroke: "#4aa3ff", width: 1.5 }],
         }, [xs, closes, averages], box);
     } else {
