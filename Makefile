@@ -21,7 +21,7 @@ build: deps
 	@cmake --build $(BUILD) -j$(JOBS)
 
 run: build
-	./$(BUILD)/btcstream run --source sim --duration 10s --interval 100ms --quiet
+	./$(BUILD)/btcstream run --source sim --duration 10s --interval 100ms --quiet --serve
 
 test: node-deps test-plain test-asan
 

@@ -35,6 +35,7 @@ workload parquet_write.sh 10000000
 workload stream_latency.sh 10 20000 "$runs"
 workload startup.sh 200
 workload bus.sh 100000 "$runs"
+workload dashboard.sh 1000
 
 {
     echo "# Benchmark results"

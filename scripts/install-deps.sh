@@ -14,6 +14,9 @@ packages=(
     python3
     # the NATS JetStream bus (--bus): the C client, and the server the tests start on 127.0.0.1
     libnats-dev nats-server
+    # The dashboard (btcstream serve): libmicrohttpd serves it; its tests drive a real browser
+    # (chromium) and scrape /metrics with a real Prometheus server (promtool checks the format).
+    libmicrohttpd-dev chromium prometheus
 )
 # Node.js runs the independent peers in tests (DuckDB, hyparquet, S3 server). A Node.js from
 # another source (one that bundles npm) conflicts with Debian's npm, so ask only for what is absent.

@@ -11,6 +11,7 @@
 #include "btcstream/outputs.h"
 #include "btcstream/pipeline.h"
 #include "btcstream/sink.h"
+#include "btcstream/serve.h"
 #include "btcstream/stages.h"
 #include "cli.h"
 #include "ingest_args.h"
@@ -34,12 +35,15 @@ static const char usage_text[] =
     "                 Data/sim, replay Data/replay)\n"
     "  --out-dir P    where output files go (default .)\n"
     "  --no-upload    never upload to S3\n"
-    "  --quiet        no batch lines: only the tables, the stages and the summary\n";
+    "  --quiet        no batch lines: only the tables, the stages and the summary\n"
+    "  --serve [ADDR] serve the live dashboard (btcstream serve) while it runs, on ADDR\n"
+    "                 (default 127.0.0.1:8080)\n";
 
 typedef struct {
     ingest_args in;
     const char *data_dir, *out_dir;
     int no_upload, quiet;
+    const char *serve; /* the dashboard's address, NULL: none */
 } run_args;
 
 static int parse(int argc, char **argv, run_args *a) {
@@ -48,6 +52,7 @@ static int parse(int argc, char **argv, run_args *a) {
                                             {"out-dir", required_argument, 0, 'o'},
                                             {"no-upload", no_argument, 0, 'n'},
                                             {"quiet", no_argument, 0, 'q'},
+                                            {"serve", optional_argument, 0, 's'},
                                             {"help", no_argument, 0, 'h'},
                                             {0, 0, 0, 0}};
     int c, rc = CLI_OK;
@@ -58,6 +63,10 @@ static int parse(int argc, char **argv, run_args *a) {
         case 'o': a->out_dir = optarg; break;
         case 'n': a->no_upload = 1; break;
         case 'q': a->quiet = 1; break;
+        case 's': /* --serve, --serve=ADDR or --serve ADDR */
+            a->serve = optarg ? optarg : BS_SERVE_DEFAULT_LISTEN;
+            if (!optarg && optind < argc && argv[optind][0] != '-') a->serve = argv[optind++];
+            break;
         case 'h':
             fputs(usage_text, stdout);
             ingest_args_print_sources(stdout);
@@ -173,6 +182,21 @@ static void print_start(const run_args *a, const bs_source *source, const bs_dat
     fflush(stdout);
 }
 
+/* The dashboard beside the pipeline: a side view, so failing to bind says why and goes on. */
+static bs_serve *start_dashboard(const run_args *a) {
+    bs_serve_options o = bs_serve_defaults();
+    o.listen = a->serve;
+    o.data_dir = a->data_dir;
+    static bs_output_paths out; /* the server reads the name while it runs */
+    bs_error err = {{0}};
+    if (bs_output_paths_make(a->out_dir, &out, &err) == BS_OK) o.predictions = out.predictions;
+    bs_serve *srv = NULL;
+    if (bs_serve_start(&o, &srv, &err) != BS_OK) cli_errorf("run", "dashboard not started: %s", err.msg);
+    else printf("btcstream run: dashboard at http://%s/\n", bs_serve_address(srv));
+    fflush(stdout);
+    return srv;
+}
+
 int cmd_run(int argc, char **argv) {
     static volatile sig_atomic_t stop;
     run_args a = {.out_dir = "."};
@@ -208,15 +232,18 @@ int cmd_run(int argc, char **argv) {
     o.stream.ctx = &how;
     print_start(&a, source, &paths);
     warn_if_too_short(&a, &paths);
+    bs_serve *dashboard = a.serve ? start_dashboard(&a) : NULL;
     bs_pipeline_totals totals;
     bs_status st = bs_pipeline_stream(&o, &totals, &err);
     bs_source_free(source);
+    if (st != BS_OK) bs_serve_stop(dashboard);
     if (st != BS_OK && fresh && totals.stream.rows == 0) bs_pipeline_remove_empty_tree(a.data_dir);
     if (st == BS_ERR_NET) return ingest_fail_offline(argv[0], &err);
     if (st != BS_OK) return cli_fail(argv[0], &err);
 
     st = run_stages(&a, &paths, &err);
     print_summary(&totals, &paths);
+    bs_serve_stop(dashboard);
     if (st != BS_OK) return cli_fail(argv[0], &err);
     return CLI_OK;
 }

@@ -29,6 +29,7 @@ static const command commands[] = {
     {"plot", cmd_plot, "plot actual against predicted close prices to a PNG"},
     {"upload", cmd_upload, "upload a file to S3 (or an S3-compatible server)"},
     {"bus", cmd_bus, "create, check and show the NATS JetStream stream behind --bus"},
+    {"serve", cmd_serve, "serve the live dashboard, its event stream and Prometheus metrics"},
 };
 
 static void usage(FILE *out) {
