@@ -56,7 +56,7 @@ static bs_status read_range(bs_serve *srv, int64_t from, int64_t to, uint64_t *a
     reader_ctx *r = calloc(1, sizeof *r);
     if (!r) return bs_fail(err, BS_ERR_NOMEM, "out of memory reading %s", srv->paths.history);
     r->state = &srv->state;
-    bs_scan_options o = {BS_FORMAT_JSONL, 0, from, to};
+    bs_scan_options o = {.format = BS_FORMAT_JSONL, .range_start = from, .range_end = to};
     bs_status st = bs_scan_file(srv->paths.history, &o, on_tick, r, NULL, err);
     if (st == BS_ERR_EMPTY) st = BS_OK; /* a range of bad lines only */
     flush_chunk(r);
