@@ -62,10 +62,10 @@ docs: docs/architecture.svg
 docs/architecture.svg: docs/architecture.dot
 	dot -Tsvg $< -o $@
 
-# Rewrites the outputs in docs/example.md and docs/tutorial.md from real runs (after a change to
+# Rewrites the outputs in README.md, docs/example.md and docs/tutorial.md from real runs (after a change to
 # what a command prints); tests/it_doc_example.sh checks them.
 docs-example-update: build
-	BTCSTREAM=$(CURDIR)/$(BUILD)/btcstream python3 tests/tools/doc_commands.py --update docs/example.md docs/tutorial.md
+	BTCSTREAM=$(CURDIR)/$(BUILD)/btcstream python3 tests/tools/doc_commands.py --update README.md docs/example.md docs/tutorial.md
 
 # Builds the container image on a Debian 12 base made here and runs `make run` inside (slow; not
 # part of `make test`).

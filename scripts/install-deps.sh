@@ -21,8 +21,9 @@ build_only=${BS_DEPS_BUILD_ONLY:-0}
 # The documentation's checks: Doxygen (every public function documented), Graphviz (the
 # architecture diagram), groff (the man page, warnings as errors).
 [ "$build_only" = 1 ] || packages+=(doxygen graphviz groff-base)
-# `make test-container` only (BS_DEPS_CONTAINER=1): podman with runc, debootstrap for the base image.
-[ "${BS_DEPS_CONTAINER:-0}" = 1 ] && packages+=(podman runc debootstrap)
+# `make test-container` only (BS_DEPS_CONTAINER=1): podman with runc and
+# podman-compose, debootstrap for the base image.
+[ "${BS_DEPS_CONTAINER:-0}" = 1 ] && packages+=(podman podman-compose runc debootstrap)
 # Node.js runs the independent peers in tests (DuckDB, hyparquet, S3 server). A Node.js from
 # another source (one that bundles npm) conflicts with Debian's npm, so ask only for what is absent.
 if [ "$build_only" != 1 ]; then

@@ -1,15 +1,15 @@
-# The walkthroughs stay true: every command in a ```console block of docs/example.md and
+# The walkthroughs stay true: every command in a ```console block of README.md, docs/example.md and
 # docs/tutorial.md runs (tests/tools/doc_commands.py, in a fresh directory each) and prints what
 # the page shows ("..." lines elide). `make docs-example-update` rewrites the pages' outputs after
 # a deliberate change. The checker itself is checked: a page with a wrong output must fail.
 source "$(dirname "$0")/lib.sh"
 check="$PY $BS_SOURCE_DIR/tests/tools/doc_commands.py"
 
-for page in example tutorial; do
-    [ -f "$BS_SOURCE_DIR/docs/$page.md" ] || fail "docs/$page.md is missing"
-    $check "$BS_SOURCE_DIR/docs/$page.md" || fail "docs/$page.md: an output no longer matches (make docs-example-update rewrites them; read the diff)"
+for page in README.md docs/example.md docs/tutorial.md; do
+    [ -f "$BS_SOURCE_DIR/$page" ] || fail "$page is missing"
+    $check "$BS_SOURCE_DIR/$page" || fail "$page: an output no longer matches (make docs-example-update rewrites them; read the diff)"
 done
-pass "docs/example.md and docs/tutorial.md print what they show"
+pass "README.md, docs/example.md and docs/tutorial.md print what they show"
 
 # A page that lies, one that elides, and one whose command fails.
 mkdir docs

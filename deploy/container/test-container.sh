@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # `make test-container`: builds the image from Containerfile on a Debian 12 base made here, with
 # no registry (debootstrap through the Debian mirror apt already uses, then `podman import`), and
-# runs `make run` inside it. Slow (a few minutes the first time; the base image is kept and
+# runs `make run` inside it, then runs compose.yaml with podman-compose. Slow (a few minutes the first time; the base image is kept and
 # reused), so it is not part of `make test`.
 #
 # Environment: BS_BASE_IMAGE (default localhost/debian:bookworm-minbase) names the base image;
@@ -53,3 +53,18 @@ podman run --rm --network=host --workdir /src --entrypoint make "$image" run 2>&
 # The pipeline must have reached its last stage, not just exited 0.
 grep -q 'output_plot.png' "$out" || { echo "FAIL: make run inside the container wrote no plot" >&2; exit 1; }
 echo "ok - make run inside the container"
+
+# compose.yaml as a user runs it (podman-compose), from a copy beside a .env made from the
+# example: the pipeline runs, and its outputs are in the volume afterwards.
+project=btcstreamtest$$
+dir=$(mktemp -d "${TMPDIR:-/tmp}/btcstream-compose.XXXXXX")
+trap 'rm -f "$out"; (cd "$dir" && podman-compose -p "$project" down -v >/dev/null 2>&1); rm -rf "$dir"' EXIT
+cp "$repo/compose.yaml" "$repo/.env.example" "$dir/"
+cp "$dir/.env.example" "$dir/.env"
+(cd "$dir" && BTCSTREAM_IMAGE="$image" podman-compose -p "$project" up) >"$out" 2>&1 ||
+    { tail -30 "$out" >&2; echo "FAIL: podman-compose up failed" >&2; exit 1; }
+listing=$(podman run --rm --entrypoint ls -v "${project}_btcstream-data:/data" "$image" /data)
+for f in Data bitcoin_predictions.parquet bitcoin_predictions.zip model.json output_plot.png; do
+    grep -qx "$f" <<<"$listing" || { echo "FAIL: compose left no $f in its volume: $listing" >&2; exit 1; }
+done
+echo "ok - compose.yaml runs the pipeline with .env mounted and its outputs in the volume"

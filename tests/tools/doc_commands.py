@@ -10,7 +10,7 @@ stands for any number of lines, so long outputs can be shown in part. Other code
 ```c, ...) are not run: use them for what needs the network or a long time.
 
 Each file runs in a fresh directory WORK/demo (kept with --keep), with WORK/docs linked to the
-repository's docs/ (so "../docs/make_ticks.py" works as it does for a reader who made demo/ at
+repository's docs/ (the page's own folder, or docs/ beside a page at the top) (so "../docs/make_ticks.py" works as it does for a reader who made demo/ at
 the repository's top) and the directory of $BTCSTREAM first on PATH, so "btcstream" is the binary
 under test. Commands run one after another in bash (with pipefail), each from WORK/demo, and
 must exit 0 (or be stopped by SIGPIPE, as `btcstream ... | head` is).
@@ -82,8 +82,11 @@ def run_file(path, update, keep):
     work = keep or tempfile.mkdtemp(prefix="btcstream-doc.")
     os.makedirs(os.path.join(work, "demo"), exist_ok=True)
     docs = os.path.join(work, "docs")
+    page_dir = os.path.dirname(os.path.abspath(path))
+    if os.path.basename(page_dir) != "docs":  # README.md, at the top of the repository
+        page_dir = os.path.join(page_dir, "docs")
     if not os.path.exists(docs):
-        os.symlink(os.path.dirname(os.path.abspath(path)), docs)
+        os.symlink(page_dir, docs)
     env = dict(os.environ)
     env["PATH"] = os.path.dirname(os.path.abspath(env["BTCSTREAM"])) + os.pathsep + env["PATH"]
     env["TZ"] = "UTC"
