@@ -47,6 +47,7 @@ bs_source_options bs_source_defaults(void);
 bs_status bs_source_open(const char *spec, const bs_source_options *opts, bs_source **out,
                          bs_error *err);
 
+/* Closes a source and frees it; accepts NULL. */
 void bs_source_free(bs_source *src);
 
 /* The constructors behind bs_source_open(), one per file. */
