@@ -1,11 +1,11 @@
 #!/usr/bin/env python3
 """Doxygen INPUT_FILTER for btcstream's headers (see docs/Doxyfile).
 
-The headers are written for people, in plain C comments (STYLE.md): a paragraph at the top says
-what the module is, a comment above a prototype documents it (and the prototypes right under it,
-with no blank line between, such as a _new and its _free), and a comment after a field documents
-the field. Doxygen reads only its own comment markers, so this filter adds them on the fly, line
-for line (warnings keep their line numbers), and the headers stay as they are:
+The headers are written for people, in plain C comments (the house style): a paragraph at the
+top says what the module is, a comment above a prototype documents it (and the prototypes right
+under it, with no blank line between, such as a _new and its _free), and a comment after a field
+documents the field. Doxygen reads only its own comment markers, so this filter adds them on the
+fly, line for line (warnings keep their line numbers), and the headers stay as they are:
 
   - the first comment of the file becomes the file's documentation (@file);
   - a comment that starts a line becomes a documentation comment for what follows;

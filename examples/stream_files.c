@@ -5,7 +5,8 @@
  * until no file is waiting: each micro-batch is appended to DIR/history.json and committed
  * exactly once in DIR/stream/_checkpoint.log. Prints each batch and the totals.
  *
- *   python3 docs/make_ticks.py --minutes 90 > ticks.csv && ./build/example_stream_files ticks.csv out
+ *   python3 docs/make_ticks.py --minutes 90 > ticks.csv
+ *   ./build/example_stream_files ticks.csv out
  */
 #include <stdio.h>
 

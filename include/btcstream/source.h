@@ -1,5 +1,5 @@
 /*
- * source.h - where ticks come from, behind one interface (STYLE.md: a new source is a new file).
+ * source.h - where ticks come from, behind one interface (a new source is a new file).
  *
  *   coingecko     GET {base}/coins/markets?vs_currency=VS&ids=COIN through libcurl, mapped as the
  *                 course project did: Open = Close = current_price, High = high_24h,
