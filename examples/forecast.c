@@ -19,9 +19,9 @@ int main(int argc, char **argv) {
         return 2;
     }
     bs_error err = {{0}};
-    bs_tick_vec ticks = {0};         /* ours: freed below */
-    bs_train_result result = {0};    /* owns its predictions after bs_train() */
-    bs_predictions back = {0};       /* what we read back */
+    bs_tick_vec ticks = {0};      /* ours: freed below */
+    bs_train_result result = {0}; /* owns its predictions after bs_train() */
+    bs_predictions back = {0};    /* what we read back */
     int rc = 1;
     if (bs_history_load(argv[1], NULL, &ticks, NULL, &err) != BS_OK) goto fail;
     bs_train_options opts = bs_train_defaults(); /* forecast mode, 1 tick ahead */
