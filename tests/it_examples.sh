@@ -3,6 +3,15 @@
 # gets from the same input.
 source "$(dirname "$0")/lib.sh"
 bin=$(dirname "$BTCSTREAM")
+# Every example is described in docs/API.md and run below; every example API.md links exists.
+for src in "$BS_SOURCE_DIR"/examples/*.c; do
+    name=$(basename "$src" .c)
+    grep -q "examples/$name.c" "$BS_SOURCE_DIR/docs/API.md" || fail "docs/API.md does not mention examples/$name.c"
+    grep -q "example_$name\b" "$0" || fail "examples/$name.c is not run by $(basename "$0")"
+done
+for f in $(grep -oE 'examples/[a-z_]+\.c' "$BS_SOURCE_DIR/docs/API.md" | sort -u); do
+    [ -f "$BS_SOURCE_DIR/$f" ] || fail "docs/API.md links $f, which does not exist"
+done
 $PY "$BS_SOURCE_DIR/docs/make_ticks.py" --minutes 90 --seed 3 >ticks.csv
 
 # daily_summary (aggregate.h, table.h): each day's mean close.
@@ -119,3 +128,61 @@ for t, close, pred, base in test_rows:
     assert close == closes[times[i]] and base == closes[times[i - 1]], t
 PYEOF
 pass "example_forecast"
+
+# run_pipeline (import.h, pipeline.h, plot.h, fsutil.h): the import counts, the same ticks in the
+# imported and the streamed history, the row counts from the lookback, a 1200x600 PNG.
+$PY "$BS_SOURCE_DIR/docs/make_ticks.py" --minutes 120 --seed 5 --start 2024-02-29T22:30:00 >two_days.csv
+"$bin/example_run_pipeline" two_days.csv run >out.txt || fail "example_run_pipeline failed"
+[ -f run/bitcoin_predictions.parquet/_SUCCESS ] || fail "example_run_pipeline wrote no predictions"
+$PY - two_days.csv out.txt run <<'PYEOF' || fail "example_run_pipeline's output"
+import csv, json, re, struct, sys
+rows = list(csv.DictReader(open(sys.argv[1])))
+lines = open(sys.argv[2]).read().split("\n")[:-1]
+n = len(rows)
+assert lines[0] == f"import: read {n}, appended {n}, skipped 0 duplicates", lines[0]
+assert lines[1] == f"import: read {n}, appended 0, skipped {n} duplicates", lines[1]
+assert lines[2] == f"pipeline: {n} ticks produced, {n} rows committed", lines[2]
+train, test = map(int, re.findall(r"\d+", lines[3])[:2])
+assert train + test == n - 60 - 1, lines[3]
+want = [(r["Datetime"][:19], float(r["Close"])) for r in rows]
+for name in ("old.json", "history.json"):
+    got = [(j["Datetime"][:19], float(j["Close"])) for j in map(json.loads, open(f"{sys.argv[3]}/{name}"))]
+    assert got == want, name
+json.load(open(f"{sys.argv[3]}/model.json"))
+png = open(f"{sys.argv[3]}/plot.png", "rb").read(24)
+assert png[:8] == b"\x89PNG\r\n\x1a\n" and struct.unpack(">II", png[16:24]) == (1200, 600)
+PYEOF
+pass "example_run_pipeline"
+
+# export_tables (table_parquet.h, parquet.h, archive.h, fsutil.h, config.h): the daily table read
+# back from Parquet against Python's, the ZIP's members against the files, and the bucket from
+# a .env file.
+echo "S3_BUCKET_NAME=bucket-from-dotenv" >.env
+"$bin/example_export_tables" two_days.csv tables tables.zip >out.txt || fail "example_export_tables failed"
+rm .env
+$PY - two_days.csv out.txt <<'PYEOF' || fail "example_export_tables's output"
+import csv, datetime, sys, zipfile
+days = {}
+for r in csv.DictReader(open(sys.argv[1])):
+    days.setdefault(r["Datetime"][:10], []).append(float(r["Close"]))
+lines = open(sys.argv[2]).read().split("\n")[:-1]
+assert lines[0] == "Day,Daily_Avg_Close,Daily_Min_Close,Daily_Max_Close", lines[0]
+got = [l.split(",") for l in lines[1:-1]]
+assert len(got) == len(days) == 2, got
+def day(text):  # a date string, or days (or microseconds) since the epoch
+    if "-" in text: return text
+    v = int(text)
+    v = v // 86400000000 if abs(v) > 10**7 else v
+    return str(datetime.date(1970, 1, 1) + datetime.timedelta(days=v))
+for (d, avg, lo, hi), (want_d, closes) in zip(got, sorted(days.items())):
+    assert day(d) == want_d, (d, want_d)
+    for g, w in ((avg, sum(closes) / len(closes)), (lo, min(closes)), (hi, max(closes))):
+        assert abs(float(g) - w) <= 1e-9 * w, (d, g, w)
+assert lines[-1] == "zipped tables into tables.zip; upload bucket: bucket-from-dotenv", lines[-1]
+z = zipfile.ZipFile("tables.zip")
+assert sorted(z.namelist()) == ["README.txt", "daily.parquet"], z.namelist()
+for name in z.namelist():
+    assert z.read(name) == open("tables/" + name, "rb").read(), name
+assert z.read("daily.parquet")[:4] == b"PAR1"
+PYEOF
+pass "example_export_tables"
