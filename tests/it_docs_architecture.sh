@@ -20,9 +20,9 @@ pass "architecture.svg renders architecture.dot ($(wc -l <<<"$labels") label lin
 
 # Files named in the diagram (x.c) and the page (lib/x.c, src/x.c, x.h).
 for c in $(sed 's/\\n/ /g' "$docs/architecture.dot" | grep -ohE '[a-z_]+\.c' | sort -u); do
-    [ -f "$BS_SOURCE_DIR/lib/$c" ] || [ -f "$BS_SOURCE_DIR/src/$c" ] || fail "architecture.dot names $c, which is neither in lib/ nor src/"
+    [ -n "$(find "$BS_SOURCE_DIR/lib" "$BS_SOURCE_DIR/src" -name "$c")" ] || fail "architecture.dot names $c, which is neither in lib/ nor src/"
 done
-for f in $(grep -ohE '(lib|src)/[a-z_*]+\.c' "$docs/architecture.md" | sort -u); do
+for f in $(grep -ohE '(lib|src)/[a-z_*/]+\.c' "$docs/architecture.md" | sort -u); do
     compgen -G "$BS_SOURCE_DIR/$f" >/dev/null || fail "architecture.md names $f, which does not exist"
 done
 for h in $(grep -ohE '`[a-z_]+\.h`' "$docs/architecture.md" | tr -d '`' | sort -u); do

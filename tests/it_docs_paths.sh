@@ -17,7 +17,14 @@ pass "no ../shared path in $(wc -l <<<"$files") files"
 # their owners for now (they still name DESIGN.md in two comments).
 md_files=$(grep -vE '^(src|lib)/' <<<"$files")
 known=$(grep -E '\.md$' <<<"$all" | xargs -n1 basename | sort -u)
-for name in $(grep -ohE '\b[A-Za-z_]+\.md\b' $md_files | sort -u); do
+# Named before they are written, each by work in progress: remove a name once its file lands.
+pending="scale-out.md" # include/btcstream/bus.h and `bus --help` (the NATS bus)
+for name in $(grep -ohE '(^|[^A-Za-z0-9_.-])[A-Za-z0-9_-]+\.md\b' $md_files | grep -oE '[A-Za-z0-9_-]+\.md' | sort -u); do
+    if grep -qxw "$name" <<<"$(tr ' ' '\n' <<<"$pending")"; then
+        grep -qx "$name" <<<"$known" && fail "$name is in the repository now: remove it from pending"
+        echo "note: $name is named but not written yet (pending)"
+        continue
+    fi
     grep -qx "$name" <<<"$known" || fail "a file names $name, which is not in the repository: $(grep -lw "$name" $md_files | head -3 | tr '\n' ' ')"
 done
 pass "every Markdown file named exists"
