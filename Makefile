@@ -5,8 +5,10 @@ BUILD      ?= build
 ASAN_BUILD ?= build-asan
 JOBS       ?= $(shell nproc 2>/dev/null || echo 2)
 CTEST_ARGS ?= --output-on-failure
+PREFIX     ?= /usr/local
 
-.PHONY: all deps node-deps build run test test-plain test-asan bench soak format clean
+.PHONY: all deps node-deps build run test test-plain test-asan bench soak format clean \
+	install docs docs-example-update test-container
 
 all: build
 
@@ -48,3 +50,24 @@ format:
 
 clean:
 	rm -rf $(BUILD) $(ASAN_BUILD)
+
+# The command, static and shared library, headers, btcstream.pc, man page and bash completion
+# under $(PREFIX), staged under $(DESTDIR) when given (packaging).
+install: build
+	DESTDIR="$(DESTDIR)" cmake --install $(BUILD) --prefix "$(PREFIX)"
+
+# docs/architecture.svg from docs/architecture.dot (the SVG is committed: readers need no Graphviz).
+docs: docs/architecture.svg
+
+docs/architecture.svg: docs/architecture.dot
+	dot -Tsvg $< -o $@
+
+# Rewrites the outputs in README.md, docs/example.md and docs/tutorial.md from real runs (after a change to
+# what a command prints); tests/it_doc_example.sh checks them.
+docs-example-update: build
+	BTCSTREAM=$(CURDIR)/$(BUILD)/btcstream python3 tests/tools/doc_commands.py --update README.md docs/example.md docs/tutorial.md
+
+# Builds the container image on a Debian 12 base made here and runs `make run` inside (slow; not
+# part of `make test`).
+test-container:
+	bash deploy/container/test-container.sh

@@ -2,7 +2,8 @@
  * daily_summary.c - using libbtcstream from your own program: scan a price file (any format the
  * `import` command reads) and print each day's average close.
  *
- *   ./build/example_daily_summary ../shared/data/btcusd_1d_2011-2025.csv
+ *   python3 docs/make_ticks.py > ticks.csv     (or any price file you have)
+ *   ./build/example_daily_summary ticks.csv
  */
 #include <stdio.h>
 

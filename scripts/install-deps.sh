@@ -18,10 +18,21 @@ packages=(
     # (chromium) and scrape /metrics with a real Prometheus server (promtool checks the format).
     libmicrohttpd-dev chromium prometheus
 )
+# BS_DEPS_BUILD_ONLY=1 (the container image) installs what builds and runs btcstream, not the
+# tools only the tests use (the documentation's checkers below, Node.js).
+build_only=${BS_DEPS_BUILD_ONLY:-0}
+# The documentation's checks: Doxygen (every public function documented), Graphviz (the
+# architecture diagram), groff (the man page, warnings as errors).
+[ "$build_only" = 1 ] || packages+=(doxygen graphviz groff-base)
+# `make test-container` only (BS_DEPS_CONTAINER=1): podman with runc and
+# podman-compose, debootstrap for the base image.
+[ "${BS_DEPS_CONTAINER:-0}" = 1 ] && packages+=(podman podman-compose runc debootstrap)
 # Node.js runs the independent peers in tests (DuckDB, hyparquet, S3 server). A Node.js from
 # another source (one that bundles npm) conflicts with Debian's npm, so ask only for what is absent.
-command -v node >/dev/null || packages+=(nodejs)
-command -v npm >/dev/null || packages+=(npm)
+if [ "$build_only" != 1 ]; then
+    command -v node >/dev/null || packages+=(nodejs)
+    command -v npm >/dev/null || packages+=(npm)
+fi
 
 missing=()
 for p in "${packages[@]}"; do

@@ -2,7 +2,6 @@
 #include <stdio.h>
 
 #include "btcstream/bus.h"
-#include "btcstream/outputs.h"
 #include "btcstream/timeutil.h"
 #include "cli.h"
 #include "ingest_args.h"
@@ -18,10 +17,9 @@ static const char usage_text[] =
     ".env.\n\n"
     "Options:\n" INGEST_USAGE
     "  --duration D   stop after D (default: until the source ends, SIGINT or SIGTERM)\n"
-    "  --stream-dir P where stream files go (default " CLI_DEFAULT_STREAM_DIR ", sim\n"
-    "                 Data/sim/stream, replay Data/replay/stream: simulated or replayed ticks\n"
-    "                 are kept apart from a real history; stream them with 'btcstream stream\n"
-    "                 --stream-dir Data/sim/stream --history Data/sim/bitcoin_combined.json')\n"
+    "  --stream-dir P where stream files go (default " CLI_DEFAULT_STREAM_DIR ", where 'btcstream\n"
+    "                 stream' looks; simulated ticks say so on every line: give them a folder of\n"
+    "                 their own, e.g. Data/sim/stream, to keep them out of a real history)\n"
     "  --bus URLS     publish to NATS JetStream instead (nats://HOST:PORT[,HOST:PORT...]); every\n"
     "                 tick is sent again until the stream acknowledges it (docs/scale-out.md)\n"
     "  --bus-stream N JetStream stream (default BTCSTREAM); --subject-prefix P (default "
@@ -137,11 +135,10 @@ int cmd_ingest(int argc, char **argv) {
     if (rc != CLI_OK) return rc;
     if (optind < argc) return cli_usage_error(argv[0], "unexpected argument");
     if ((rc = ingest_args_source_defaults(&a, argv[0], 0)) != CLI_OK) return rc;
-    bs_data_paths paths; /* sim and replay ticks go to a stream of their own (source.h) */
+    /* Where `stream` looks by default, whatever the source: the two commands' defaults work
+     * together. (`run` keeps its sim and replay demos apart in Data/sim and Data/replay.) */
     bs_error err = {{0}};
-    if (!dir && bs_data_paths_make(bs_source_type_find(a.source)->data_dir, &paths, &err) != BS_OK)
-        return cli_fail(argv[0], &err);
-    if (!dir) dir = paths.stream_dir;
+    if (!dir) dir = CLI_DEFAULT_STREAM_DIR;
 
     bs_source *source;
     if ((rc = ingest_args_open_source(&a, argv[0], &source)) != CLI_OK) return rc;

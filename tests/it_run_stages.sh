@@ -115,11 +115,16 @@ set -e
 expect_contains i.err "0 ticks written to I, 1 failed request" "ingest totals, singular"
 pass "ingest whose every request failed exits non-zero"
 
-# Item 2: ingest keeps sim ticks out of the real stream too.
+# Item 2, and the defaults that work together (ingest then stream, no paths): an explicit
+# `ingest --source sim` goes where `stream` looks, and says on every line that it is simulated.
+mkdir -p defaults && cd defaults
 "$BTCSTREAM" ingest --source sim --duration 300ms > ing.txt 2>&1 || fail "ingest sim: $(cat ing.txt)"
-expect_contains ing.txt "written to Data/sim/stream" "ingest --source sim writes Data/sim/stream"
-[ ! -e Data/stream ] || fail "sim ticks went into the real stream Data/stream"
-pass "ingest --source sim keeps to Data/sim/stream"
+expect_contains ing.txt "written to Data/stream" "ingest --source sim writes the default stream"
+expect_contains ing.txt "(simulated)" "ingest marks simulated ticks"
+"$BTCSTREAM" stream --until-idle --quiet > /dev/null 2>&1 || fail "stream after ingest, no paths"
+[ -s Data/bitcoin_combined.json ] || fail "stream did not pick up what ingest wrote"
+cd ..
+pass "ingest --source sim then stream agree on their defaults, and the ticks say they are simulated"
 
 # Item 10: plurals, from a replay of exactly one tick.
 echo '{"Datetime": "2025-05-12T01:22:54+00:00", "Close": 100}' > one.json

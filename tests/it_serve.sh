@@ -7,7 +7,7 @@
 . "$BS_SOURCE_DIR/tests/browser/serve_helpers.sh"
 command -v curl > /dev/null || skip "curl is not installed"
 
-"$BTCSTREAM" run --source sim --duration 1s --interval 20ms --data-dir D --no-upload --quiet \
+"$BTCSTREAM" run --source sim --duration 2500ms --interval 20ms --data-dir D --no-upload --quiet \
     --out-dir O > run.log 2>&1 || { cat run.log >&2; fail "sim run"; }
 rows=$(wc -l < D/bitcoin_combined.json)
 start_serve serve.log --data-dir D --max-clients 2

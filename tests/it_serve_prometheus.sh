@@ -6,7 +6,7 @@
 command -v prometheus > /dev/null && command -v promtool > /dev/null \
     || skip "prometheus is not installed (scripts/install-deps.sh)"
 
-"$BTCSTREAM" run --source sim --duration 1s --interval 20ms --data-dir D --no-upload --quiet \
+"$BTCSTREAM" run --source sim --duration 2500ms --interval 20ms --data-dir D --no-upload --quiet \
     --out-dir O > run.log 2>&1 || { cat run.log >&2; fail "sim run"; }
 rows=$(wc -l < D/bitcoin_combined.json)
 start_serve serve.log --data-dir D

@@ -23,12 +23,12 @@ wait $run_pid || { cat run.log >&2; fail "run --serve failed"; }
 expect_contains run.log "summary:" "the run finished its stages"
 
 # The same address twice: the second run says so on stderr and still runs its pipeline.
-"$BTCSTREAM" run --source sim --duration 3s --interval 50ms --data-dir D1 --out-dir O1 --no-upload \
+"$BTCSTREAM" run --source sim --duration 2500ms --interval 20ms --data-dir D1 --out-dir O1 --no-upload \
     --quiet --serve=127.0.0.1:0 > a.log 2>&1 &
 first=$!
 for _ in $(seq 1 100); do grep -q 'dashboard at' a.log && break; sleep 0.05; done
 busy=$(grep -o 'dashboard at http://[0-9.:]*' a.log | cut -d/ -f3)
-"$BTCSTREAM" run --source sim --duration 1s --interval 50ms --data-dir D2 --out-dir O2 --no-upload \
+"$BTCSTREAM" run --source sim --duration 2500ms --interval 20ms --data-dir D2 --out-dir O2 --no-upload \
     --quiet --serve "$busy" > b.log 2> b.err || { cat b.err >&2; fail "a busy dashboard address failed the run"; }
 expect_contains b.err "dashboard not started: cannot listen on $busy" "busy address said"
 expect_contains b.log "summary:" "the run went on"

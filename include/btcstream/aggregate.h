@@ -1,5 +1,6 @@
 /*
- * aggregate.h - the course project's four tables over a price history (DESIGN.md, contract):
+ * aggregate.h - the course project's four tables over a price history (a contract; README.md,
+ * Tables):
  *
  *   hour_of_day  Hour, Hourly_Avg_Close, Hourly_Min_Close, Hourly_Max_Close   (0-23 UTC, all days)
  *   hourly       Hour_Start, Open, High, Low, Close, Avg_Close, Count        (calendar hours)

@@ -101,6 +101,7 @@ bs_status bs_bus_publish(bs_bus_publisher *p, const char *market, const bs_tick 
  */
 bs_status bs_bus_publisher_flush(bs_bus_publisher *p, int64_t timeout_us, bs_error *err);
 
+/* Fills *stats with the publisher's counts so far (see bs_bus_publisher_stats). */
 void bs_bus_publisher_stats_get(const bs_bus_publisher *p, bs_bus_publisher_stats *stats);
 
 /* Disconnects; messages still waiting are dropped (flush first). Accepts NULL. */
@@ -141,6 +142,7 @@ bs_status bs_bus_settle(bs_bus_consumer *c, const unsigned char *reject, bs_erro
  */
 bs_status bs_bus_consumer_idle(bs_bus_consumer *c, int *idle, bs_error *err);
 
+/* Disconnects and frees the consumer; unsettled messages come back after ack_wait. Accepts NULL. */
 void bs_bus_consumer_close(bs_bus_consumer *c);
 
 #endif

@@ -1,8 +1,9 @@
 /*
  * config.h - settings from the environment and a .env file.
  *
- * Precedence (DESIGN.md): command-line flags beat environment variables, which beat a `.env`
- * file in the working directory. Flags are the CLI's business; this module answers the other two.
+ * Precedence (README.md, Configuration): command-line flags beat environment variables, which
+ * beat a `.env` file in the working directory. Flags are the CLI's business; this module answers
+ * the other two.
  * Values may be secrets (AWS_SECRET_ACCESS_KEY, COINGECKO_API_KEY): callers must never print them.
  */
 #ifndef BTCSTREAM_CONFIG_H

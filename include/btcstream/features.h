@@ -46,6 +46,7 @@ const char *bs_model_mode_name(bs_model_mode mode);
 bs_status bs_features_build(const bs_tick *ticks, size_t n, bs_model_mode mode, int horizon,
                             bs_features *out, bs_error *err);
 
+/* Frees the arrays of f and zeroes it; accepts NULL. */
 void bs_features_free(bs_features *f);
 
 #endif

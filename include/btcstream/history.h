@@ -68,6 +68,7 @@ bs_status bs_history_append_fd(int fd, const char *path, const bs_tick *ticks, s
  */
 #define BS_HISTORY_IMPORT_OWNER "import"
 
+/* Sets the mark described above (owner and size_before) or, with a NULL owner, clears it. */
 bs_status bs_history_mark_pending(int fd, const char *path, const char *owner, int64_t size_before,
                                   bs_error *err);
 

@@ -35,6 +35,11 @@ typedef struct {
     uint64_t ticks, failures;
 } bs_ingest_totals;
 
+/*
+ * Runs the producer loop until the duration ends, the source ends or the stop flag is set;
+ * totals counts the ticks written and the failed requests. Source failures are not errors (the
+ * loop goes on); an error is returned only when a stream file cannot be written.
+ */
 bs_status bs_ingest_run(const bs_ingest_options *opts, bs_ingest_totals *totals, bs_error *err);
 
 #endif

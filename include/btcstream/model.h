@@ -64,6 +64,7 @@ typedef struct {
     bs_predictions predictions; /* test rows in time order; owned, free with bs_train_result_free */
 } bs_train_result;
 
+/* Spark GBTRegressor's defaults (see the field comments) in forecast mode, horizon 1. */
 bs_train_options bs_train_defaults(void);
 
 /* Rows per XGBoost thread when the thread count is left to bs_train (threads 0). */
@@ -97,6 +98,7 @@ bs_status bs_train(const bs_tick *ticks, size_t n, const bs_train_options *opts,
 bs_status bs_train_to_dir(const bs_tick *ticks, size_t n, const bs_train_options *opts,
                           const char *out_dir, bs_train_result *out, bs_error *err);
 
+/* Frees what bs_train() put in r (its predictions); accepts NULL. */
 void bs_train_result_free(bs_train_result *r);
 
 typedef struct {

@@ -1,5 +1,6 @@
 /*
- * predictions.h - the model's predictions on disk, in Spark's layout (DESIGN.md, contract):
+ * predictions.h - the model's predictions on disk, in Spark's layout (a contract; README.md,
+ * Files):
  *
  *   bitcoin_predictions.parquet/part-00000-<uuid>-c000.snappy.parquet
  *   bitcoin_predictions.parquet/_SUCCESS          (empty)

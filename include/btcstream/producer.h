@@ -1,5 +1,5 @@
 /*
- * producer.h - one stream file per tick (DESIGN.md, contract):
+ * producer.h - one stream file per tick (a contract; README.md, Files):
  * `STREAM_DIR/ohlc_YYYYmmdd_HHMMSS_<n>.json`, written under a dot-name and renamed into place, so
  * the stream processor never reads half a file. A name is never reused: if it exists, <n> grows.
  */

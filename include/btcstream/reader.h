@@ -71,6 +71,8 @@ typedef struct {
     size_t len, cap;
 } bs_tick_vec;
 
+/* Appends a copy of tick, growing the array (BS_ERR_NOMEM when it cannot); the free function
+ * releases the items and zeroes vec. */
 bs_status bs_tick_vec_push(bs_tick_vec *vec, const bs_tick *tick);
 void bs_tick_vec_free(bs_tick_vec *vec);
 

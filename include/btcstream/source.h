@@ -1,5 +1,5 @@
 /*
- * source.h - where ticks come from, behind one interface (STYLE.md: a new source is a new file).
+ * source.h - where ticks come from, behind one interface (a new source is a new file).
  *
  *   coingecko     GET {base}/coins/markets?vs_currency=VS&ids=COIN through libcurl, mapped as the
  *                 course project did: Open = Close = current_price, High = high_24h,
@@ -84,6 +84,7 @@ const bs_source_type *bs_source_type_find(const char *spec);
 bs_status bs_source_open(const char *spec, const bs_source_options *opts, bs_source **out,
                          bs_error *err);
 
+/* Closes a source and frees it; accepts NULL. */
 void bs_source_free(bs_source *src);
 
 /* The constructors behind the registry, one per file. */

@@ -9,6 +9,7 @@
 #include "btcstream/parquet.h"
 #include "btcstream/table.h"
 
+/* Writes t to path as one Parquet file, with opts as for bs_parquet_writer_open() (parquet.h). */
 bs_status bs_table_write_parquet(const bs_table *t, const char *path,
                                  const bs_parquet_options *opts, bs_error *err);
 

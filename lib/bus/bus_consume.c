@@ -49,7 +49,9 @@ bs_status bs_bus_consumer_open(const bs_bus_options *opts, const char *durable,
     for (int tries = 0; tries < SUBSCRIBE_TRIES; tries++) {
         code = 0;
         s = NATS(js_PullSubscribe)(&c->sub, c->c.js, subject, durable, NULL, &so, &code);
-        if (s != NATS_TIMEOUT && s != NATS_NO_RESPONDERS && s != NATS_NOT_YET_CONNECTED) break;
+        /* Anything but a missing stream may be the cluster still settling (no quorum yet,
+         * "JetStream system temporarily unavailable"): try again. */
+        if (s == NATS_OK || code == JSStreamNotFoundErr) break;
         struct timespec pause = {0, 500 * 1000000};
         nanosleep(&pause, NULL);
     }
