@@ -29,7 +29,7 @@
 static int64_t *renamed_at, *committed_at;
 static long count, rate;
 static const char *dir;
-static volatile sig_atomic_t done;
+static atomic_int done;
 static long committed;
 
 static void *produce(void *arg) {

@@ -6,7 +6,7 @@
 # It needs nothing from the bash-completion package.
 
 _btcstream_commands() {
-    "$1" --help 2>/dev/null | awk '/^Commands:/ { on = 1; next } on && /^  [a-z]/ { print $1 }'
+    "$1" --help 2>/dev/null | awk '/^Commands:/ { on = 1; next } /^$/ { on = 0 } on && /^  [a-z]/ { print $1 }'
 }
 
 _btcstream_options() {

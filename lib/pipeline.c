@@ -14,8 +14,8 @@ typedef struct {
     bs_ingest_totals totals;
     bs_status status;
     bs_error err;
-    volatile sig_atomic_t done; /* the stream's stop flag while the producer runs */
-    volatile sig_atomic_t halt; /* the producer's stop flag when the caller gave none */
+    atomic_int done; /* the stream's stop flag while the producer runs */
+    atomic_int halt; /* the producer's stop flag when the caller gave none */
     int wake_fd;                /* an eventfd that tells the waiting stream `done` is set */
 } ingest_job;
 
@@ -35,7 +35,7 @@ bs_status bs_pipeline_stream(bs_pipeline_options *opts, bs_pipeline_totals *tota
     ingest_job job;
     memset(&job, 0, sizeof job);
     job.opts = opts;
-    volatile sig_atomic_t *given_stop = opts->ingest.stop;
+    atomic_int *given_stop = opts->ingest.stop;
     if (!given_stop) opts->ingest.stop = &job.halt;
     job.wake_fd = eventfd(0, EFD_CLOEXEC);
     pthread_t thread;

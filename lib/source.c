@@ -17,9 +17,9 @@
 const bs_source_type bs_source_types[] = {
     {"coingecko", NULL, "CoinGecko's price of --coin in --vs (the default)", "Data", 0, 0,
      bs_source_coingecko_open},
-    {"sim", NULL, "a seeded random walk (offline; kept in Data/sim)", "Data/sim", SECONDS(1) / 4,
+    {"sim", NULL, "a seeded random walk (offline; run keeps it in Data/sim)", "Data/sim", SECONDS(1) / 4,
      SECONDS(30), bs_source_sim_open},
-    {"replay", "FILE", "the ticks of FILE in time order (kept in Data/replay)", "Data/replay", 0, 0,
+    {"replay", "FILE", "the ticks of FILE in time order (run keeps them in Data/replay)", "Data/replay", 0, 0,
      bs_source_replay_open},
     {NULL, NULL, NULL, NULL, 0, 0, NULL},
 };

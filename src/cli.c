@@ -4,6 +4,7 @@
 #include <errno.h>
 #include <math.h>
 #include <stdarg.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -94,14 +95,14 @@ int cli_parse_number(const char *cmd, const char *flag, const char *text, double
     return cli_usage_error(cmd, what);
 }
 
-static volatile sig_atomic_t *stop_flag;
+static atomic_int *stop_flag;
 
 static void on_stop_signal(int sig) {
     (void)sig;
     if (stop_flag) *stop_flag = 1;
 }
 
-void cli_stop_on_signals(volatile sig_atomic_t *flag) {
+void cli_stop_on_signals(atomic_int *flag) {
     stop_flag = flag;
     struct sigaction sa;
     memset(&sa, 0, sizeof sa);

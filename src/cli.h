@@ -49,7 +49,7 @@ void cli_report_bad_lines(const char *cmd, const char *path, const bs_scan_stats
  */
 int cli_option_error(const char *cmd, int c, char **argv);
 
-#include <signal.h>
+#include <stdatomic.h>
 #include <stdint.h>
 
 /* Parses a duration flag (500ms, 30s, 15m, 1h, 1d) into microseconds; zero only if allowed.
@@ -68,7 +68,7 @@ int cli_parse_number(const char *cmd, const char *flag, const char *text, double
                      double *out);
 
 /* Makes SIGINT and SIGTERM set *flag (so the work in hand can finish) instead of killing. */
-void cli_stop_on_signals(volatile sig_atomic_t *flag);
+void cli_stop_on_signals(atomic_int *flag);
 
 /* The default history file (DESIGN.md). */
 #define CLI_DEFAULT_HISTORY "Data/bitcoin_combined.json"

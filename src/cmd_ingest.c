@@ -67,7 +67,7 @@ static void print_tick(void *ctx, const bs_tick *t, const char *file) {
  */
 static int ingest_to_bus(const char *cmd, const ingest_args *a, bs_source *source,
                          const bs_bus_options *bus) {
-    static volatile sig_atomic_t stop;
+    static atomic_int stop;
     bs_error err = {{0}};
     bs_bus_publisher *pub;
     if (bs_bus_publisher_open(bus, 0, &pub, &err) != BS_OK) {
@@ -115,7 +115,7 @@ int cmd_ingest(int argc, char **argv) {
                                             {"subject-prefix", required_argument, 0, 'p'},
                                             {"help", no_argument, 0, 'h'},
                                             {0, 0, 0, 0}};
-    static volatile sig_atomic_t stop;
+    static atomic_int stop;
     ingest_args a;
     ingest_args_init(&a, 0);
     const char *dir = NULL;

@@ -198,7 +198,7 @@ static bs_serve *start_dashboard(const run_args *a) {
 }
 
 int cmd_run(int argc, char **argv) {
-    static volatile sig_atomic_t stop;
+    static atomic_int stop;
     run_args a = {.out_dir = "."};
     ingest_args_init(&a.in, 90 * INT64_C(1000000));
     int rc = parse(argc, argv, &a);

@@ -57,7 +57,7 @@ static int parse(int argc, char **argv, bs_serve_options *o) {
 }
 
 int cmd_serve(int argc, char **argv) {
-    static volatile sig_atomic_t stop;
+    static atomic_int stop;
     bs_serve_options o = bs_serve_defaults();
     int rc = parse(argc, argv, &o);
     if (rc != CLI_OK) return rc < 0 ? CLI_OK : rc;

@@ -75,7 +75,7 @@ int cmd_stream(int argc, char **argv) {
                                             {"subject-prefix", required_argument, 0, 'P'},
                                             {"help", no_argument, 0, 'h'},
                                             {0, 0, 0, 0}};
-    static volatile sig_atomic_t stop;
+    static atomic_int stop;
     bs_stream_options o = bs_stream_defaults();
     stream_render how = {0, 20};
     bs_bus_options bus = bs_bus_defaults();

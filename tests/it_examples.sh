@@ -188,3 +188,29 @@ for name in z.namelist():
 assert z.read("daily.parquet")[:4] == b"PAR1"
 PYEOF
 pass "example_export_tables"
+
+# stages_report (sink.h, stages.h): the run's tables through the CSV sink, labelled, each stage's
+# outcome, and the files the stages say they wrote; the daily averages against Python's.
+"$BTCSTREAM" import two_days.csv --history stages_h.json >/dev/null
+"$bin/example_stages_report" stages_h.json stages_out >out.txt 2>stages.txt || fail "example_stages_report failed: $(cat stages.txt)"
+$PY - two_days.csv out.txt stages.txt stages_out <<'PYEOF' || fail "example_stages_report's output"
+import csv, os, statistics, sys
+rows = list(csv.DictReader(open(sys.argv[1])))
+text = open(sys.argv[2]).read()
+tables = [l[8:] for l in text.split("\n") if l.startswith("# table ")]
+assert tables == ["hour_of_day", "daily", "moving_avg"], tables  # the course printed these three
+daily = text.split("# table daily\n")[1].split("\n\n")[0].split("\n")[1:]
+days = {}
+for r in rows:
+    days.setdefault(r["Datetime"][:10], []).append(float(r["Close"]))
+for line in daily:
+    day, avg = line.split(",")[:2]
+    assert abs(float(avg) - statistics.fmean(days[day])) <= 1e-9 * abs(float(avg)), line
+stages = dict(l.split(None, 1) for l in open(sys.argv[3]) if l[:1].isalpha() and ":" in l)
+for name in ("tables", "train", "predictions", "zip", "plot"):
+    assert stages[name].startswith("done"), (name, stages.get(name))
+assert stages["upload"].startswith("skipped"), stages["upload"]
+for f in ("model.json", "bitcoin_predictions.zip", "output_plot.png", "bitcoin_predictions.parquet/_SUCCESS"):
+    assert os.path.exists(os.path.join(sys.argv[4], f)), f
+PYEOF
+pass "example_stages_report"

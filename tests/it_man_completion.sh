@@ -12,7 +12,7 @@ LC_ALL=C.UTF-8 MANWIDTH=100 man -l "$page" 2>/dev/null | col -b >page.txt ||
     LC_ALL=C.UTF-8 groff -man -Tutf8 "$page" | col -b >page.txt
 grep -q "^NAME" page.txt || fail "btcstream.1 did not render"
 
-commands=$("$BTCSTREAM" --help | awk '/^Commands:/ { on = 1; next } on && /^  [a-z]/ { print $1 }')
+commands=$("$BTCSTREAM" --help | awk '/^Commands:/ { on = 1; next } /^$/ { on = 0 } on && /^  [a-z]/ { print $1 }')
 [ "$(wc -w <<<"$commands")" -ge 5 ] || fail "found too few commands in btcstream --help: $commands"
 for c in $commands; do
     # Each command heads an entry of the COMMANDS section: "       NAME ..." at the entry indent.

@@ -6,7 +6,7 @@
 #ifndef BTCSTREAM_INGEST_H
 #define BTCSTREAM_INGEST_H
 
-#include <signal.h>
+#include <stdatomic.h>
 #include <stdint.h>
 
 #include "btcstream/bus.h"
@@ -20,7 +20,7 @@ typedef struct {
     int64_t interval_us;         /* time between ticks; 0: as fast as the source gives them */
     int64_t duration_us;         /* stop after this long; 0: until the source ends or stop */
     int fail_fast;               /* a network error on the very first request is fatal */
-    volatile sig_atomic_t *stop; /* when non-zero, return after the tick in hand */
+    atomic_int *stop; /* when non-zero, return after the tick in hand */
     /* Each written tick and its file name; may be NULL. */
     void (*on_tick)(void *ctx, const bs_tick *tick, const char *file);
     /* A one-line message about a failed request (never holds a secret); may be NULL. */

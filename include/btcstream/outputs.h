@@ -1,5 +1,5 @@
 /*
- * outputs.h - the names of the files the pipeline reads and writes, defined once (DESIGN.md,
+ * outputs.h - the names of the files the pipeline reads and writes, defined once (README.md,
  * contract), and the paths they take under a data folder and an output folder.
  *
  *   DATA_DIR/stream/                     stream files (producer.h)

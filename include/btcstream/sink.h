@@ -1,5 +1,5 @@
 /*
- * sink.h - where result tables go, behind one interface (STYLE.md: a new sink is a new file).
+ * sink.h - where result tables go, behind one interface (a new sink is a new file, as a new source is).
  *
  *   grid      a bordered grid like Spark's DataFrame.show(): every row, cells right-aligned
  *   csv       a header row, then one line a row
@@ -15,7 +15,7 @@
  *   grid  a "NAME (N rows)" line above each table, a blank line between tables
  *   csv   a "# table NAME" line above each table's header row, a blank line between tables
  *   json  every row starts with "table":"NAME"
- * Without opts.label the output of one table is exactly the contract's (DESIGN.md).
+ * Without opts.label the output of one table is exactly the documented one (README.md, Files).
  *
  * Implementations live in lib/sinks/sink_<name>.c; bs_sink_open() picks one from sink_registry.
  */

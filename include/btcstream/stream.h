@@ -13,7 +13,7 @@
 #ifndef BTCSTREAM_STREAM_H
 #define BTCSTREAM_STREAM_H
 
-#include <signal.h>
+#include <stdatomic.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -75,7 +75,10 @@ typedef struct {
      * beyond retain_files, are removed now and then. 0 lifts that limit. */
     int64_t retain_us;   /* default 7 days */
     size_t retain_files; /* default 100,000 */
-    volatile sig_atomic_t *stop;  /* when it becomes non-zero, finish the batch and return */
+    /* When it becomes non-zero, finish the batch and return. Set from a signal handler or from
+     * another thread: an atomic_int (lock-free on every platform we build for) is safe for both,
+     * where a volatile sig_atomic_t is a data race between threads. */
+    atomic_int *stop;
     const int *wake_fd; /* NULL, or a descriptor made readable when *stop is set from another
                            thread: the stream stops waiting for files at once (signals already
                            interrupt the wait) */
