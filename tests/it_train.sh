@@ -64,6 +64,17 @@ pass "deterministic for a seed"
 
 "$BTCSTREAM" predict --model out_forecast/model.json --input h.json > p.txt || fail "predict"
 expect_contains p.txt "forecast 1 tick ahead" "predict output"
+# Without --model, predict reads ./model.json where train wrote it, and says the time the
+# forecast is for: the last tick plus the median gap of the newest ticks (60 s here) and the
+# interval around it.
+(cd out_forecast && "$BTCSTREAM" predict --input ../h.json) > p_default.txt || fail "predict default"
+want=$($PY -c "
+import json, datetime
+last = json.loads(open('h.json').read().splitlines()[-1])['Datetime']
+t = datetime.datetime.fromisoformat(last) + datetime.timedelta(seconds=60)
+print(t.strftime('%Y-%m-%d %H:%M:%S'))")
+expect_contains p_default.txt "forecast 1 tick ahead, for $want: " "the time the forecast is for"
+expect_contains p_default.txt "80% interval " "the interval of the forecast"
 
 # Calibration is on by default and said so; --no-calibrate keeps the raw trees.
 "$BTCSTREAM" train --input h.json --out-dir raw --no-calibrate > raw.txt || fail "--no-calibrate"
@@ -116,7 +127,17 @@ for bad in "--max-iter 10x" "--seed abc" "--horizon 0" "--step-size 0" "--max-bi
 done
 [ ! -e bad ] || fail "a refused flag still wrote outputs"
 if "$BTCSTREAM" predict --model nope.json --input h.json 2> err.txt; then fail "missing model"; fi
-expect_contains err.txt "nope.json: cannot load the model" "missing model"
+expect_contains err.txt "nope.json: No such file or directory" "missing model"
+expect_eq "$(wc -l < err.txt)" 1 "lines on stderr for a missing model"
+echo '{"not": "a model"}' > junk.json
+if "$BTCSTREAM" predict --model junk.json --input h.json 2> err.txt; then fail "junk model"; fi
+expect_contains err.txt "junk.json: " "junk model"
+expect_eq "$(wc -l < err.txt)" 1 "lines on stderr for a junk model"
+grep -q '\[bt\]\|Stack trace' err.txt && fail "XGBoost's stack trace printed"
+mkdir -p blocked/model.json/inside # model.json cannot be renamed over a folder, even by root
+if "$BTCSTREAM" train --input h.json --out-dir blocked 2> err.txt; then fail "unwritable model"; fi
+expect_contains err.txt "cannot write the model to blocked/model.json" "unwritable model"
+expect_eq "$(wc -l < err.txt)" 1 "lines on stderr for an unwritable model"
 pass "clear errors"
 
 # The predictions folder is in Spark's layout.
@@ -126,3 +147,9 @@ parts=$(ls $dir | grep -c '^part-00000-[0-9a-f-]\{36\}-c000\.snappy\.parquet$')
 expect_eq "$parts" 1 "one part file"
 expect_eq "$(ls $dir | wc -l)" 2 "nothing else in the folder"
 pass "predictions folder in Spark's layout"
+
+# --help prints percent signs once (it is printed as is, not through printf).
+"$BTCSTREAM" train --help > help.txt
+expect_contains help.txt "tests on the last 20% by time" "train --help"
+grep -q '%%' help.txt && fail "train --help prints %% literally"
+pass "train --help"
