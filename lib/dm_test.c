@@ -40,7 +40,7 @@ bs_status bs_dm_test(const double *actual, const double *model, const double *ba
     double mean = sum / (double)n;
     out->mean_diff = mean;
     if (all_equal) {
-        undefined(out, "the model's forecasts equal persistence's on every row");
+        undefined(out, "the forecasts equal persistence's on every row");
         return BS_OK;
     }
     double v = 0;

@@ -64,7 +64,8 @@ void train_report_text(const train_report *t) {
     if (!forecast) return;
     print_row("baseline", &r->baseline);
     print_row("drift only", &r->drift_only);
-    printf("skill (1 - RMSE model / RMSE persistence): %+.6f\n", r->skill);
+    if (isnan(r->skill)) printf("skill (1 - RMSE model / RMSE persistence): undefined\n");
+    else printf("skill (1 - RMSE model / RMSE persistence): %+.6f\n", r->skill);
     if (r->calibrated && !t->wf)
         printf("calibration: the trees' part of the forecast is shrunk by %.4f (0: drift alone)\n",
                r->shrink);
