@@ -67,11 +67,12 @@ bs_status bs_dm_test(const double *actual, const double *model, const double *ba
 }
 
 void bs_dm_verdict(const bs_dm_result *dm, const char *subject, char *buf, size_t cap) {
+    /* Two significant digits, except near 1, where they would round 0.996 to "1". */
+    char p[32];
+    if (dm->defined) snprintf(p, sizeof p, dm->p_value < 0.995 ? "%.2g" : "%.4g", dm->p_value);
     if (!dm->defined)
         snprintf(buf, cap, "no test of %s against persistence: %s", subject, dm->reason);
     else if (dm->p_value < BS_DM_ALPHA)
-        snprintf(buf, cap, "%s beats persistence (p = %.2g)", subject, dm->p_value);
-    else
-        snprintf(buf, cap, "no evidence that %s beats persistence (p = %.2g)", subject,
-                 dm->p_value);
+        snprintf(buf, cap, "%s beats persistence (p = %s)", subject, p);
+    else snprintf(buf, cap, "no evidence that %s beats persistence (p = %s)", subject, p);
 }

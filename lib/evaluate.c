@@ -38,14 +38,16 @@ typedef struct {
     const bs_train_options *o;
     size_t *rows;       /* 0, 1, 2, ...: row indices to slice by */
     double *drift_pred; /* pooled, beside the predictions */
+    double *raw;        /* pooled: the booster's outputs, the next fold's held-out outputs */
 } folds_ctx;
 
 /* Fold k: fits on [from, to) and forecasts the block [s, e) into the pooled rows at `at`. */
 static bs_status run_fold(folds_ctx *c, size_t from, size_t to, size_t s, size_t e, size_t at,
-                          bs_walk_forward_result *out, const char *model_path, bs_error *err) {
+                          const model_holdout *given, bs_walk_forward_result *out,
+                          const char *model_path, bs_error *err) {
     bs_train_result *r = &out->fold[out->folds];
     model_fit m;
-    bs_status st = model_fit_rows(c->f, c->all, c->rows + from, to - from, c->o, &m, err);
+    bs_status st = model_fit_rows(c->f, c->all, c->rows + from, to - from, c->o, given, &m, err);
     if (st != BS_OK) return st;
     memset(r, 0, sizeof *r);
     r->mode = BS_MODE_FORECAST;
@@ -57,7 +59,7 @@ static bs_status run_fold(folds_ctx *c, size_t from, size_t to, size_t s, size_t
     r->calibrated = m.calibrated;
     r->halfwidth = m.halfwidth;
     st = model_fit_forecast(&m, c->ticks, c->f, c->all, c->rows + s, e - s,
-                            &out->pooled.predictions, at, c->drift_pred, err);
+                            &out->pooled.predictions, at, c->drift_pred, c->raw, err);
     if (st == BS_OK)
         st = model_fit_score(&out->pooled.predictions, c->drift_pred, at, e - s, r->horizon,
                              c->o->interval_level, r, err);
@@ -86,8 +88,17 @@ static bs_status run_folds(folds_ctx *c, size_t labelled, const bs_walk_forward_
         size_t s = first + block * (size_t)k, e = s + block, to = s - purge;
         size_t from = wf->window && to > wf->window ? to - wf->window : 0;
         out->fold_offset[k] = s - first;
-        st = run_fold(c, from, to, s, e, s - first, out, k == wf->folds - 1 ? model_path : NULL,
-                      err);
+        /* From fold 2 on, the previous block is the held-out set: the previous fold's model
+         * forecast it without fitting on it; its last horizon - 1 rows, whose labels reach
+         * into this fold's block, are left out. */
+        model_holdout prev = {0};
+        if (k > 0 && block > purge)
+            prev = (model_holdout){.rows = c->rows + s - block,
+                                   .n = block - purge,
+                                   .raw = c->raw + out->fold_offset[k - 1],
+                                   .drift = out->fold[k - 1].drift};
+        st = run_fold(c, from, to, s, e, s - first, prev.n ? &prev : NULL, out,
+                      k == wf->folds - 1 ? model_path : NULL, err);
     }
     return st;
 }
@@ -145,9 +156,10 @@ bs_status bs_walk_forward(const bs_tick *ticks, size_t n, const bs_train_options
     if (o.threads <= 0) o.threads = bs_train_threads(labelled - block);
     c.rows = malloc((labelled ? labelled : 1) * sizeof *c.rows);
     c.drift_pred = malloc((tested ? tested : 1) * sizeof *c.drift_pred);
+    c.raw = malloc((tested ? tested : 1) * sizeof *c.raw);
     out->fold = calloc((size_t)wf->folds, sizeof *out->fold);
     out->fold_offset = calloc((size_t)wf->folds, sizeof *out->fold_offset);
-    if (!c.rows || !c.drift_pred || !out->fold || !out->fold_offset)
+    if (!c.rows || !c.drift_pred || !c.raw || !out->fold || !out->fold_offset)
         st = bs_fail(err, BS_ERR_NOMEM, "out of memory");
     for (size_t i = 0; st == BS_OK && i < labelled; i++) c.rows[i] = i;
     if (st == BS_OK) st = bs_predictions_alloc(&out->pooled.predictions, tested, 1, err);
@@ -159,6 +171,7 @@ bs_status bs_walk_forward(const bs_tick *ticks, size_t n, const bs_train_options
     if (c.all) XGDMatrixFree(c.all);
     free(c.rows);
     free(c.drift_pred);
+    free(c.raw);
     bs_features_free(&f);
     if (st != BS_OK) bs_walk_forward_result_free(out);
     return st;

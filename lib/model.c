@@ -85,7 +85,7 @@ static bs_status train_split(const bs_tick *ticks, const bs_features *f, DMatrix
     int forecast = o->mode == BS_MODE_FORECAST;
     model_fit m;
     double *drift_pred = NULL;
-    bs_status st = model_fit_rows(f, all, train, n_train, o, &m, err);
+    bs_status st = model_fit_rows(f, all, train, n_train, o, NULL, &m, err);
     if (st != BS_OK) return st;
     out->drift = m.drift;
     out->shrink = m.shrink;
@@ -96,7 +96,7 @@ static bs_status train_split(const bs_tick *ticks, const bs_features *f, DMatrix
         st = bs_fail(err, BS_ERR_NOMEM, "out of memory");
     if (st == BS_OK)
         st = model_fit_forecast(&m, ticks, f, all, test, n_test, &out->predictions, 0, drift_pred,
-                                err);
+                                NULL, err);
     if (st == BS_OK)
         st = model_fit_score(&out->predictions, drift_pred, 0, n_test, o->horizon,
                              o->interval_level, out, err);

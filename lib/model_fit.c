@@ -139,50 +139,67 @@ static bs_status raw_predict(const model_fit *m, DMatrixHandle all, const size_t
 }
 
 /*
- * The shrink factor of model.h and the conformal half-width: a model grown on the first 80% of
- * the training rows (which are in time order in forecast mode) predicts the last 20%. The shrink
- * is the least-squares slope of the actual on the predicted return, both about the drift,
- * clipped to [0, 1]: through the drift rather than with a free intercept, so the forecast's
- * starting point stays the drift of the final model. The conformal scores are the absolute
- * errors of the shrunk forecasts on the same rows.
+ * The shrink factor of model.h and the conformal half-width from a model's out-of-sample raw
+ * outputs on held-out rows. The shrink is the least-squares slope of the actual on the predicted
+ * return, both about that model's drift, clipped to [0, 1]: through the drift rather than with a
+ * free intercept, so the forecast's starting point stays the drift of the final model. The
+ * conformal scores are the absolute errors of the shrunk forecasts on the same rows.
  */
-static bs_status hold_out(const bs_features *f, DMatrixHandle all, const size_t *train,
-                          size_t n_train, const bs_train_options *o, double *shrink,
-                          int *calibrated, double *halfwidth, bs_error *err) {
-    size_t n_fit = n_train - n_train / 5, n_held = n_train - n_fit;
-    size_t purge = (size_t)o->horizon - 1; /* labels of these reach into the held-out rows */
-    if (n_held < MIN_CALIBRATION_ROWS || n_fit < MIN_FIT_ROWS + purge) return BS_OK;
-    double *pred = malloc(n_held * sizeof *pred);
-    if (!pred) return bs_fail(err, BS_ERR_NOMEM, "out of memory");
-    model_fit m;
-    bs_status st = grow(f, all, train, n_fit - purge, o, "calibrating", &m, err);
-    if (st == BS_OK) st = raw_predict(&m, all, train + n_fit, n_held, pred, err);
-    if (st == BS_OK && o->calibrate) {
+static bs_status calibrate_from(const bs_features *f, const model_holdout *h,
+                                const bs_train_options *o, double *shrink, int *calibrated,
+                                double *halfwidth, bs_error *err) {
+    double *scores = malloc((h->n ? h->n : 1) * sizeof *scores);
+    if (!scores) return bs_fail(err, BS_ERR_NOMEM, "out of memory");
+    if (o->calibrate) {
         double num = 0, den = 0;
-        for (size_t i = 0; i < n_held; i++) {
-            double p = pred[i] - m.drift;
-            num += (f->label[train[n_fit + i]] - m.drift) * p;
+        for (size_t i = 0; i < h->n; i++) {
+            double p = h->raw[i] - h->drift;
+            num += (f->label[h->rows[i]] - h->drift) * p;
             den += p * p;
         }
         double slope = den > 0 ? num / den : 0; /* trees that predict the drift alone: nothing */
         *shrink = slope < 0 ? 0 : slope > 1 ? 1 : slope;
         *calibrated = 1;
     }
-    for (size_t i = 0; st == BS_OK && i < n_held; i++) /* the scores, in place */
-        pred[i] = fabs(f->label[train[n_fit + i]] - (m.drift + *shrink * (pred[i] - m.drift)));
-    if (st == BS_OK) st = bs_conformal_halfwidth(pred, n_held, o->interval_level, halfwidth, err);
+    for (size_t i = 0; i < h->n; i++)
+        scores[i] = fabs(f->label[h->rows[i]] - (h->drift + *shrink * (h->raw[i] - h->drift)));
+    bs_status st = bs_conformal_halfwidth(scores, h->n, o->interval_level, halfwidth, err);
+    free(scores);
+    return st;
+}
+
+/* The held-out rows of one split: a model grown on the first 80% of the training rows (in time
+ * order in forecast mode; less the last horizon - 1) forecasts the last 20%. */
+static bs_status hold_out(const bs_features *f, DMatrixHandle all, const size_t *train,
+                          size_t n_train, const bs_train_options *o, double *shrink,
+                          int *calibrated, double *halfwidth, bs_error *err) {
+    size_t n_fit = n_train - n_train / 5, n_held = n_train - n_fit;
+    size_t purge = (size_t)o->horizon - 1; /* labels of these reach into the held-out rows */
+    if (n_held < MIN_CALIBRATION_ROWS || n_fit < MIN_FIT_ROWS + purge) return BS_OK;
+    double *raw = malloc(n_held * sizeof *raw);
+    if (!raw) return bs_fail(err, BS_ERR_NOMEM, "out of memory");
+    model_fit m;
+    bs_status st = grow(f, all, train, n_fit - purge, o, "calibrating", &m, err);
+    if (st == BS_OK) st = raw_predict(&m, all, train + n_fit, n_held, raw, err);
+    if (st == BS_OK) {
+        model_holdout h = {.rows = train + n_fit, .n = n_held, .raw = raw, .drift = m.drift};
+        st = calibrate_from(f, &h, o, shrink, calibrated, halfwidth, err);
+    }
     if (m.booster) model_fit_free(&m);
-    free(pred);
+    free(raw);
     return st;
 }
 
 bs_status model_fit_rows(const bs_features *f, DMatrixHandle all, const size_t *train,
-                         size_t n_train, const bs_train_options *o, model_fit *m, bs_error *err) {
+                         size_t n_train, const bs_train_options *o, const model_holdout *given,
+                         model_fit *m, bs_error *err) {
     double shrink = 1, halfwidth = INFINITY;
     int calibrated = 0;
     memset(m, 0, sizeof *m);
     bs_status st = BS_OK;
-    if (f->mode == BS_MODE_FORECAST)
+    if (f->mode == BS_MODE_FORECAST && given && given->n >= MIN_CALIBRATION_ROWS)
+        st = calibrate_from(f, given, o, &shrink, &calibrated, &halfwidth, err);
+    else if (f->mode == BS_MODE_FORECAST)
         st = hold_out(f, all, train, n_train, o, &shrink, &calibrated, &halfwidth, err);
     if (st == BS_OK) st = grow(f, all, train, n_train, o, "training", m, err);
     if (st != BS_OK) return st;
@@ -196,13 +213,14 @@ bs_status model_fit_rows(const bs_features *f, DMatrixHandle all, const size_t *
 
 bs_status model_fit_forecast(const model_fit *m, const bs_tick *ticks, const bs_features *f,
                              DMatrixHandle all, const size_t *test, size_t n, bs_predictions *p,
-                             size_t at, double *drift_pred, bs_error *err) {
+                             size_t at, double *drift_pred, double *raw_out, bs_error *err) {
     int forecast = f->mode == BS_MODE_FORECAST;
     double *raw = malloc((n ? n : 1) * sizeof *raw);
     if (!raw) return bs_fail(err, BS_ERR_NOMEM, "out of memory");
     bs_status st = raw_predict(m, all, test, n, raw, err);
     for (size_t i = 0; st == BS_OK && i < n; i++) {
         size_t now = f->tick[test[i]], k = at + i;
+        if (raw_out) raw_out[k] = raw[i];
         size_t target = forecast ? now + (size_t)f->horizon : now;
         p->timestamp_us[k] = ticks[target].ts_us;
         p->close[k] = ticks[target].close;

@@ -30,25 +30,36 @@ typedef struct {
     double level;
 } model_fit;
 
+/* A model's raw outputs on rows it was not fitted on (nor on any row whose label reaches them). */
+typedef struct {
+    const size_t *rows;
+    size_t n;
+    const double *raw;
+    double drift; /* that model's drift */
+} model_holdout;
+
 /*
- * Fits on rows train[0..n_train) of all: in forecast mode first a model on the first 80% of
- * them (less the last horizon - 1, whose labels reach into the rest) that predicts the last
- * 20%, for the shrink factor (when o->calibrate) and the conformal scores, then the model kept,
- * on all n_train rows. Free m with model_fit_free() on success; nothing to free on failure.
+ * Fits on rows train[0..n_train) of all. In forecast mode the shrink factor (when o->calibrate)
+ * and the conformal scores come from given held-out outputs when not NULL (walk-forward hands
+ * in the previous fold's), else from a model grown on the first 80% of the training rows (less
+ * the last horizon - 1, whose labels reach into the rest) that predicts the last 20%. Then the
+ * model kept is grown on all n_train rows. Free m with model_fit_free() on success; nothing to
+ * free on failure.
  */
 bs_status model_fit_rows(const bs_features *f, DMatrixHandle all, const size_t *train,
-                         size_t n_train, const bs_train_options *o, model_fit *m, bs_error *err);
+                         size_t n_train, const bs_train_options *o, const model_holdout *given,
+                         model_fit *m, bs_error *err);
 
 void model_fit_free(model_fit *m);
 
 /*
  * Forecasts rows test[0..n) and writes them into p's rows [at, at + n): timestamp and Close of
  * the target tick, prediction, and in forecast mode baseline, lower, upper; drift_pred[at + i]
- * (may be NULL) the drift-only forecast.
+ * (may be NULL) the drift-only forecast, raw_out[at + i] (may be NULL) the booster's output.
  */
 bs_status model_fit_forecast(const model_fit *m, const bs_tick *ticks, const bs_features *f,
                              DMatrixHandle all, const size_t *test, size_t n, bs_predictions *p,
-                             size_t at, double *drift_pred, bs_error *err);
+                             size_t at, double *drift_pred, double *raw_out, bs_error *err);
 
 /*
  * Fills r's metrics, skill, DM test and interval statistics from p's rows [at, at + n) (and

@@ -5,11 +5,16 @@
  * The labelled feature rows (features.h) are cut into folds + 1 equal blocks in time order.
  * Fold k (1..folds) fits on the rows before block k (all of them, or with a window the last
  * window rows) and forecasts block k; the test blocks together cover all rows after the first
- * block, each forecast by a model that saw only its past. Inside a fold everything model.h
- * describes for one split holds: the held-out 20% of the fold's training rows gives the shrink
- * factor and the conformal scores, and training rows whose label reaches into the next block
- * (the last horizon - 1) are left out, so no row of a test block, not even its label, reaches
- * fitting or calibration. The feature matrix is built once and every fold slices it.
+ * block, each forecast by a model that saw only its past. Training rows whose label reaches into
+ * the block (the last horizon - 1) are left out, so no row of a test block, not even its label,
+ * reaches fitting or calibration.
+ *
+ * Calibration (the shrink factor and the conformal scores of model.h) needs a model's errors on
+ * rows it was not fitted on. Fold 1 holds out the last 20% of its training rows as one split
+ * does. Each later fold already has them: block k - 1, which fold k - 1's model forecast
+ * without fitting on it (less its last horizon - 1 rows, whose labels reach into block k). So
+ * folds after the first grow one model each, not two, and the feature matrix is built once and
+ * sliced by every fold.
  *
  * Scores are given per fold and pooled over every test row; the pooled Diebold-Mariano test
  * runs on the test rows as one series in time order.
