@@ -34,6 +34,7 @@ workload train.sh 1000000
 workload parquet_write.sh 10000000
 workload stream_latency.sh 10 20000 "$runs"
 workload startup.sh 200
+workload walk_forward.sh 1000000 "$runs"
 
 {
     echo "# Benchmark results"
