@@ -104,6 +104,16 @@ pass "plot is a 1200x600 PNG with blue and red lines"
     --title "Kraken BTC/USDC" --y-label "BTC/USDC close" > /dev/null || fail "plot --title"
 cmp -s chart.png titled.png && fail "--title and --y-label change nothing"
 pass "plot takes its title and axis name from the caller"
+# The interval is a light red band (250,200,200) and the error panel a dark grey line
+# (90,90,90); seed mode has no interval, so no band.
+band=$($PY "$BS_SOURCE_DIR/tests/tools/png_check.py" chart.png --count 250,200,200)
+grey=$($PY "$BS_SOURCE_DIR/tests/tools/png_check.py" chart.png --count 90,90,90)
+[ "$band" -gt 1000 ] && [ "$grey" -gt 200 ] || fail "band $band px, error line $grey px"
+"$BTCSTREAM" plot --predictions out_seed/bitcoin_predictions.parquet --out seed.png > /dev/null \
+    || fail "plot of seed mode"
+expect_eq "$($PY "$BS_SOURCE_DIR/tests/tools/png_check.py" seed.png --count 250,200,200)" 0 \
+    "band pixels without an interval"
+pass "plot draws the interval as a band and the error below"
 
 # Errors: too few rows, a constant series (R2 undefined, said so), missing model.
 head -20 h.json > few.json
