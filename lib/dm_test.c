@@ -74,5 +74,10 @@ void bs_dm_verdict(const bs_dm_result *dm, const char *subject, char *buf, size_
         snprintf(buf, cap, "no test of %s against persistence: %s", subject, dm->reason);
     else if (dm->p_value < BS_DM_ALPHA)
         snprintf(buf, cap, "%s beats persistence (p = %s)", subject, p);
+    else if (1 - dm->p_value < BS_DM_ALPHA) /* one-sided, but a clear loss is worth saying */
+        snprintf(buf, cap,
+                 "no evidence that %s beats persistence (p = %s): persistence is the more "
+                 "accurate (p = %.2g the other way)",
+                 subject, p, 1 - dm->p_value);
     else snprintf(buf, cap, "no evidence that %s beats persistence (p = %s)", subject, p);
 }

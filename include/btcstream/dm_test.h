@@ -45,8 +45,10 @@ bs_status bs_dm_test(const double *actual, const double *model, const double *ba
 
 /*
  * The verdict in words into buf (always terminated): "SUBJECT beats persistence (p = 0.003)"
- * when p < BS_DM_ALPHA, "no evidence that SUBJECT beats persistence (p = 0.41)" otherwise, and
- * "no test of SUBJECT against persistence: REASON" when undefined. subject is e.g. "the model".
+ * when p < BS_DM_ALPHA, "no evidence that SUBJECT beats persistence (p = 0.41)" otherwise (with
+ * ": persistence is the more accurate (p = 0.004 the other way)" added when 1 - p < BS_DM_ALPHA),
+ * and "no test of SUBJECT against persistence: REASON" when undefined. subject is e.g. "the
+ * model".
  */
 void bs_dm_verdict(const bs_dm_result *dm, const char *subject, char *buf, size_t cap);
 
