@@ -31,17 +31,26 @@ static void print_evidence(const bs_train_result *r, double level, const char *s
     printf("verdict: %s\n", verdict);
 }
 
-static void print_fold_table(const bs_walk_forward_result *wf) {
-    printf("%4s  %-19s %7s %8s %12s %12s %12s %9s %7s %8s %8s\n", "fold", "first test row", "rows",
-           "train", "RMSE model", "persistence", "drift only", "skill", "shrink", "coverage", "p");
+/* Two tables a fold: its errors, then its evidence (one line each would not fit a terminal). */
+static void print_fold_tables(const bs_walk_forward_result *wf) {
+    printf("%4s  %-19s %6s %7s | %-29s | %-29s | %9s\n", "fold", "first test row", "rows", "train",
+           "RMSE: model persistence drift", "MAE:  model persistence drift", "direction");
     for (int k = 0; k < wf->folds; k++) {
         const bs_train_result *r = &wf->fold[k];
         char from[BS_TIME_TEXT_SIZE];
         bs_time_format(wf->pooled.predictions.timestamp_us[wf->fold_offset[k]], from);
-        printf("%4d  %-19s %7zu %8zu %12.6f %12.6f %12.6f %+9.5f %7.4f %7.2f%% %8.3g\n", k + 1,
+        printf("%4d  %-19s %6zu %7zu | %9.4f %9.4f %9.4f | %9.4f %9.4f %9.4f | %8.2f%%\n", k + 1,
                from, r->rows_test, r->rows_train, r->model.rmse, r->baseline.rmse,
-               r->drift_only.rmse, r->skill, r->shrink, 100 * r->interval.coverage,
-               r->dm.defined ? r->dm.p_value : NAN);
+               r->drift_only.rmse, r->model.mae, r->baseline.mae, r->drift_only.mae,
+               100 * r->model.direction_acc);
+    }
+    printf("%4s  %10s %7s %9s %11s %10s %9s\n", "fold", "skill", "shrink", "coverage", "mean width",
+           "DM", "p");
+    for (int k = 0; k < wf->folds; k++) {
+        const bs_train_result *r = &wf->fold[k];
+        printf("%4d  %+10.6f %7.4f %8.2f%% %11.2f %10.4f %9.3g\n", k + 1, r->skill, r->shrink,
+               100 * r->interval.coverage, r->interval.mean_width,
+               r->dm.defined ? r->dm.statistic : NAN, r->dm.defined ? r->dm.p_value : NAN);
     }
 }
 
@@ -52,7 +61,7 @@ void train_report_text(const train_report *t) {
         printf("walk-forward, %d folds (%s), close %d tick%s ahead: %zu rows tested\n",
                t->wf->folds, t->window ? "sliding window" : "expanding window", r->horizon,
                r->horizon == 1 ? "" : "s", r->rows_test);
-        print_fold_table(t->wf);
+        print_fold_tables(t->wf);
         printf("pooled over every test row:\n");
     } else {
         printf("mode %s", bs_model_mode_name(r->mode));
