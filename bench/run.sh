@@ -36,6 +36,7 @@ workload stream_latency.sh 10 20000 "$runs"
 workload startup.sh 200
 workload bus.sh 100000 "$runs"
 workload dashboard.sh 1000
+workload walk_forward.sh 1000000 1 # minutes a run: one is enough for a ratio this large
 
 {
     echo "# Benchmark results"

@@ -152,6 +152,8 @@ static struct {
     int (*booster_get_attr)(BoosterHandle, const char *, const char **, int *);
     int (*booster_save)(BoosterHandle, const char *);
     int (*booster_load)(BoosterHandle, const char *);
+    int (*matrix_slice)(DMatrixHandle, const int *, bst_ulong, DMatrixHandle *);
+    int (*booster_save_buffer)(BoosterHandle, const char *, bst_ulong *, const char **);
 } xgb;
 
 static pthread_once_t xgb_once = PTHREAD_ONCE_INIT;
@@ -179,6 +181,8 @@ static void load_xgboost(void) {
     BIND(booster_get_attr, "XGBoosterGetAttr");
     BIND(booster_save, "XGBoosterSaveModel");
     BIND(booster_load, "XGBoosterLoadModel");
+    BIND(matrix_slice, "XGDMatrixSliceDMatrix");
+    BIND(booster_save_buffer, "XGBoosterSaveModelToBuffer");
 #undef BIND
     if (absent == 0) xgb.lib = lib;
     else snprintf(xgb.error, sizeof xgb.error, "libxgboost.so.0 lacks a function btcstream needs");
@@ -244,6 +248,16 @@ int XGBoosterSaveModel(BoosterHandle handle, const char *fname) {
 
 int XGBoosterLoadModel(BoosterHandle handle, const char *fname) {
     return have_xgb() ? xgb.booster_load(handle, fname) : -1;
+}
+
+int XGDMatrixSliceDMatrix(DMatrixHandle handle, const int *idxset, bst_ulong len,
+                          DMatrixHandle *out) {
+    return have_xgb() ? xgb.matrix_slice(handle, idxset, len, out) : -1;
+}
+
+int XGBoosterSaveModelToBuffer(BoosterHandle handle, const char *config, bst_ulong *out_len,
+                               const char **out_dptr) {
+    return have_xgb() ? xgb.booster_save_buffer(handle, config, out_len, out_dptr) : -1;
 }
 
 /* ---- OpenSSL libcrypto: SHA256 for S3 request signing ------------------------------------- */

@@ -21,6 +21,7 @@ static struct {
     __typeof__(c_plbox) *box;
     __typeof__(c_plcol0) *col0;
     __typeof__(c_plend) *end;
+    __typeof__(c_plfill) *fill;
     __typeof__(c_plinit) *init;
     __typeof__(c_pljoin) *join;
     __typeof__(c_pllab) *lab;
@@ -48,6 +49,7 @@ static void load_plplot(void) {
     BIND(box, "c_plbox");
     BIND(col0, "c_plcol0");
     BIND(end, "c_plend");
+    BIND(fill, "c_plfill");
     BIND(init, "c_plinit");
     BIND(join, "c_pljoin");
     BIND(lab, "c_pllab");
@@ -107,6 +109,7 @@ void c_pllegend(PLFLT_NC_SCALAR p_legend_width, PLFLT_NC_SCALAR p_legend_height,
                      symbol_colors, symbol_scales, symbol_numbers, symbols));
 }
 void c_plline(PLINT n, PLFLT_VECTOR x, PLFLT_VECTOR y) { FORWARD(line, (n, x, y)); }
+void c_plfill(PLINT n, PLFLT_VECTOR x, PLFLT_VECTOR y) { FORWARD(fill, (n, x, y)); }
 void c_plmtex(PLCHAR_VECTOR side, PLFLT disp, PLFLT pos, PLFLT just, PLCHAR_VECTOR text) {
     FORWARD(mtex, (side, disp, pos, just, text));
 }

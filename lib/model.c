@@ -1,9 +1,6 @@
 /*
- * model.c - training and prediction through XGBoost's C API (see model.h).
- *
- * XGBoost takes float32 features; labels are float32 too, which is why forecast mode learns the
- * log return (around 1e-4, where float32 keeps 7 significant digits) rather than the price. The
- * prices themselves stay double: a forecast is last_close * exp(predicted log return).
+ * model.c - the training stage: features, the split, one fit (model_fit.c), its forecasts and
+ * scores on the test rows, and model.json (see model.h).
  */
 #include "btcstream/model.h"
 
@@ -12,15 +9,13 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <xgboost/c_api.h>
 
 #include "btcstream/fsutil.h"
 #include "btcstream/timeutil.h"
+#include "model_fit.h"
 
 #define MIN_TRAIN_ROWS 10
 #define MIN_TEST_ROWS 2
-/* Fewer held-out rows than this give a shrink factor that is mostly noise: keep the raw trees. */
-#define MIN_CALIBRATION_ROWS 20
 
 bs_train_options bs_train_defaults(void) {
     return (bs_train_options){.mode = BS_MODE_FORECAST,
@@ -31,7 +26,8 @@ bs_train_options bs_train_defaults(void) {
                               .step_size = 0.1,
                               .seed = 42,
                               .threads = 0,
-                              .calibrate = 1};
+                              .calibrate = 1,
+                              .interval_level = BS_CONFORMAL_DEFAULT_LEVEL};
 }
 
 int bs_train_threads(size_t train_rows) {
@@ -42,67 +38,18 @@ int bs_train_threads(size_t train_rows) {
     return wanted < (size_t)cores ? (int)wanted : cores;
 }
 
-static bs_status xgb_fail(bs_error *err, const char *what) {
-    return bs_fail(err, BS_ERR_MODEL, "XGBoost %s: %s", what, XGBGetLastError());
-}
-
-/* A DMatrix of the given feature rows (and their labels when with_label). */
-static bs_status make_matrix(const bs_features *f, const size_t *rows, size_t count,
-                             DMatrixHandle *out, int with_label, int nthread, bs_error *err) {
-    *out = NULL;
-    float *x = malloc((count ? count : 1) * f->cols * sizeof *x);
-    float *y = malloc((count ? count : 1) * sizeof *y);
-    bs_status st = x && y ? BS_OK : bs_fail(err, BS_ERR_NOMEM, "out of memory");
-    for (size_t i = 0; st == BS_OK && i < count; i++) {
-        memcpy(x + i * f->cols, f->x + rows[i] * f->cols, f->cols * sizeof *x);
-        y[i] = (float)f->label[rows[i]];
-    }
-    /* The _omp variant fills the matrix on every core; the plain one uses one. */
-    if (st == BS_OK && XGDMatrixCreateFromMat_omp(x, count, f->cols, NAN, out, nthread) != 0)
-        st = xgb_fail(err, "matrix");
-    if (st == BS_OK && with_label && XGDMatrixSetFloatInfo(*out, "label", y, count) != 0) {
-        XGDMatrixFree(*out);
-        *out = NULL;
-        st = xgb_fail(err, "labels");
-    }
-    free(x);
-    free(y);
-    return st;
-}
-
-static bs_status set_params(BoosterHandle b, const bs_train_options *o, double base_score,
-                            bs_error *err) {
-    char depth[16], bins[16], eta[32], seed[32], threads[16], base[40];
-    snprintf(depth, sizeof depth, "%d", o->max_depth);
-    snprintf(bins, sizeof bins, "%d", o->max_bins);
-    snprintf(eta, sizeof eta, "%.17g", o->step_size);
-    snprintf(seed, sizeof seed, "%llu", (unsigned long long)o->seed);
-    snprintf(threads, sizeof threads, "%d", o->threads);
-    snprintf(base, sizeof base, "%.17g", base_score);
-    const char *params[][2] = {{"booster", "gbtree"},   {"objective", "reg:squarederror"},
-                               {"tree_method", "hist"}, {"max_depth", depth},
-                               {"max_bin", bins},       {"eta", eta},
-                               {"lambda", "0"},         {"min_child_weight", "1"},
-                               {"seed", seed},          {"base_score", base},
-                               {"verbosity", "0"},      {"nthread", threads}};
-    size_t count = sizeof params / sizeof params[0];
-    for (size_t i = 0; i < count; i++)
-        if (XGBoosterSetParam(b, params[i][0], params[i][1]) != 0)
-            return xgb_fail(err, "parameters");
-    return BS_OK;
-}
-
 /* The rows of the training and test sets: labelled rows only. */
 static bs_status split_rows(const bs_features *f, const bs_train_options *o, size_t **train,
                             size_t *n_train, size_t **test, size_t *n_test, bs_error *err) {
-    size_t labelled = 0;
-    while (labelled < f->rows && !isnan(f->label[labelled])) labelled++;
+    size_t labelled = model_fit_labelled(f);
     *train = malloc((labelled ? labelled : 1) * sizeof **train);
     *test = malloc((labelled ? labelled : 1) * sizeof **test);
     if (!*train || !*test) return bs_fail(err, BS_ERR_NOMEM, "out of memory");
     *n_train = *n_test = 0;
     uint64_t state = o->seed * UINT64_C(0x9E3779B97F4A7C15) + 0x632BE59BD9B4E019;
     size_t cut = labelled - labelled / 5; /* forecast: the last 20% by time */
+    /* forecast: the rows whose label reaches into the test rows are left out */
+    size_t purge_from = cut > (size_t)o->horizon - 1 ? cut - ((size_t)o->horizon - 1) : 0;
     for (size_t i = 0; i < labelled; i++) {
         int to_test;
         if (o->mode == BS_MODE_SEED) { /* splitmix64 draw per row, as randomSplit draws */
@@ -114,7 +61,7 @@ static bs_status split_rows(const bs_features *f, const bs_train_options *o, siz
             to_test = i >= cut;
         }
         if (to_test) (*test)[(*n_test)++] = i;
-        else (*train)[(*n_train)++] = i;
+        else if (o->mode == BS_MODE_SEED || i < purge_from) (*train)[(*n_train)++] = i;
     }
     if (*n_train < MIN_TRAIN_ROWS || *n_test < MIN_TEST_ROWS)
         return bs_fail(err, BS_ERR_EMPTY,
@@ -124,158 +71,39 @@ static bs_status split_rows(const bs_features *f, const bs_train_options *o, siz
     return BS_OK;
 }
 
-static double mean_label(const bs_features *f, const size_t *rows, size_t n) {
-    double sum = 0;
-    for (size_t i = 0; i < n; i++) sum += f->label[rows[i]];
-    return n ? sum / (double)n : 0.0;
-}
-
-/* A booster and the training matrix it was grown on (kept alive as long as the booster). */
-typedef struct {
-    DMatrixHandle train;
-    BoosterHandle booster;
-    double base_score;
-} fitted;
-
-static void fitted_free(fitted *m) {
-    if (m->booster) XGBoosterFree(m->booster);
-    if (m->train) XGDMatrixFree(m->train);
-    memset(m, 0, sizeof *m);
-}
-
-/*
- * Grows max_iter trees on rows. Boosting starts from the mean training label, not XGBoost's
- * default of 0.5: for log returns (around 1e-4) 0.5 means "+65%", which the trees would spend
- * their first rounds undoing, and with fewer rounds or a smaller step never fully would.
- */
-static bs_status fit(const bs_features *f, const size_t *rows, size_t n, const bs_train_options *o,
-                     const char *stage, fitted *m, bs_error *err) {
-    memset(m, 0, sizeof *m);
-    m->base_score = mean_label(f, rows, n);
-    bs_status st = make_matrix(f, rows, n, &m->train, 1, o->threads, err);
-    if (st == BS_OK && XGBoosterCreate(&m->train, 1, &m->booster) != 0)
-        st = xgb_fail(err, "booster");
-    if (st == BS_OK) st = set_params(m->booster, o, m->base_score, err);
-    for (int round = 0; st == BS_OK && round < o->max_iter; round++) {
-        if (XGBoosterUpdateOneIter(m->booster, round, m->train) != 0)
-            st = xgb_fail(err, "training");
-        else if (o->progress) o->progress(o->ctx, stage, round + 1, o->max_iter);
-    }
-    if (st != BS_OK) fitted_free(m);
-    return st;
-}
-
-/* The model's raw outputs for rows into out[0..n) (caller-owned). */
-static bs_status predict_rows(const fitted *m, const bs_features *f, const size_t *rows, size_t n,
-                              int nthread, double *out, bs_error *err) {
-    DMatrixHandle d = NULL;
-    bs_status st = make_matrix(f, rows, n, &d, 0, nthread, err);
-    bst_ulong len = 0;
-    const float *raw = NULL; /* owned by the booster until its next call */
-    if (st == BS_OK && (XGBoosterPredict(m->booster, d, 0, 0, 0, &len, &raw) != 0 || len != n))
-        st = xgb_fail(err, "prediction");
-    for (size_t i = 0; st == BS_OK && i < n; i++) out[i] = raw[i];
-    if (d) XGDMatrixFree(d);
-    return st;
-}
-
-/*
- * The shrink factor of model.h: a model grown on the first 80% of the training rows (which are
- * in time order in forecast mode) predicts the last 20%; the least-squares slope of the actual
- * on the predicted return, both about the drift, clipped to [0, 1]. The slope through the drift
- * rather than a free intercept keeps the forecast's starting point the drift of the final model.
- */
-static bs_status calibrate(const bs_features *f, const size_t *train, size_t n_train,
-                           const bs_train_options *o, bs_train_result *out, bs_error *err) {
-    size_t n_fit = n_train - n_train / 5, n_held = n_train - n_fit;
-    out->shrink = 1;
-    if (n_held < MIN_CALIBRATION_ROWS || n_fit < MIN_TRAIN_ROWS) return BS_OK;
-    double *pred = malloc(n_held * sizeof *pred);
-    if (!pred) return bs_fail(err, BS_ERR_NOMEM, "out of memory");
-    fitted m;
-    bs_status st = fit(f, train, n_fit, o, "calibrating", &m, err);
-    if (st == BS_OK) st = predict_rows(&m, f, train + n_fit, n_held, o->threads, pred, err);
-    if (st == BS_OK) {
-        double num = 0, den = 0;
-        for (size_t i = 0; i < n_held; i++) {
-            double p = pred[i] - m.base_score;
-            num += (f->label[train[n_fit + i]] - m.base_score) * p;
-            den += p * p;
-        }
-        double slope = den > 0 ? num / den : 0; /* trees that predict the drift alone: nothing */
-        out->shrink = slope < 0 ? 0 : slope > 1 ? 1 : slope;
-        out->calibrated = 1;
-    }
-    fitted_free(&m);
-    free(pred);
-    return st;
-}
-
-/* Turns the model outputs on the test rows into predictions and metrics. */
-static bs_status evaluate(const bs_tick *ticks, const bs_features *f, const size_t *test,
-                          size_t n_test, const double *raw, bs_train_result *out, bs_error *err) {
-    int forecast = f->mode == BS_MODE_FORECAST;
-    bs_predictions *p = &out->predictions;
-    bs_status st = bs_predictions_alloc(p, n_test, forecast, err);
-    for (size_t i = 0; st == BS_OK && i < n_test; i++) {
-        size_t now = f->tick[test[i]];
-        size_t target = forecast ? now + (size_t)f->horizon : now;
-        p->timestamp_us[i] = ticks[target].ts_us;
-        p->close[i] = ticks[target].close;
-        if (forecast) {
-            double ret = out->drift + out->shrink * (raw[i] - out->drift);
-            p->prediction[i] = ticks[now].close * exp(ret);
-            p->baseline[i] = ticks[now].close;
-        } else {
-            p->prediction[i] = raw[i];
-        }
-        if (!isfinite(p->prediction[i]))
-            st = bs_fail(err, BS_ERR_MODEL, "the model predicted a non-finite value");
-    }
-    if (st != BS_OK) return st;
-    bs_metrics_compute(p->close, p->prediction, p->baseline, n_test, &out->model);
-    if (forecast) bs_metrics_compute(p->close, p->baseline, p->baseline, n_test, &out->baseline);
-    return BS_OK;
-}
-
 /* Seed-mode test rows come out in random order; the predictions are kept in time order. */
 static int by_tick(const void *a, const void *b) {
     size_t x = *(const size_t *)a, y = *(const size_t *)b;
     return (x > y) - (x < y);
 }
 
-static bs_status save(BoosterHandle b, const bs_train_result *r, const char *path, bs_error *err) {
-    char horizon[16], drift[40], shrink[40];
-    snprintf(horizon, sizeof horizon, "%d", r->horizon);
-    snprintf(drift, sizeof drift, "%.17g", r->drift);
-    snprintf(shrink, sizeof shrink, "%.17g", r->shrink);
-    if (XGBoosterSetAttr(b, "btcstream_mode", bs_model_mode_name(r->mode)) != 0 ||
-        XGBoosterSetAttr(b, "btcstream_horizon", horizon) != 0 ||
-        XGBoosterSetAttr(b, "btcstream_drift", drift) != 0 ||
-        XGBoosterSetAttr(b, "btcstream_shrink", shrink) != 0)
-        return xgb_fail(err, "attributes");
-    if (XGBoosterSaveModel(b, path) != 0) return xgb_fail(err, "saving the model");
-    return BS_OK;
-}
-
-/* Everything after the features and the split: calibrate, fit, predict, evaluate, save. */
-static bs_status train_split(const bs_tick *ticks, const bs_features *f, const size_t *train,
-                             size_t n_train, const size_t *test, size_t n_test,
+/* Everything after the features and the split: fit, forecast, score, save. */
+static bs_status train_split(const bs_tick *ticks, const bs_features *f, DMatrixHandle all,
+                             const size_t *train, size_t n_train, const size_t *test, size_t n_test,
                              const bs_train_options *o, const char *model_path,
                              bs_train_result *out, bs_error *err) {
-    bs_status st = BS_OK;
-    out->shrink = 1;
-    if (o->mode == BS_MODE_FORECAST && o->calibrate) st = calibrate(f, train, n_train, o, out, err);
-    fitted m = {0};
-    double *raw = malloc(n_test * sizeof *raw);
-    if (st == BS_OK && !raw) st = bs_fail(err, BS_ERR_NOMEM, "out of memory");
-    if (st == BS_OK) st = fit(f, train, n_train, o, "training", &m, err);
-    if (st == BS_OK) out->drift = o->mode == BS_MODE_FORECAST ? m.base_score : 0;
-    if (st == BS_OK) st = predict_rows(&m, f, test, n_test, o->threads, raw, err);
-    if (st == BS_OK) st = evaluate(ticks, f, test, n_test, raw, out, err);
-    if (st == BS_OK && model_path) st = save(m.booster, out, model_path, err);
-    fitted_free(&m);
-    free(raw);
+    int forecast = o->mode == BS_MODE_FORECAST;
+    model_fit m;
+    double *drift_pred = NULL;
+    bs_status st = model_fit_rows(f, all, train, n_train, o, NULL, &m, err);
+    if (st != BS_OK) return st;
+    out->drift = m.drift;
+    out->shrink = m.shrink;
+    out->calibrated = m.calibrated;
+    out->halfwidth = forecast ? m.halfwidth : 0;
+    st = bs_predictions_alloc(&out->predictions, n_test, forecast, err);
+    if (st == BS_OK && forecast && !(drift_pred = malloc(n_test * sizeof *drift_pred)))
+        st = bs_fail(err, BS_ERR_NOMEM, "out of memory");
+    if (st == BS_OK)
+        st = model_fit_forecast(&m, ticks, f, all, test, n_test, &out->predictions, 0, drift_pred,
+                                NULL, err);
+    if (st == BS_OK)
+        st = model_fit_score(&out->predictions, drift_pred, 0, n_test, o->horizon,
+                             o->interval_level, out, err);
+    if (st == BS_OK) st = model_fit_digest(&m, &out->fit_digest, err);
+    if (st == BS_OK && model_path) st = model_fit_save(&m, out, o->interval_level, model_path, err);
+    model_fit_free(&m);
+    free(drift_pred);
     return st;
 }
 
@@ -289,17 +117,23 @@ bs_status bs_train(const bs_tick *ticks, size_t n, const bs_train_options *opts,
         return bs_fail(err, BS_ERR_ARG,
                        "max_iter and max_depth must be at least 1, max_bins at "
                        "least 2, step_size above 0");
+    if (!(o.interval_level > 0 && o.interval_level < 1))
+        return bs_fail(err, BS_ERR_ARG, "the interval level must be between 0 and 1, not %g",
+                       o.interval_level);
     bs_features f;
     size_t *train = NULL, *test = NULL, n_train = 0, n_test = 0;
+    DMatrixHandle all = NULL;
     bs_status st = bs_features_build(ticks, n, o.mode, o.horizon, &f, err);
     if (st != BS_OK) return st;
     st = split_rows(&f, &o, &train, &n_train, &test, &n_test, err);
     if (o.threads <= 0) o.threads = bs_train_threads(n_train);
     if (st == BS_OK) qsort(test, n_test, sizeof *test, by_tick);
+    if (st == BS_OK) st = model_fit_matrix(&f, model_fit_labelled(&f), o.threads, &all, err);
     if (st == BS_OK)
-        st = train_split(ticks, &f, train, n_train, test, n_test, &o, model_path, out, err);
+        st = train_split(ticks, &f, all, train, n_train, test, n_test, &o, model_path, out, err);
     out->rows_train = n_train;
     out->rows_test = n_test;
+    if (all) XGDMatrixFree(all);
     free(train);
     free(test);
     bs_features_free(&f);
@@ -325,4 +159,17 @@ bs_status bs_train_to_dir(const bs_tick *ticks, size_t n, const bs_train_options
 
 void bs_train_result_free(bs_train_result *r) {
     if (r) bs_predictions_free(&r->predictions);
+}
+
+void bs_train_verdict(const bs_train_result *r, char *buf, size_t cap) {
+    if (r->mode != BS_MODE_FORECAST) {
+        snprintf(buf, cap, "seed mode has no persistence forecast to test against");
+        return;
+    }
+    int drift_alone = r->calibrated && r->shrink == 0;
+    bs_dm_verdict(&r->dm,
+                  drift_alone ? "the forecast, which is the drift alone (the trees were shrunk "
+                                "to 0),"
+                              : "the model",
+                  buf, cap);
 }

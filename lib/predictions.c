@@ -26,7 +26,10 @@ bs_status bs_predictions_alloc(bs_predictions *p, size_t rows, int with_baseline
     p->close = malloc(n * sizeof *p->close);
     p->prediction = malloc(n * sizeof *p->prediction);
     p->baseline = with_baseline ? malloc(n * sizeof *p->baseline) : NULL;
-    if (p->timestamp_us && p->close && p->prediction && (!with_baseline || p->baseline))
+    p->lower = with_baseline ? malloc(n * sizeof *p->lower) : NULL;
+    p->upper = with_baseline ? malloc(n * sizeof *p->upper) : NULL;
+    if (p->timestamp_us && p->close && p->prediction &&
+        (!with_baseline || (p->baseline && p->lower && p->upper)))
         return BS_OK;
     bs_predictions_free(p);
     return bs_fail(err, BS_ERR_NOMEM, "out of memory for %zu predictions", rows);
@@ -38,6 +41,8 @@ void bs_predictions_free(bs_predictions *p) {
     free(p->close);
     free(p->prediction);
     free(p->baseline);
+    free(p->lower);
+    free(p->upper);
     memset(p, 0, sizeof *p);
 }
 
@@ -68,10 +73,15 @@ static bs_status write_part(const char *tmp, const bs_predictions *p, bs_error *
     bs_parquet_column cols[] = {{"timestamp", BS_PARQUET_TIMESTAMP_MICROS},
                                 {"Close", BS_PARQUET_DOUBLE},
                                 {"prediction", BS_PARQUET_DOUBLE},
-                                {"baseline", BS_PARQUET_DOUBLE}};
-    const void *values[] = {p->timestamp_us, p->close, p->prediction, p->baseline};
+                                {"baseline", BS_PARQUET_DOUBLE},
+                                {"lower", BS_PARQUET_DOUBLE},
+                                {"upper", BS_PARQUET_DOUBLE}};
+    const void *values[] = {p->timestamp_us, p->close, p->prediction,
+                            p->baseline,     p->lower, p->upper};
+    /* Columns present are a prefix: seed mode has 3, forecast mode all 6. */
+    size_t count = !p->baseline ? 3 : !p->lower || !p->upper ? 4 : 6;
     bs_parquet_writer *w;
-    bs_status st = bs_parquet_writer_open(path, cols, p->baseline ? 4 : 3, NULL, &w, err);
+    bs_status st = bs_parquet_writer_open(path, cols, count, NULL, &w, err);
     if (st == BS_OK) st = bs_parquet_write(w, p->rows, values, err);
     if (st == BS_OK) return bs_parquet_writer_close(w, err);
     bs_parquet_writer_abort(w);
@@ -149,6 +159,8 @@ bs_status bs_predictions_read(const char *dir, bs_predictions *out, bs_error *er
     if (st == BS_OK) st = take_double(&t, "Close", &out->close, 1, path, err);
     if (st == BS_OK) st = take_double(&t, "prediction", &out->prediction, 1, path, err);
     if (st == BS_OK) st = take_double(&t, "baseline", &out->baseline, 0, path, err);
+    if (st == BS_OK) st = take_double(&t, "lower", &out->lower, 0, path, err);
+    if (st == BS_OK) st = take_double(&t, "upper", &out->upper, 0, path, err);
     bs_parquet_table_free(&t);
     if (st != BS_OK) bs_predictions_free(out);
     return st;

@@ -6,21 +6,31 @@
 #include "cli.h"
 
 static const char usage_text[] =
-    "usage: btcstream plot [--predictions " BS_PREDICTIONS_DIR "] [--out output_plot.png]\n\n"
-    "Draws actual (blue) and predicted (red) close prices against time, 1200x600 pixels, from the\n"
-    "predictions folder that 'btcstream train' or 'btcstream run' wrote.\n";
+    "usage: btcstream plot [--predictions " BS_PREDICTIONS_DIR "] [--out output_plot.png]\n"
+    "                      [--title TEXT] [--y-label TEXT]\n\n"
+    "Draws actual (blue, on top) and predicted (red) close prices against time with the\n"
+    "prediction interval as a band, and below them the error (actual - predicted), 1200x600\n"
+    "pixels, from the predictions folder that 'btcstream train' or 'btcstream run' wrote.\n"
+    "  --title TEXT    the chart's title (default: \"" BS_PLOT_DEFAULT_TITLE "\")\n"
+    "  --y-label TEXT  the price axis's name, e.g. \"BTC/USDT close\" (default: "
+    "\"" BS_PLOT_DEFAULT_Y_LABEL "\")\n";
 
 int cmd_plot(int argc, char **argv) {
     static const struct option options[] = {{"predictions", required_argument, 0, 'p'},
                                             {"out", required_argument, 0, 'o'},
+                                            {"title", required_argument, 0, 't'},
+                                            {"y-label", required_argument, 0, 'y'},
                                             {"help", no_argument, 0, 'h'},
                                             {0, 0, 0, 0}};
     const char *input = BS_PREDICTIONS_DIR, *out = "output_plot.png";
+    bs_plot_options o = {0};
     int c;
     opterr = 0;
     while ((c = getopt_long(argc, argv, ":h", options, NULL)) != -1) {
         if (c == 'p') input = optarg;
         else if (c == 'o') out = optarg;
+        else if (c == 't') o.title = optarg;
+        else if (c == 'y') o.y_label = optarg;
         else if (c == 'h') return fputs(usage_text, stdout), CLI_OK;
         else return cli_option_error(argv[0], c, argv);
     }
@@ -28,7 +38,7 @@ int cmd_plot(int argc, char **argv) {
     bs_predictions p;
     bs_error err = {{0}};
     if (bs_predictions_read(input, &p, &err) != BS_OK) return cli_fail(argv[0], &err);
-    bs_status st = bs_plot_predictions(&p, out, &err);
+    bs_status st = bs_plot_predictions_with(&p, out, &o, &err);
     bs_predictions_free(&p);
     if (st != BS_OK) return cli_fail(argv[0], &err);
     printf("wrote %s\n", out);

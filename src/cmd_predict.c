@@ -1,5 +1,6 @@
 /* cmd_predict.c - `btcstream predict`: the next forecast of a trained model. */
 #include <getopt.h>
+#include <math.h>
 #include <stdio.h>
 
 #include "btcstream/model.h"
@@ -8,17 +9,19 @@
 #include "cli.h"
 
 static const char usage_text[] =
-    "usage: btcstream predict --model model.json [--input H]\n\n"
-    "Prints the next forecast of a model trained by 'btcstream train', from the newest ticks of\n"
-    "the history: in forecast mode the close HORIZON ticks after the last one, in seed mode the\n"
-    "close at the next expected tick time.\n";
+    "usage: btcstream predict [--model model.json] [--input H]\n\n"
+    "Prints the next forecast of a model trained by 'btcstream train' (default: ./model.json,\n"
+    "where train writes it), from the newest ticks of the history, with the time it is for: in\n"
+    "forecast mode the close HORIZON ticks after the last one (times spaced by the median gap of\n"
+    "the newest ticks) and its prediction interval, in seed mode the close at the next expected\n"
+    "tick time.\n";
 
 int cmd_predict(int argc, char **argv) {
     static const struct option options[] = {{"model", required_argument, 0, 'm'},
                                             {"input", required_argument, 0, 'i'},
                                             {"help", no_argument, 0, 'h'},
                                             {0, 0, 0, 0}};
-    const char *model = NULL, *input = CLI_DEFAULT_HISTORY;
+    const char *model = "model.json", *input = CLI_DEFAULT_HISTORY;
     int c;
     opterr = 0;
     while ((c = getopt_long(argc, argv, ":h", options, NULL)) != -1) {
@@ -27,7 +30,6 @@ int cmd_predict(int argc, char **argv) {
         else if (c == 'h') return fputs(usage_text, stdout), CLI_OK;
         else return cli_option_error(argv[0], c, argv);
     }
-    if (!model) return cli_usage_error(argv[0], "missing --model");
     if (optind < argc) return cli_usage_error(argv[0], "unexpected argument");
     bs_tick_vec ticks = {0};
     bs_scan_stats stats;
@@ -38,14 +40,19 @@ int cmd_predict(int argc, char **argv) {
     bs_status st = bs_predict_next(model, ticks.items, ticks.len, &f, &err);
     bs_tick_vec_free(&ticks);
     if (st != BS_OK) return cli_fail(argv[0], &err);
-    char when[BS_TIME_TEXT_SIZE];
+    char when[BS_TIME_TEXT_SIZE], target[BS_TIME_TEXT_SIZE];
     bs_time_format(f.last_ts_us, when);
-    if (f.mode == BS_MODE_FORECAST)
-        printf("last close %.2f at %s; forecast %d tick%s ahead: %.2f (%+.4f%%)\n", f.last_close,
-               when, f.horizon, f.horizon == 1 ? "" : "s", f.predicted_close,
+    bs_time_format(f.target_ts_us, target);
+    if (f.mode == BS_MODE_FORECAST) {
+        printf("last close %.2f at %s; forecast %d tick%s ahead, for %s: %.2f (%+.4f%%)",
+               f.last_close, when, f.horizon, f.horizon == 1 ? "" : "s", target, f.predicted_close,
                100 * (f.predicted_close / f.last_close - 1));
-    else
-        printf("last close %.2f at %s; seed-mode model at the next tick: %.2f\n", f.last_close,
-               when, f.predicted_close);
+        if (!isnan(f.lower))
+            printf(", %g%% interval %.2f to %.2f", 100 * f.interval_level, f.lower, f.upper);
+        printf("\n");
+    } else {
+        printf("last close %.2f at %s; seed-mode model at the next tick, %s: %.2f\n", f.last_close,
+               when, target, f.predicted_close);
+    }
     return CLI_OK;
 }

@@ -64,6 +64,17 @@ pass "deterministic for a seed"
 
 "$BTCSTREAM" predict --model out_forecast/model.json --input h.json > p.txt || fail "predict"
 expect_contains p.txt "forecast 1 tick ahead" "predict output"
+# Without --model, predict reads ./model.json where train wrote it, and says the time the
+# forecast is for: the last tick plus the median gap of the newest ticks (60 s here) and the
+# interval around it.
+(cd out_forecast && "$BTCSTREAM" predict --input ../h.json) > p_default.txt || fail "predict default"
+want=$($PY -c "
+import json, datetime
+last = json.loads(open('h.json').read().splitlines()[-1])['Datetime']
+t = datetime.datetime.fromisoformat(last) + datetime.timedelta(seconds=60)
+print(t.strftime('%Y-%m-%d %H:%M:%S'))")
+expect_contains p_default.txt "forecast 1 tick ahead, for $want: " "the time the forecast is for"
+expect_contains p_default.txt "80% interval " "the interval of the forecast"
 
 # Calibration is on by default and said so; --no-calibrate keeps the raw trees.
 "$BTCSTREAM" train --input h.json --out-dir raw --no-calibrate > raw.txt || fail "--no-calibrate"
@@ -85,9 +96,24 @@ fi
 "$BTCSTREAM" plot --predictions out_forecast/bitcoin_predictions.parquet --out chart.png > /dev/null || fail "plot"
 read -r w h blue red < <($PY "$BS_SOURCE_DIR/tests/tools/png_check.py" chart.png)
 expect_eq "$w x $h" "1200 x 600" "PNG size"
-# The red line lies over the blue one wherever the forecast is close, so less blue shows.
-[ "$blue" -gt 100 ] && [ "$red" -gt 1000 ] || fail "expected blue and red lines, got $blue blue and $red red pixels"
+# The actual (blue) line is drawn on top of the prediction (red), which shows where they part
+# and in the legend; the error panel below shows their difference.
+[ "$blue" -gt 1000 ] && [ "$red" -gt 20 ] || fail "expected blue and red lines, got $blue blue and $red red pixels"
 pass "plot is a 1200x600 PNG with blue and red lines"
+"$BTCSTREAM" plot --predictions out_forecast/bitcoin_predictions.parquet --out titled.png \
+    --title "Kraken BTC/USDC" --y-label "BTC/USDC close" > /dev/null || fail "plot --title"
+cmp -s chart.png titled.png && fail "--title and --y-label change nothing"
+pass "plot takes its title and axis name from the caller"
+# The interval is a light red band (250,200,200) and the error panel a dark grey line
+# (90,90,90); seed mode has no interval, so no band.
+band=$($PY "$BS_SOURCE_DIR/tests/tools/png_check.py" chart.png --count 250,200,200)
+grey=$($PY "$BS_SOURCE_DIR/tests/tools/png_check.py" chart.png --count 90,90,90)
+[ "$band" -gt 1000 ] && [ "$grey" -gt 200 ] || fail "band $band px, error line $grey px"
+"$BTCSTREAM" plot --predictions out_seed/bitcoin_predictions.parquet --out seed.png > /dev/null \
+    || fail "plot of seed mode"
+expect_eq "$($PY "$BS_SOURCE_DIR/tests/tools/png_check.py" seed.png --count 250,200,200)" 0 \
+    "band pixels without an interval"
+pass "plot draws the interval as a band and the error below"
 
 # Errors: too few rows, a constant series (R2 undefined, said so), missing model.
 head -20 h.json > few.json
@@ -116,7 +142,17 @@ for bad in "--max-iter 10x" "--seed abc" "--horizon 0" "--step-size 0" "--max-bi
 done
 [ ! -e bad ] || fail "a refused flag still wrote outputs"
 if "$BTCSTREAM" predict --model nope.json --input h.json 2> err.txt; then fail "missing model"; fi
-expect_contains err.txt "nope.json: cannot load the model" "missing model"
+expect_contains err.txt "nope.json: No such file or directory" "missing model"
+expect_eq "$(wc -l < err.txt)" 1 "lines on stderr for a missing model"
+echo '{"not": "a model"}' > junk.json
+if "$BTCSTREAM" predict --model junk.json --input h.json 2> err.txt; then fail "junk model"; fi
+expect_contains err.txt "junk.json: " "junk model"
+expect_eq "$(wc -l < err.txt)" 1 "lines on stderr for a junk model"
+grep -q '\[bt\]\|Stack trace' err.txt && fail "XGBoost's stack trace printed"
+mkdir -p blocked/model.json/inside # model.json cannot be renamed over a folder, even by root
+if "$BTCSTREAM" train --input h.json --out-dir blocked 2> err.txt; then fail "unwritable model"; fi
+expect_contains err.txt "cannot write the model to blocked/model.json" "unwritable model"
+expect_eq "$(wc -l < err.txt)" 1 "lines on stderr for an unwritable model"
 pass "clear errors"
 
 # The predictions folder is in Spark's layout.
@@ -126,3 +162,9 @@ parts=$(ls $dir | grep -c '^part-00000-[0-9a-f-]\{36\}-c000\.snappy\.parquet$')
 expect_eq "$parts" 1 "one part file"
 expect_eq "$(ls $dir | wc -l)" 2 "nothing else in the folder"
 pass "predictions folder in Spark's layout"
+
+# --help prints percent signs once (it is printed as is, not through printf).
+"$BTCSTREAM" train --help > help.txt
+expect_contains help.txt "tests on the last 20% by time" "train --help"
+grep -q '%%' help.txt && fail "train --help prints %% literally"
+pass "train --help"

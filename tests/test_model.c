@@ -12,6 +12,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <cmocka.h>
@@ -233,15 +234,51 @@ static void test_bad_options_are_refused(void **state) {
     free(t);
 }
 
-static void test_unwritable_model_path_is_a_model_error(void **state) {
+static void test_unwritable_model_path_is_an_io_error_naming_the_file(void **state) {
     (void)state;
     bs_tick *t = series(300);
     bs_train_options o = small(BS_MODE_FORECAST);
     bs_train_result r;
     bs_error err = {{0}};
-    assert_int_equal(bs_train(t, 300, &o, "/nonexistent/dir/model.json", &r, &err), BS_ERR_MODEL);
-    assert_non_null(strstr(err.msg, "saving the model"));
+    assert_int_equal(bs_train(t, 300, &o, "/nonexistent/dir/model.json", &r, &err), BS_ERR_IO);
+    assert_non_null(strstr(err.msg, "cannot write the model to /nonexistent/dir/model.json"));
+    assert_null(strstr(err.msg, "[bt]"));
+    assert_null(strchr(err.msg, '\n'));
     assert_null(r.predictions.prediction);
+    free(t);
+}
+
+/* The model is written beside and renamed: a failed save leaves the old file whole, a good one
+ * replaces it and leaves no temporary file behind. */
+static void test_model_file_is_replaced_atomically(void **state) {
+    (void)state;
+    char dir[] = "/tmp/btcstream-model-XXXXXX", path[64], tmp[80];
+    assert_non_null(mkdtemp(dir));
+    snprintf(path, sizeof path, "%s/model.json", dir);
+    snprintf(tmp, sizeof tmp, "%s/.model.json.tmp", dir);
+    FILE *f = fopen(path, "w");
+    fputs("old", f);
+    fclose(f);
+    bs_tick *t = series(300);
+    bs_train_options o = small(BS_MODE_FORECAST);
+    bs_train_result r;
+    assert_int_equal(mkdir(tmp, 0700), 0); /* a directory where the temporary file goes */
+    assert_int_equal(bs_train(t, 300, &o, path, &r, NULL), BS_ERR_IO);
+    char buf[8] = {0};
+    f = fopen(path, "r");
+    assert_int_equal(fread(buf, 1, sizeof buf - 1, f), 3);
+    fclose(f);
+    assert_string_equal(buf, "old");
+    rmdir(tmp);
+    assert_int_equal(bs_train(t, 300, &o, path, &r, NULL), BS_OK);
+    bs_train_result_free(&r);
+    assert_int_equal(access(tmp, F_OK), -1);
+    f = fopen(path, "r");
+    assert_int_equal(fread(buf, 1, 1, f), 1);
+    fclose(f);
+    assert_int_equal(buf[0], '{');
+    remove(path);
+    rmdir(dir);
     free(t);
 }
 
@@ -259,7 +296,8 @@ int main(void) {
         cmocka_unit_test(test_constant_series_trains_with_r2_undefined),
         cmocka_unit_test(test_non_finite_price_is_an_error_naming_the_feature),
         cmocka_unit_test(test_bad_options_are_refused),
-        cmocka_unit_test(test_unwritable_model_path_is_a_model_error),
+        cmocka_unit_test(test_unwritable_model_path_is_an_io_error_naming_the_file),
+        cmocka_unit_test(test_model_file_is_replaced_atomically),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

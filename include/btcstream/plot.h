@@ -1,8 +1,14 @@
 /*
  * plot.h - the actual-versus-predicted chart of the course project, drawn with PLplot's cairo
- * memory driver and written by png.h: 1200x600, actual close in blue, predicted in red, against
- * time, with the seed's title and axis names, a legend and a grid. The date labels' spacing and
- * format follow the time span (minutes to years), so they never overlap.
+ * memory driver and written by png.h: 1200x600. Above, against time: the prediction interval as
+ * a light red band (when the predictions carry finite lower and upper bounds), the prediction in
+ * red and the actual close in blue drawn last, on top: on minute data the two lines lie within a
+ * pixel of each other and whichever is drawn last is the one a user sees. Below, the error
+ * (actual - predicted) around 0 with the band about the prediction, where their difference is
+ * visible. The legend sits above the chart, off the data; the title and the y axis's name come
+ * from the caller (the market and its currency), with neutral defaults. The date labels'
+ * spacing and format follow the time span (minutes to years), so they never overlap, and the
+ * last one is right-aligned when it would run off the page.
  */
 #ifndef BTCSTREAM_PLOT_H
 #define BTCSTREAM_PLOT_H
@@ -18,6 +24,18 @@
  * asked for a driver it lacks).
  */
 bs_status bs_plot_predictions(const bs_predictions *p, const char *png_path, bs_error *err);
+
+#define BS_PLOT_DEFAULT_TITLE "Actual vs predicted close (gradient-boosted trees)"
+#define BS_PLOT_DEFAULT_Y_LABEL "Close"
+
+typedef struct {
+    const char *title;   /* NULL: BS_PLOT_DEFAULT_TITLE */
+    const char *y_label; /* NULL: BS_PLOT_DEFAULT_Y_LABEL; e.g. "Close (USDT)" */
+} bs_plot_options;
+
+/* bs_plot_predictions() with a title and y-axis name (o may be NULL for the defaults). */
+bs_status bs_plot_predictions_with(const bs_predictions *p, const char *png_path,
+                                   const bs_plot_options *o, bs_error *err);
 
 #define BS_PLOT_MAX_TICKS 64
 #define BS_PLOT_LABEL_SIZE 24

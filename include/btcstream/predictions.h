@@ -6,9 +6,10 @@
  *   bitcoin_predictions.parquet/_SUCCESS          (empty)
  *
  * Columns: timestamp (INT64 TIMESTAMP(MICROS, UTC)), Close (DOUBLE), prediction (DOUBLE) and, in
- * forecast mode, baseline (DOUBLE, the persistence forecast). The folder is written beside its
- * final name and renamed into place (an old folder is moved aside first and removed after), so
- * a crash never leaves half a folder under the real name.
+ * forecast mode, baseline (DOUBLE, the persistence forecast), lower and upper (DOUBLE, the
+ * conformal prediction interval; 0 and +Infinity when too few held-out rows bound it). The folder
+ * is written beside its final name and renamed into place (an old folder is moved aside first and
+ * removed after), so a crash never leaves half a folder under the real name.
  */
 #ifndef BTCSTREAM_PREDICTIONS_H
 #define BTCSTREAM_PREDICTIONS_H
@@ -26,10 +27,11 @@ typedef struct {
     int64_t *timestamp_us;
     double *close;
     double *prediction;
-    double *baseline; /* NULL in seed mode */
+    double *baseline;      /* NULL in seed mode */
+    double *lower, *upper; /* the interval; NULL in seed mode (and in files written before it) */
 } bs_predictions;
 
-/* Allocates the arrays for rows rows (baseline too when with_baseline). */
+/* Allocates the arrays for rows rows (baseline, lower and upper too when with_baseline). */
 bs_status bs_predictions_alloc(bs_predictions *p, size_t rows, int with_baseline, bs_error *err);
 
 /* Writes p as the folder dir, replacing it whole. */

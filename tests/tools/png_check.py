@@ -4,6 +4,7 @@ are clearly blue and clearly red in its right half (away from a top-left legend)
 check a chart without trusting our own code.
 
     png_check.py FILE  ->  "WIDTH HEIGHT BLUE_PIXELS RED_PIXELS"
+    png_check.py FILE --count R,G,B  ->  how many pixels of the whole image are exactly that colour
 """
 import struct
 import sys
@@ -16,7 +17,7 @@ def paeth(a, b, c):
     return a if pa <= pb and pa <= pc else (b if pb <= pc else c)
 
 
-def main(path):
+def main(path, exact=None):
     data = open(path, "rb").read()
     assert data[:8] == b"\x89PNG\r\n\x1a\n", "not a PNG"
     pos, idat = 8, b""
@@ -33,7 +34,7 @@ def main(path):
     raw = zlib.decompress(idat)
     stride = width * bpp
     prev = bytearray(stride)
-    blue = red = 0
+    blue = red = same = 0
     i = 0
     for _ in range(height):
         f = raw[i]
@@ -44,6 +45,8 @@ def main(path):
             b = prev[x]
             c = prev[x - bpp] if x >= bpp else 0
             line[x] = (line[x] + (0, a, b, (a + b) // 2, paeth(a, b, c))[f]) & 255
+        if exact:
+            same += sum(tuple(line[x:x + 3]) == exact for x in range(0, stride, bpp))
         for x in range(stride // 2 // bpp * bpp, stride, bpp):
             r, g, bl = line[x], line[x + 1], line[x + 2]
             if bl > 180 and r < 80 and g < 80:
@@ -51,8 +54,11 @@ def main(path):
             elif r > 180 and bl < 80 and g < 80:
                 red += 1
         prev = line
-    print(width, height, blue, red)
+    print(same if exact else f"{width} {height} {blue} {red}")
 
 
 if __name__ == "__main__":
-    main(sys.argv[1])
+    if len(sys.argv) == 4 and sys.argv[2] == "--count":
+        main(sys.argv[1], tuple(int(v) for v in sys.argv[3].split(",")))
+    else:
+        main(sys.argv[1])
