@@ -3,6 +3,7 @@
  * scores on the test rows, and model.json (see model.h).
  */
 #include "btcstream/model.h"
+#include "btcstream/outputs.h"
 
 #include <math.h>
 #include <sched.h>
@@ -145,7 +146,7 @@ bs_status bs_train_to_dir(const bs_tick *ticks, size_t n, const bs_train_options
                           const char *out_dir, bs_train_result *out, bs_error *err) {
     char model_path[4096], predictions_dir[4096];
     memset(out, 0, sizeof *out);
-    if (snprintf(model_path, sizeof model_path, "%s/model.json", out_dir) >=
+    if (snprintf(model_path, sizeof model_path, "%s/" BS_OUTPUT_MODEL, out_dir) >=
             (int)sizeof model_path ||
         snprintf(predictions_dir, sizeof predictions_dir, "%s/%s", out_dir, BS_PREDICTIONS_DIR) >=
             (int)sizeof predictions_dir)

@@ -3,6 +3,7 @@
 #include <stdio.h>
 
 #include "btcstream/plot.h"
+#include "btcstream/outputs.h"
 #include "cli.h"
 
 static const char usage_text[] =
@@ -22,7 +23,7 @@ int cmd_plot(int argc, char **argv) {
                                             {"y-label", required_argument, 0, 'y'},
                                             {"help", no_argument, 0, 'h'},
                                             {0, 0, 0, 0}};
-    const char *input = BS_PREDICTIONS_DIR, *out = "output_plot.png";
+    const char *input = BS_PREDICTIONS_DIR, *out = BS_OUTPUT_PLOT;
     bs_plot_options o = {0};
     int c;
     opterr = 0;

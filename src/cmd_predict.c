@@ -6,6 +6,7 @@
 #include "btcstream/model.h"
 #include "btcstream/reader.h"
 #include "btcstream/timeutil.h"
+#include "btcstream/outputs.h"
 #include "cli.h"
 
 static const char usage_text[] =
@@ -21,7 +22,7 @@ int cmd_predict(int argc, char **argv) {
                                             {"input", required_argument, 0, 'i'},
                                             {"help", no_argument, 0, 'h'},
                                             {0, 0, 0, 0}};
-    const char *model = "model.json", *input = CLI_DEFAULT_HISTORY;
+    const char *model = BS_OUTPUT_MODEL, *input = CLI_DEFAULT_HISTORY;
     int c;
     opterr = 0;
     while ((c = getopt_long(argc, argv, ":h", options, NULL)) != -1) {

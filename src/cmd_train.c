@@ -12,6 +12,7 @@
 #include "btcstream/evaluate.h"
 #include "btcstream/model.h"
 #include "btcstream/reader.h"
+#include "btcstream/outputs.h"
 #include "cli.h"
 #include "train_report.h"
 
@@ -220,7 +221,7 @@ int cmd_train(int argc, char **argv) {
         rc = run_horizon(argv[0], &ticks, &a, a.horizons[i], i == 0, summary);
     bs_tick_vec_free(&ticks);
     if (rc == CLI_OK && !a.json)
-        printf("wrote %s/model.json and %s/%s/%s\n", a.out_dir, a.out_dir, BS_PREDICTIONS_DIR,
+        printf("wrote %s/" BS_OUTPUT_MODEL " and %s/%s/%s\n", a.out_dir, a.out_dir, BS_PREDICTIONS_DIR,
                summary ? " (for the first horizon)" : "");
     return rc;
 }
