@@ -3,7 +3,6 @@
  * scores on the test rows, and model.json (see model.h).
  */
 #include "btcstream/model.h"
-#include "btcstream/outputs.h"
 
 #include <math.h>
 #include <sched.h>
@@ -12,6 +11,7 @@
 #include <string.h>
 
 #include "btcstream/fsutil.h"
+#include "btcstream/outputs.h"
 #include "btcstream/timeutil.h"
 #include "model_fit.h"
 
