@@ -255,7 +255,7 @@ static void test_model_file_is_replaced_atomically(void **state) {
     char dir[] = "/tmp/btcstream-model-XXXXXX", path[64], tmp[80];
     assert_non_null(mkdtemp(dir));
     snprintf(path, sizeof path, "%s/model.json", dir);
-    snprintf(tmp, sizeof tmp, "%s/.model.json.tmp", dir);
+    snprintf(tmp, sizeof tmp, "%s/.model.json.tmp-%d", dir, (int)getpid()); /* fsutil.h's name */
     FILE *f = fopen(path, "w");
     fputs("old", f);
     fclose(f);

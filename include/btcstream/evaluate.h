@@ -31,6 +31,7 @@ typedef struct {
     size_t window; /* 0: train on all rows before the block (expanding); else the last window */
 } bs_walk_forward_options;
 
+/* Ten expanding folds. */
 bs_walk_forward_options bs_walk_forward_defaults(void);
 
 typedef struct {
@@ -54,6 +55,7 @@ bs_status bs_walk_forward(const bs_tick *ticks, size_t n, const bs_train_options
                           const bs_walk_forward_options *wf, const char *out_dir,
                           bs_walk_forward_result *out, bs_error *err);
 
+/* Frees what *r owns (its folds and pooled predictions); accepts a zeroed result. */
 void bs_walk_forward_result_free(bs_walk_forward_result *r);
 
 #endif
