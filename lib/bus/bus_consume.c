@@ -71,6 +71,16 @@ bs_status bs_bus_fetch(bs_bus_consumer *c, size_t max, int64_t wait_us,
     *msgs = NULL;
     jsErrCode code = 0;
     int64_t wait_ms = wait_us / 1000 > 0 ? wait_us / 1000 : 1;
+    /*
+     * libnats 3.4 (Debian 12's) overflows its message array when a fetch first drains messages
+     * that arrived late for an earlier, expired request, more than half its batch, and then asks
+     * the server for the rest (nats.c#749, fixed in 3.10): a heap corruption seen after leader
+     * changes. So messages already waiting are fetched on their own, exactly that many, which
+     * drains them without asking the server for more.
+     */
+    int waiting = 0, bytes = 0;
+    if (NATS(natsSubscription_GetPending)(c->sub, &waiting, &bytes) == NATS_OK && waiting > 0)
+        max = (size_t)waiting < max ? (size_t)waiting : max;
     natsStatus s = NATS(natsSubscription_Fetch)(&c->list, c->sub, (int)max, wait_ms, &code);
     if (s == NATS_TIMEOUT) return BS_OK; /* nothing arrived in time */
     if (s != NATS_OK) { /* what came may be partial: it is not ours, it will be redelivered */

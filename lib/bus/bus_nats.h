@@ -25,7 +25,8 @@
     X(js_PublishAsyncComplete) X(jsSubOptions_Init) X(js_PullSubscribe)                            \
     X(natsSubscription_Fetch) X(natsSubscription_Destroy) X(natsMsg_GetData)                       \
     X(natsMsg_GetDataLength) X(natsMsg_GetMetaData) X(jsMsgMetaData_Destroy) X(natsMsg_Ack)        \
-    X(natsMsg_Term) X(natsMsgList_Destroy) X(js_GetConsumerInfo) X(jsConsumerInfo_Destroy)
+    X(natsMsg_Term) X(natsMsgList_Destroy) X(js_GetConsumerInfo) X(jsConsumerInfo_Destroy)        \
+    X(natsSubscription_GetPending)
 
 #define BUS_NATS_FIELD(fn) __typeof__(fn) *fn;
 typedef struct {
