@@ -10,6 +10,17 @@
 
 #include "btcstream/status.h"
 
+/* The longest .env line accepted, in bytes (without its newline). */
+#define BS_CONFIG_MAX_LINE 65536
+
+/*
+ * Reads the .env file now (it is otherwise read on the first bs_config_get()) and says whether
+ * it is usable: BS_ERR_CONFIG names the file and line when a line is longer than
+ * BS_CONFIG_MAX_LINE or holds a NUL byte, BS_ERR_IO when it cannot be read. A refused file
+ * contributes no value at all to bs_config_get(). A missing file is BS_OK.
+ */
+bs_status bs_config_load(bs_error *err);
+
 /*
  * The value of key from the environment, else from ./.env, else NULL. Empty values count as
  * unset. The returned string is owned by the module and lives until bs_config_reset().
