@@ -9,6 +9,8 @@
 #ifndef BTCSTREAM_HISTORY_H
 #define BTCSTREAM_HISTORY_H
 
+#include "btcstream/export.h"
+
 #include <stddef.h>
 #include <stdint.h>
 
@@ -21,7 +23,7 @@
  * line), one is written first so that the torn line cannot swallow the first new tick.
  * *new_size, when not NULL, receives the file size after the append.
  */
-bs_status bs_history_append(const char *path, const bs_tick *ticks, size_t n, int64_t *new_size,
+BS_API bs_status bs_history_append(const char *path, const bs_tick *ticks, size_t n, int64_t *new_size,
                             bs_error *err);
 
 /*
@@ -29,10 +31,10 @@ bs_status bs_history_append(const char *path, const bs_tick *ticks, size_t n, in
  * lock (flock), so that `import` and the stream processor never interleave their appends.
  * *size receives the size under the lock. Release with bs_history_unlock().
  */
-bs_status bs_history_lock(const char *path, int *fd, int64_t *size, bs_error *err);
+BS_API bs_status bs_history_lock(const char *path, int *fd, int64_t *size, bs_error *err);
 
 /* Appends as bs_history_append() does, through a descriptor from bs_history_lock(). */
-bs_status bs_history_append_fd(int fd, const char *path, const bs_tick *ticks, size_t n,
+BS_API bs_status bs_history_append_fd(int fd, const char *path, const bs_tick *ticks, size_t n,
                                int64_t *new_size, bs_error *err);
 
 /*
@@ -44,15 +46,15 @@ bs_status bs_history_append_fd(int fd, const char *path, const bs_tick *ticks, s
  * appended after it. The mark is an extended attribute; where the file system has none, marking
  * does nothing and the guard is off.
  */
-bs_status bs_history_mark_pending(int fd, const char *path, const char *owner, bs_error *err);
+BS_API bs_status bs_history_mark_pending(int fd, const char *path, const char *owner, bs_error *err);
 
 /* bs_history_lock() for the stream processor, which owns the mark and so ignores it. */
-bs_status bs_history_lock_as_stream(const char *path, int *fd, int64_t *size, bs_error *err);
+BS_API bs_status bs_history_lock_as_stream(const char *path, int *fd, int64_t *size, bs_error *err);
 
 /* Releases the lock and closes the descriptor. */
-void bs_history_unlock(int fd);
+BS_API void bs_history_unlock(int fd);
 
 /* fsyncs the directory holding path, so that a create or rename in it survives a crash. */
-bs_status bs_sync_parent_dir(const char *path, bs_error *err);
+BS_API bs_status bs_sync_parent_dir(const char *path, bs_error *err);
 
 #endif

@@ -6,6 +6,8 @@
 #ifndef BTCSTREAM_INGEST_H
 #define BTCSTREAM_INGEST_H
 
+#include "btcstream/export.h"
+
 #include <signal.h>
 #include <stdint.h>
 
@@ -31,6 +33,6 @@ typedef struct {
     uint64_t ticks, failures;
 } bs_ingest_totals;
 
-bs_status bs_ingest_run(const bs_ingest_options *opts, bs_ingest_totals *totals, bs_error *err);
+BS_API bs_status bs_ingest_run(const bs_ingest_options *opts, bs_ingest_totals *totals, bs_error *err);
 
 #endif

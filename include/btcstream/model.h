@@ -24,6 +24,8 @@
 #ifndef BTCSTREAM_MODEL_H
 #define BTCSTREAM_MODEL_H
 
+#include "btcstream/export.h"
+
 #include <stddef.h>
 #include <stdint.h>
 
@@ -64,7 +66,7 @@ typedef struct {
     bs_predictions predictions; /* test rows in time order; owned, free with bs_train_result_free */
 } bs_train_result;
 
-bs_train_options bs_train_defaults(void);
+BS_API bs_train_options bs_train_defaults(void);
 
 /* Rows per XGBoost thread when the thread count is left to bs_train (threads 0). */
 #define BS_TRAIN_ROWS_PER_THREAD 100000
@@ -77,7 +79,7 @@ bs_train_options bs_train_defaults(void);
  * (and on a busy machine many times more: seconds instead of 70 ms). One thread also makes small
  * runs' results independent of the machine's core count.
  */
-int bs_train_threads(size_t train_rows);
+BS_API int bs_train_threads(size_t train_rows);
 
 /*
  * Trains on ticks (sorted by time; opts NULL for the defaults) and, when model_path is not NULL,
@@ -86,7 +88,7 @@ int bs_train_threads(size_t train_rows);
  * BS_ERR_PARSE naming it; XGBoost's own errors BS_ERR_MODEL with its message. On success out
  * owns the predictions (free with bs_train_result_free); on failure out holds nothing to free.
  */
-bs_status bs_train(const bs_tick *ticks, size_t n, const bs_train_options *opts,
+BS_API bs_status bs_train(const bs_tick *ticks, size_t n, const bs_train_options *opts,
                    const char *model_path, bs_train_result *out, bs_error *err);
 
 /*
@@ -94,10 +96,10 @@ bs_status bs_train(const bs_tick *ticks, size_t n, const bs_train_options *opts,
  * does, and writes out_dir/model.json and out_dir/bitcoin_predictions.parquet (predictions.h).
  * Ownership of out as for bs_train().
  */
-bs_status bs_train_to_dir(const bs_tick *ticks, size_t n, const bs_train_options *opts,
+BS_API bs_status bs_train_to_dir(const bs_tick *ticks, size_t n, const bs_train_options *opts,
                           const char *out_dir, bs_train_result *out, bs_error *err);
 
-void bs_train_result_free(bs_train_result *r);
+BS_API void bs_train_result_free(bs_train_result *r);
 
 typedef struct {
     bs_model_mode mode;
@@ -109,7 +111,7 @@ typedef struct {
 } bs_forecast;
 
 /* Loads model_path and forecasts from the newest ticks (calibrated as the model was trained). */
-bs_status bs_predict_next(const char *model_path, const bs_tick *ticks, size_t n, bs_forecast *out,
+BS_API bs_status bs_predict_next(const char *model_path, const bs_tick *ticks, size_t n, bs_forecast *out,
                           bs_error *err);
 
 #endif

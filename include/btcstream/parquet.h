@@ -14,6 +14,8 @@
 #ifndef BTCSTREAM_PARQUET_H
 #define BTCSTREAM_PARQUET_H
 
+#include "btcstream/export.h"
+
 #include <stddef.h>
 #include <stdint.h>
 
@@ -42,22 +44,22 @@ typedef struct {
 typedef struct bs_parquet_writer bs_parquet_writer;
 
 /* Parses "snappy", "zstd" or "none". */
-bs_status bs_parquet_codec_parse(const char *name, bs_parquet_codec *codec, bs_error *err);
+BS_API bs_status bs_parquet_codec_parse(const char *name, bs_parquet_codec *codec, bs_error *err);
 
 /* Starts a file with these columns (copied). opts may be NULL for the defaults. */
-bs_status bs_parquet_writer_open(const char *path, const bs_parquet_column *columns, size_t count,
+BS_API bs_status bs_parquet_writer_open(const char *path, const bs_parquet_column *columns, size_t count,
                                  const bs_parquet_options *opts, bs_parquet_writer **out,
                                  bs_error *err);
 
 /* Appends rows: values[i] points at `rows` values of column i, typed as bs_parquet_type says. */
-bs_status bs_parquet_write(bs_parquet_writer *w, size_t rows, const void *const *values,
+BS_API bs_status bs_parquet_write(bs_parquet_writer *w, size_t rows, const void *const *values,
                            bs_error *err);
 
 /* Writes the last row group and the footer, renames the file into place and frees w. */
-bs_status bs_parquet_writer_close(bs_parquet_writer *w, bs_error *err);
+BS_API bs_status bs_parquet_writer_close(bs_parquet_writer *w, bs_error *err);
 
 /* Abandons the file (nothing is left behind) and frees w; accepts NULL. */
-void bs_parquet_writer_abort(bs_parquet_writer *w);
+BS_API void bs_parquet_writer_abort(bs_parquet_writer *w);
 
 /* ---- reading ---------------------------------------------------------------------------- */
 
@@ -83,12 +85,12 @@ typedef struct {
  * groups). Anything else
  * is BS_ERR_UNSUPPORTED; a damaged file is BS_ERR_FORMAT naming the file and what is wrong.
  */
-bs_status bs_parquet_read(const char *path, bs_parquet_table *out, bs_error *err);
+BS_API bs_status bs_parquet_read(const char *path, bs_parquet_table *out, bs_error *err);
 
 /* The column called name, or NULL. */
-const bs_parquet_column_data *bs_parquet_table_find(const bs_parquet_table *t, const char *name);
+BS_API const bs_parquet_column_data *bs_parquet_table_find(const bs_parquet_table *t, const char *name);
 
 /* Frees everything the table holds; accepts a zeroed table. */
-void bs_parquet_table_free(bs_parquet_table *t);
+BS_API void bs_parquet_table_free(bs_parquet_table *t);
 
 #endif

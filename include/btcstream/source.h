@@ -11,6 +11,8 @@
 #ifndef BTCSTREAM_SOURCE_H
 #define BTCSTREAM_SOURCE_H
 
+#include "btcstream/export.h"
+
 #include <stdint.h>
 
 #include "btcstream/status.h"
@@ -41,17 +43,17 @@ struct bs_source {
 };
 
 /* Default options: bitcoin in usd, 10 s timeout, seed 42. */
-bs_source_options bs_source_defaults(void);
+BS_API bs_source_options bs_source_defaults(void);
 
 /* Opens "coingecko", "sim" or "replay:FILE". Free with bs_source_free(). */
-bs_status bs_source_open(const char *spec, const bs_source_options *opts, bs_source **out,
+BS_API bs_status bs_source_open(const char *spec, const bs_source_options *opts, bs_source **out,
                          bs_error *err);
 
-void bs_source_free(bs_source *src);
+BS_API void bs_source_free(bs_source *src);
 
 /* The constructors behind bs_source_open(), one per file. */
-bs_status bs_source_coingecko_open(const bs_source_options *opts, bs_source **out, bs_error *err);
-bs_status bs_source_replay_open(const char *path, bs_source **out, bs_error *err);
-bs_status bs_source_sim_open(const bs_source_options *opts, bs_source **out, bs_error *err);
+BS_API bs_status bs_source_coingecko_open(const bs_source_options *opts, bs_source **out, bs_error *err);
+BS_API bs_status bs_source_replay_open(const char *path, bs_source **out, bs_error *err);
+BS_API bs_status bs_source_sim_open(const bs_source_options *opts, bs_source **out, bs_error *err);
 
 #endif
