@@ -6,7 +6,11 @@ ASAN_BUILD ?= build-asan
 JOBS       ?= $(shell nproc 2>/dev/null || echo 2)
 CTEST_ARGS ?= --output-on-failure
 
-.PHONY: all deps node-deps build run test test-plain test-asan bench format clean
+FUZZ_BUILD   ?= build-fuzz
+FUZZ_SECONDS ?= 60
+FUZZ_TARGETS ?= $(patsubst fuzz/fuzz_%.c,%,$(wildcard fuzz/fuzz_*.c))
+
+.PHONY: all deps node-deps build run test test-plain test-asan bench fuzz format clean
 
 all: build
 
@@ -36,8 +40,16 @@ test-asan: deps
 bench: build node-deps
 	bash bench/run.sh
 
+# libFuzzer (clang, ASan+UBSan) on each harness of fuzz/ for FUZZ_SECONDS; new inputs go to
+# $(FUZZ_BUILD)/corpus/, crashes to $(FUZZ_BUILD)/crashes/ (see fuzz/README.md).
+fuzz: deps
+	@cmake -S . -B $(FUZZ_BUILD) -DCMAKE_C_COMPILER=clang -DCMAKE_CXX_COMPILER=clang++ \
+		-DBS_FUZZ=ON -DBS_SANITIZE=ON >/dev/null
+	@cmake --build $(FUZZ_BUILD) -j$(JOBS) --target $(addprefix fuzz_,$(FUZZ_TARGETS))
+	bash scripts/fuzz.sh $(FUZZ_BUILD) $(FUZZ_SECONDS) $(FUZZ_TARGETS)
+
 format:
-	clang-format -i include/btcstream/*.h lib/*.c lib/*.h src/*.c src/*.h tests/*.c examples/*.c bench/*.c
+	clang-format -i include/btcstream/*.h lib/*.c lib/*.h src/*.c src/*.h tests/*.c examples/*.c bench/*.c fuzz/*.c fuzz/*.h
 
 clean:
-	rm -rf $(BUILD) $(ASAN_BUILD)
+	rm -rf $(BUILD) $(ASAN_BUILD) $(FUZZ_BUILD)

@@ -13,6 +13,9 @@ packages=(
     libplplot-dev plplot-driver-cairo fonts-dejavu-core
     python3
 )
+# clang with its libFuzzer runtime: `make fuzz` builds the fuzz/ harnesses with it (the regression
+# run in `make test` needs only gcc).
+packages+=(clang libclang-rt-14-dev)
 # Node.js runs the independent peers in tests (DuckDB, hyparquet, S3 server). A Node.js from
 # another source (one that bundles npm) conflicts with Debian's npm, so ask only for what is absent.
 command -v node >/dev/null || packages+=(nodejs)
