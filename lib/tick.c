@@ -405,7 +405,13 @@ static bs_status csv_time(slice cell, int64_t *ts, bs_error *err) {
     double v;
     if (cell.n > 0 && is_digit(cell.s[0]) && bs_number_parse(cell.s, cell.n, &v) == BS_OK) {
         double us = v >= 1e17 ? v / 1e3 : v >= 1e14 ? v : v >= 1e11 ? v * 1e3 : v * 1e6;
-        if (us > 9.2e18) return bs_fail(err, BS_ERR_PARSE, "column 1 (time): out of range");
+        /* A time past 9999 would be stored with a wrong four-digit year (and appended again by
+         * every re-import, which could not recognise it). The first test keeps llround defined. */
+        if (!(us < 9.2e18) || llround(us) > BS_TIME_MAX_US)
+            return bs_fail(err, BS_ERR_PARSE,
+                           "column 1 (time): epoch %.*s is after 9999-12-31 (the last time a "
+                           "history can hold)",
+                           (int)(cell.n < 40 ? cell.n : 40), cell.s);
         *ts = (int64_t)llround(us);
         return BS_OK;
     }

@@ -21,6 +21,14 @@
 #define BS_US_PER_HOUR (3600 * BS_US_PER_SECOND)
 #define BS_US_PER_DAY (86400 * BS_US_PER_SECOND)
 
+/*
+ * The times a history can hold: what the formatters write with a four-digit year, from
+ * 0000-01-01T00:00:00 to 9999-12-31T23:59:59.999999 UTC. Parsers refuse anything outside, since
+ * it could not be written back as it was read (and a re-import would not recognise it).
+ */
+#define BS_TIME_MIN_US INT64_C(-62167219200000000)
+#define BS_TIME_MAX_US INT64_C(253402300799999999)
+
 /* Buffer sizes for the formatters, terminating NUL included. */
 #define BS_TIME_TEXT_SIZE 20 /* "YYYY-MM-DD HH:MM:SS" */
 #define BS_TIME_ISO_SIZE 33  /* "YYYY-MM-DDTHH:MM:SS.ffffff+00:00" */
@@ -40,7 +48,10 @@ BS_API void bs_time_format_iso(int64_t us, char out[BS_TIME_ISO_SIZE]);
 /* "YYYY-MM-DD" of the UTC day holding us. */
 BS_API void bs_time_format_day(int64_t us, char out[11]);
 
-/* Floor of us to a multiple of step_us (correct for times before 1970 too). */
+/*
+ * Floor of us to a multiple of step_us (> 0), correct for times before 1970 too. Where the floor
+ * is below INT64_MIN (us within a step of it), the lowest representable multiple is returned.
+ */
 BS_API int64_t bs_time_floor(int64_t us, int64_t step_us);
 
 /* UTC hour of day, 0-23. */
