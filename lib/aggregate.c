@@ -8,6 +8,7 @@
  */
 #include "btcstream/aggregate.h"
 
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -75,6 +76,28 @@ void bs_aggregate_free(bs_aggregate *agg) {
 
 uint64_t bs_aggregate_ticks(const bs_aggregate *agg) { return agg->ticks; }
 
+/*
+ * Sums of Close stay doubles, so results are those of a plain sum, until a sum overflows (every
+ * close is finite, but two of 1e308 add up to inf, and the average printed as inf was invalid
+ * JSON). From then on the grain also keeps the sum as a long double, whose range no sum of doubles
+ * leaves, and averages come from it. The check costs one comparison a tick.
+ */
+static long double grain_sum_wide(const grain_stats *g) {
+    return isinf(g->sum_close) ? g->sum_close_wide : (long double)g->sum_close;
+}
+
+static void grain_sum_add(grain_stats *a, const grain_stats *b) {
+    double sum = a->sum_close + b->sum_close;
+    if (isinf(sum)) a->sum_close_wide = grain_sum_wide(a) + grain_sum_wide(b);
+    a->sum_close = sum;
+}
+
+static double grain_average(const grain_stats *g) {
+    if (g->count == 0) return 0;
+    if (isinf(g->sum_close)) return (double)(g->sum_close_wide / (long double)g->count);
+    return g->sum_close / (double)g->count;
+}
+
 /* Folds the statistics of b into a; b's ticks count as read after a's (for tie-breaking). */
 static void merge_stats(grain_stats *a, const grain_stats *b) {
     if (b->count == 0) return;
@@ -85,7 +108,7 @@ static void merge_stats(grain_stats *a, const grain_stats *b) {
         return;
     }
     a->count += b->count;
-    a->sum_close += b->sum_close;
+    grain_sum_add(a, b);
     if (b->min_close < a->min_close) a->min_close = b->min_close;
     if (b->max_close > a->max_close) a->max_close = b->max_close;
     if (b->max_high > a->max_high) a->max_high = b->max_high;
@@ -113,10 +136,12 @@ bs_status bs_aggregate_add(bs_aggregate *agg, const bs_tick *t) {
     agg->ticks++;
     if (g->count++ == 0) {
         *g = (grain_stats){g->key, 1,        t->close, t->close, t->close, t->high,
-                           t->low, t->ts_us, t->ts_us, t->open,  t->close};
+                           t->low, t->ts_us, t->ts_us, t->open,  t->close, 0};
         return BS_OK;
     }
-    g->sum_close += t->close;
+    double sum = g->sum_close + t->close;
+    if (__builtin_expect(isinf(sum), 0)) g->sum_close_wide = grain_sum_wide(g) + t->close;
+    g->sum_close = sum;
     if (t->close < g->min_close) g->min_close = t->close;
     if (t->close > g->max_close) g->max_close = t->close;
     if (t->high > g->max_high) g->max_high = t->high;
@@ -173,7 +198,7 @@ void bs_aggregate_span(const bs_aggregate *agg, int64_t start_us, int64_t end_us
                 merge_stats(&total, &agg->grains.slots[i]);
     }
     *out = (bs_span_stats){start_us,        end_us,
-                           total.count,     total.count ? total.sum_close / (double)total.count : 0,
+                           total.count,     grain_average(&total),
                            total.min_close, total.max_close};
 }
 
@@ -248,7 +273,7 @@ static bs_status hourly_table(grain_stats *g, size_t n, bs_table *t, bs_error *e
         t->column[2].values.f64[i] = g[i].max_high;
         t->column[3].values.f64[i] = g[i].min_low;
         t->column[4].values.f64[i] = g[i].last_close;
-        t->column[5].values.f64[i] = g[i].sum_close / (double)g[i].count;
+        t->column[5].values.f64[i] = grain_average(&g[i]);
         t->column[6].values.i64[i] = (int64_t)g[i].count;
     }
     return st;
@@ -266,7 +291,7 @@ static bs_status close_stats_table(grain_stats *g, size_t n, bs_table_kind kind,
     bs_status st = start_table(t, kind, n, kind == BS_TABLE_DAILY ? daily : hours, types, 4, err);
     for (size_t i = 0; st == BS_OK && i < n; i++) {
         t->column[0].values.i64[i] = g[i].key;
-        t->column[1].values.f64[i] = g[i].sum_close / (double)g[i].count;
+        t->column[1].values.f64[i] = grain_average(&g[i]);
         t->column[2].values.f64[i] = g[i].min_close;
         t->column[3].values.f64[i] = g[i].max_close;
     }
@@ -304,7 +329,7 @@ static bs_status moving_avg_table(const bs_aggregate *agg, const grain_stats *g,
                 return bs_fail(err, BS_ERR_NOMEM, "out of memory building moving averages");
             }
             w->count += g[i].count;
-            w->sum_close += g[i].sum_close;
+            grain_sum_add(w, &g[i]);
         }
     }
     grain_list list = {malloc((windows.len ? windows.len : 1) * sizeof(grain_stats)), 0};
@@ -319,7 +344,7 @@ static bs_status moving_avg_table(const bs_aggregate *agg, const grain_stats *g,
     for (size_t i = 0; st == BS_OK && i < list.len; i++) {
         t->column[0].values.i64[i] = list.items[i].key * slide;
         t->column[1].values.i64[i] = list.items[i].key * slide + window;
-        t->column[2].values.f64[i] = list.items[i].sum_close / (double)list.items[i].count;
+        t->column[2].values.f64[i] = grain_average(&list.items[i]);
     }
     free(list.items);
     grain_map_free(&windows);

@@ -16,6 +16,9 @@ typedef struct {
     double max_high, min_low;
     int64_t first_ts, last_ts;
     double first_open, last_close;
+    /* The sum of Close once sum_close has overflowed to inf (two closes of 1e308): see
+     * grain_sum_wide() in aggregate.c. Unused, and left zero, until then. */
+    long double sum_close_wide;
 } grain_stats;
 
 typedef struct {
