@@ -421,8 +421,15 @@ static bs_status csv_time(slice cell, int64_t *ts, bs_error *err) {
     return BS_OK;
 }
 
+/* Skips a UTF-8 byte-order mark: editors put one before a file's first line, which was then
+ * refused as a bad line (a JSON-lines file lost its first tick). */
+static void skip_bom(const char **line, size_t *len) {
+    if (*len >= 3 && memcmp(*line, "\xEF\xBB\xBF", 3) == 0) *line += 3, *len -= 3;
+}
+
 bs_status bs_tick_parse_csv(const bs_csv_layout *layout, const char *line, size_t len, bs_tick *t,
                             bs_error *err) {
+    skip_bom(&line, &len);
     const int col[F_COUNT] = {layout->time, layout->open,  layout->high,
                               layout->low,  layout->close, layout->volume};
     if (layout->time < 0 || layout->close < 0)
@@ -453,6 +460,7 @@ bs_status bs_tick_parse(bs_format format, const char *line, size_t len, bs_tick 
                         bs_error *err) {
     if (len > BS_MAX_LINE_BYTES)
         return bs_fail(err, BS_ERR_PARSE, "line longer than %d bytes", BS_MAX_LINE_BYTES);
+    skip_bom(&line, &len);
     switch (format) {
     case BS_FORMAT_JSONL:
         if (bs_tick_parse_canonical(line, line + len, out) == line + len) return BS_OK;

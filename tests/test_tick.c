@@ -228,6 +228,19 @@ static void test_epochs_past_year_9999_are_refused(void **state) {
     assert_int_equal(back.ts_us, t.ts_us);
 }
 
+/* Editors put a UTF-8 byte-order mark before a file's first line; that line is still a tick
+ * (a JSON-lines file lost its first one), in JSON and in headerless CSV. */
+static void test_byte_order_mark_before_a_line_is_skipped(void **state) {
+    (void)state;
+    bs_tick t;
+    const char *json = "\xEF\xBB\xBF{\"Datetime\": \"2025-05-12T01:22:54Z\", \"Close\": 100}";
+    assert_int_equal(bs_tick_parse(BS_FORMAT_JSONL, json, strlen(json), &t, NULL), BS_OK);
+    assert_true(t.close == 100 && t.ts_us == INT64_C(1747012974000000));
+    const char *kraken = "\xEF\xBB\xBF" "1672531740,16513.41,16513.41,16513.41,16513.41,1,1";
+    assert_int_equal(bs_tick_parse(BS_FORMAT_KRAKEN_CSV, kraken, strlen(kraken), &t, NULL), BS_OK);
+    assert_int_equal(t.ts_us, INT64_C(1672531740000000));
+}
+
 static void test_named_columns_in_any_order(void **state) {
     (void)state;
     int header;
@@ -385,6 +398,7 @@ int main(void) {
         cmocka_unit_test(test_each_bad_line_class_has_a_reason),
         cmocka_unit_test(test_csv_layouts),
         cmocka_unit_test(test_epochs_past_year_9999_are_refused),
+        cmocka_unit_test(test_byte_order_mark_before_a_line_is_skipped),
         cmocka_unit_test(test_prices_of_every_digit_layout_equal_strtod),
         cmocka_unit_test(test_named_columns_in_any_order),
         cmocka_unit_test(test_digit_masks_equal_a_byte_loop),
