@@ -1,6 +1,7 @@
 /*
  * fuzz_tick_line.c - the tick parser on arbitrary lines: the first line goes through format
- * detection (as a reader's first line does), then every line is parsed with the detected format
+ * detection (as a reader's first line does, and as the reader's whole-head detection does),
+ * then every line is parsed with the detected format
  * or CSV layout and with each explicit format. A tick that parses must round-trip: written back
  * as JSON and parsed again, it has the same time and close (what cannot round-trip must be
  * refused, not stored wrong).
@@ -43,7 +44,14 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
     bs_csv_layout layout;
     memset(&layout, 0, sizeof layout);
     bs_format detected = bs_format_detect_layout(text, first, &has_header, &layout);
-    if (detected == BS_FORMAT_AUTO) detected = BS_FORMAT_JSONL;
+    /* The whole-head detection (preamble lines, market_chart documents) must agree with it or
+     * explain itself. */
+    int header_lines = 0;
+    bs_csv_layout head_layout;
+    bs_format head = bs_format_detect_head(text, size, &header_lines, &head_layout);
+    if (header_lines < 0 || header_lines > 2) abort();
+    if (head == BS_FORMAT_AUTO && detected != BS_FORMAT_AUTO) abort();
+    if (detected == BS_FORMAT_AUTO || detected == BS_FORMAT_MARKET_CHART) detected = BS_FORMAT_JSONL;
     const char *line = text;
     int number = 0;
     while (line < end) {

@@ -135,6 +135,7 @@ const char *bs_format_name(bs_format format) {
     case BS_FORMAT_KRAKEN_CSV: return "headerless OHLCVT CSV (Kraken)";
     case BS_FORMAT_DAILY_CSV: return "daily candle CSV";
     case BS_FORMAT_NAMED_CSV: return "CSV with named columns";
+    case BS_FORMAT_MARKET_CHART: return "CoinGecko market_chart JSON";
     }
     return "unknown";
 }
@@ -231,6 +232,51 @@ bs_format bs_format_detect_layout(const char *line, size_t len, int *has_header,
         return BS_FORMAT_NAMED_CSV;
     }
     return BS_FORMAT_AUTO;
+}
+
+/* Whether a JSON document starts with one of the market_chart keys (whitespace allowed). */
+static int is_market_chart(const char *p, size_t len) {
+    static const char *const keys[] = {"\"prices\"", "\"market_caps\"", "\"total_volumes\""};
+    size_t i = 0;
+    while (i < len && (p[i] == ' ' || p[i] == '\t' || p[i] == '\r' || p[i] == '\n')) i++;
+    if (i == len || p[i++] != '{') return 0;
+    while (i < len && (p[i] == ' ' || p[i] == '\t' || p[i] == '\r' || p[i] == '\n')) i++;
+    for (size_t k = 0; k < sizeof keys / sizeof keys[0]; k++)
+        if (len - i >= strlen(keys[k]) && memcmp(p + i, keys[k], strlen(keys[k])) == 0) return 1;
+    return 0;
+}
+
+/* A line of one cell (no comma) that is not a number: a preamble such as a URL. */
+static int is_preamble(const char *line, size_t len) {
+    return len > 0 && !memchr(line, ',', len) && !is_digit(line[0]) && line[0] != '{';
+}
+
+bs_format bs_format_detect_head(const char *head, size_t len, int *header_lines,
+                                bs_csv_layout *layout) {
+    *header_lines = 0;
+    const char *p = head;
+    size_t n = len;
+    if (n >= 3 && memcmp(p, "\xEF\xBB\xBF", 3) == 0) p += 3, n -= 3;
+    if (is_market_chart(p, n)) return BS_FORMAT_MARKET_CHART;
+    const char *nl = memchr(head, '\n', len);
+    size_t first = nl ? (size_t)(nl - head) : len;
+    int has_header = 0;
+    bs_format f = bs_format_detect_layout(head, first, &has_header, layout);
+    if (f != BS_FORMAT_AUTO || !nl) {
+        *header_lines = has_header;
+        return f;
+    }
+    /* CryptoDataDownload puts its URL on the line before the header. */
+    size_t shown = first > 0 && head[first - 1] == '\r' ? first - 1 : first;
+    if (!is_preamble(head, shown)) return BS_FORMAT_AUTO;
+    const char *second = nl + 1, *end = head + len;
+    const char *nl2 = memchr(second, '\n', (size_t)(end - second));
+    size_t second_len = nl2 ? (size_t)(nl2 - second) : (size_t)(end - second);
+    if (second_len > 0 && second[second_len - 1] == '\r') second_len--;
+    f = bs_format_detect_layout(second, second_len, &has_header, layout);
+    if (f == BS_FORMAT_AUTO || !has_header) return BS_FORMAT_AUTO;
+    *header_lines = 2;
+    return f;
 }
 
 /* ---- JSON -------------------------------------------------------------------------------- */
@@ -474,6 +520,8 @@ bs_status bs_tick_parse(bs_format format, const char *line, size_t len, bs_tick 
         return bs_tick_parse_csv(&(bs_csv_layout){0, 1, 5, 6, 2, 3}, line, len, out, err);
     case BS_FORMAT_NAMED_CSV:
         return bs_fail(err, BS_ERR_ARG, "a CSV with named columns needs its layout");
+    case BS_FORMAT_MARKET_CHART:
+        return bs_fail(err, BS_ERR_ARG, "a market_chart document is read whole, not by line");
     case BS_FORMAT_AUTO: break;
     }
     return bs_fail(err, BS_ERR_ARG, "no format given");

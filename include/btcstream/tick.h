@@ -32,6 +32,9 @@ typedef enum {
     BS_FORMAT_KRAKEN_CSV,
     BS_FORMAT_DAILY_CSV,
     BS_FORMAT_NAMED_CSV, /* any other CSV whose header names a time and a close column */
+    /* CoinGecko's /coins/{id}/market_chart answer, one JSON document (not lines):
+     * {"prices": [[ms, price], ...], "market_caps": [...], "total_volumes": [[ms, volume], ...]} */
+    BS_FORMAT_MARKET_CHART,
 } bs_format;
 
 /*
@@ -65,6 +68,17 @@ BS_API bs_format bs_format_detect(const char *line, size_t len, int *has_header)
  */
 BS_API bs_format bs_format_detect_layout(const char *line, size_t len, int *has_header,
                                   bs_csv_layout *layout);
+
+/*
+ * Detects the format from the start of a file (head, len bytes: a few KB, or all of a short
+ * file), as bs_format_detect_layout() does from its first line, and also:
+ *   - a one-cell line before a CSV header, such as the URL CryptoDataDownload writes first, is
+ *     skipped: *header_lines is then 2 (1 for a header alone, 0 for none);
+ *   - a JSON document opening with a "prices", "market_caps" or "total_volumes" key is
+ *     BS_FORMAT_MARKET_CHART, read whole rather than by line (*header_lines 0).
+ */
+BS_API bs_format bs_format_detect_head(const char *head, size_t len, int *header_lines,
+                                       bs_csv_layout *layout);
 
 /*
  * Parses one line (without its newline) in the given format. Missing Open/High/Low default to
