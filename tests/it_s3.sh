@@ -62,6 +62,11 @@ up small.bin --key retried.bin || fail "5xx were not retried: $(tail -1 $log)"
 get retried.bin back3.bin && cmp small.bin back3.bin || fail "retried object differs"
 pass "500 and 503 answers are retried until the upload succeeds"
 
+start_server huge-answer:64
+if up small.bin --key endless.bin; then fail "a 64 MB answer accepted"; fi
+grep -q "s3://test-bucket/endless.bin: the server's answer is longer than 1024 KiB" $log || fail "long answer message: $(tail -1 $log)"
+pass "an answer over 1 MiB is refused, not buffered"
+
 start_server 403
 if up small.bin --key denied.bin; then fail "403 accepted"; fi
 grep -q "s3://test-bucket/denied.bin: HTTP 403 (AccessDenied)" $log || fail "403 message names bucket and key"
