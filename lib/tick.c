@@ -15,117 +15,12 @@
 
 #include "btcstream/timeutil.h"
 #include "json_scan.h"
+#include "number_parse.h"
 #include "swar_digits.h"
 #include "tick_fast.h"
 
-/* Powers of ten that a double holds exactly: m / 10^k is then correctly rounded (m < 2^53). */
-static const double exact_pow10[] = {1e0,  1e1,  1e2,  1e3,  1e4,  1e5,  1e6,  1e7,
-                                     1e8,  1e9,  1e10, 1e11, 1e12, 1e13, 1e14, 1e15,
-                                     1e16, 1e17, 1e18, 1e19, 1e20, 1e21, 1e22};
+static int is_digit(char c) { return number_is_digit(c); }
 
-static int is_digit(char c) { return (unsigned)(c - '0') < 10; }
-
-/* Slow path: strtod on a bounded copy, refusing anything but plain decimal syntax. */
-static bs_status number_slow(const char *s, size_t len, double *out) {
-    char buf[128];
-    if (len == 0 || len >= sizeof buf) return BS_ERR_PARSE;
-    for (size_t i = 0; i < len; i++) {
-        char c = s[i];
-        if (!is_digit(c) && c != '.' && c != '-' && c != '+' && c != 'e' && c != 'E')
-            return BS_ERR_PARSE;
-    }
-    memcpy(buf, s, len);
-    buf[len] = '\0';
-    char *end;
-    double v = strtod(buf, &end);
-    if (end != buf + len || !isfinite(v)) return BS_ERR_PARSE;
-    *out = v;
-    return BS_OK;
-}
-
-static const uint64_t exact_pow10_int[] = {1,      10,      100,      1000,     10000,
-                                           100000, 1000000, 10000000, 100000000};
-
-/* The value of the n digits at p (1 to 15), sixteen bytes readable. */
-static inline uint64_t run_value(const char *p, unsigned n) {
-    if (n <= 8) return swar_digits_value(swar_load8(p), n);
-    return swar_digits_value(swar_load8(p), 8) * exact_pow10_int[n - 8] +
-           swar_digits_value(swar_load8(p + 8), n - 8);
-}
-
-/*
- * fast_decimal's common case, read in words (swar_digits.h): the digit runs before and after
- * the point found in one sixteen-byte mask, each ending inside it, fifteen digits at most and
- * eight after the point, with 24 readable bytes at p. NULL sends the number to the byte loop,
- * which reads it or refuses it exactly as it would have anyway.
- */
-__attribute__((always_inline)) static inline const char *
-word_decimal(const char *p, const char *end, double *out) {
-    if (end - p < 24) return NULL;
-    unsigned other = swar_nondigit_bits16(p) | 0x10000u; /* a stop past the sixteen bytes */
-    unsigned whole = (unsigned)__builtin_ctz(other), fraction = 0;
-    if (whole == 0 || whole == 16) return NULL;
-    if (p[whole] == '.') {
-        fraction = (unsigned)__builtin_ctz(other >> (whole + 1));
-        if (fraction == 0 || fraction > 8 || whole + 1 + fraction > 15) return NULL;
-    }
-    uint64_t value;
-    if (fraction > 0 && whole + fraction <= 8) {
-        /* A price such as 30008.02: the point dropped by taking the bytes after it from one
-         * further on, and all its digits read as one word. */
-        uint64_t before = ((uint64_t)1 << (8 * whole)) - 1;
-        uint64_t joined = (swar_load8(p) & before) | (swar_load8(p + 1) & ~before);
-        value = swar_digits_value(joined, whole + fraction);
-    } else {
-        value = run_value(p, whole);
-        if (fraction)
-            value = value * exact_pow10_int[fraction] + run_value(p + whole + 1, fraction);
-    }
-    *out = (double)value / exact_pow10[fraction];
-    return p + whole + (fraction ? fraction + 1 : 0);
-}
-
-/*
- * fast_decimal's fallback, a byte at a time. A plain decimal (digits, optionally a point and
- * more digits) of at most fifteen digits: the mantissa then stays below 2^53, where dividing by
- * an exact power of ten is correctly rounded, so the result equals strtod's. Returns the end of
- * the number, or NULL for anything else.
- */
-static const char *byte_decimal(const char *p, const char *end, double *out) {
-    uint64_t mantissa = 0;
-    int digits = 0, fraction = 0;
-    while (p < end && is_digit(*p)) {
-        mantissa = mantissa * 10 + (uint64_t)(*p++ - '0');
-        digits++;
-    }
-    if (p < end && *p == '.') {
-        const char *first = ++p;
-        while (p < end && is_digit(*p)) mantissa = mantissa * 10 + (uint64_t)(*p++ - '0');
-        fraction = (int)(p - first);
-        digits += fraction;
-        if (fraction == 0) return NULL;
-    }
-    if (digits == 0 || digits > 15) return NULL;
-    *out = (double)mantissa / exact_pow10[fraction];
-    return p;
-}
-
-/* The word path inline (it serves nearly every number), the byte loop as its fallback. */
-__attribute__((always_inline)) static inline const char *
-fast_decimal(const char *p, const char *end, double *out) {
-    const char *after = word_decimal(p, end, out);
-    return after ? after : byte_decimal(p, end, out);
-}
-
-bs_status bs_number_parse(const char *s, size_t len, double *out) {
-    const char *p = s, *end = s + len;
-    int negative = 0;
-    if (p < end && (*p == '-' || *p == '+')) negative = *p++ == '-';
-    double v;
-    if (fast_decimal(p, end, &v) != end) return number_slow(s, len, out);
-    *out = negative ? -v : v;
-    return BS_OK;
-}
 
 const char *bs_format_name(bs_format format) {
     switch (format) {
@@ -362,7 +257,7 @@ static const char *expect_text(const char *p, const char *end, const char *text,
 }
 
 #define EXPECT(p, text) ((p) ? expect_text((p), end, (text), sizeof(text) - 1) : NULL)
-#define DECIMAL(p, out) ((p) ? fast_decimal((p), end, (out)) : NULL)
+#define DECIMAL(p, out) ((p) ? number_fast_decimal((p), end, (out)) : NULL)
 
 const char *bs_tick_parse_canonical(const char *line, const char *end, bs_tick *t) {
     const char *p = EXPECT(line, "{\"Datetime\": \"");

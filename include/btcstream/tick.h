@@ -17,6 +17,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "btcstream/number.h" /* bs_number_parse, bs_number_format: declared there */
 #include "btcstream/status.h"
 
 typedef struct {
@@ -98,14 +99,5 @@ BS_API bs_status bs_tick_parse_csv(const bs_csv_layout *layout, const char *line
  * Returns the number of bytes written.
  */
 BS_API size_t bs_tick_format_json(const bs_tick *tick, char *buf);
-
-/*
- * Parses a decimal number (JSON or CSV syntax) from [s, s+len) exactly as strtod would. Returns
- * BS_ERR_PARSE for text that is not a finite number (NaN and infinities are refused).
- */
-BS_API bs_status bs_number_parse(const char *s, size_t len, double *out);
-
-/* Writes v in the shortest form that reads back to the same double; returns the length. */
-BS_API size_t bs_number_format(double v, char *buf, size_t cap);
 
 #endif
