@@ -57,7 +57,8 @@ typedef struct bs_aggregate bs_aggregate;
  * A new, empty accumulator; free it with bs_aggregate_free(). Fails with BS_ERR_ARG when the
  * window or slide is not positive, or the slide is longer than the window (as Spark refuses).
  */
-BS_API bs_status bs_aggregate_new(const bs_aggregate_options *opts, bs_aggregate **out, bs_error *err);
+BS_API bs_status bs_aggregate_new(const bs_aggregate_options *opts, bs_aggregate **out,
+                                  bs_error *err);
 BS_API void bs_aggregate_free(bs_aggregate *agg);
 
 /* Adds one tick. Fails only when memory runs out. */
@@ -77,8 +78,8 @@ BS_API uint64_t bs_aggregate_ticks(const bs_aggregate *agg);
  * first in the file.
  */
 BS_API bs_status bs_aggregate_file(const char *path, const bs_aggregate_options *opts,
-                            const bs_scan_options *scan, int threads, bs_aggregate **out,
-                            bs_scan_stats *stats, bs_error *err);
+                                   const bs_scan_options *scan, int threads, bs_aggregate **out,
+                                   bs_scan_stats *stats, bs_error *err);
 
 /* Close-price statistics of the ticks in [start_us, end_us), for live views of a stream. */
 typedef struct {
@@ -92,10 +93,10 @@ typedef struct {
  * (any hour, day, or window start and end are). count is 0 when no tick falls in it.
  */
 BS_API void bs_aggregate_span(const bs_aggregate *agg, int64_t start_us, int64_t end_us,
-                       bs_span_stats *out);
+                              bs_span_stats *out);
 
 /* Builds one table, rows in time order (hours 0-23 for hour_of_day). The caller frees it. */
 BS_API bs_status bs_aggregate_table(const bs_aggregate *agg, bs_table_kind kind, bs_table *out,
-                             bs_error *err);
+                                    bs_error *err);
 
 #endif

@@ -68,7 +68,8 @@ typedef struct {
  * Fills f->ino and f->mtime_ns from STREAM_DIR/f->name. Call it before reading the file, so that
  * what is committed is the identity of what was read. BS_ERR_IO if the file cannot be stat'ed.
  */
-BS_API bs_status bs_checkpoint_identify(const bs_checkpoint *cp, bs_checkpoint_file *f, bs_error *err);
+BS_API bs_status bs_checkpoint_identify(const bs_checkpoint *cp, bs_checkpoint_file *f,
+                                        bs_error *err);
 
 /*
  * Opens the log of stream_dir (creating _processed/ and _quarantine/) and recovers from any
@@ -77,26 +78,26 @@ BS_API bs_status bs_checkpoint_identify(const bs_checkpoint *cp, bs_checkpoint_f
  * process or another, fails with BS_ERR_CONFIG. The caller holds the history's lock (history.h)
  * so that no other writer appends while recovery cuts. Close with bs_checkpoint_close().
  */
-BS_API bs_status bs_checkpoint_open(bs_checkpoint *cp, const char *stream_dir, const char *history_path,
-                             bs_error *err);
+BS_API bs_status bs_checkpoint_open(bs_checkpoint *cp, const char *stream_dir,
+                                    const char *history_path, bs_error *err);
 
 /* Releases the folder's lock; accepts NULL and a checkpoint closed already. */
 BS_API void bs_checkpoint_close(bs_checkpoint *cp);
 
 /* Appends and syncs "begin N S". */
 BS_API bs_status bs_checkpoint_begin(bs_checkpoint *cp, uint64_t batch, int64_t history_size,
-                              bs_error *err);
+                                     bs_error *err);
 
 /* Appends and syncs the commit line: after this returns, the batch counts. */
 BS_API bs_status bs_checkpoint_commit(bs_checkpoint *cp, uint64_t batch, int64_t history_size,
-                               uint64_t rows, const bs_checkpoint_file *files, size_t count,
-                               bs_error *err);
+                                      uint64_t rows, const bs_checkpoint_file *files, size_t count,
+                                      bs_error *err);
 
 /*
  * Moves a committed batch's files out of the stream directory (idempotent): a file whose identity
  * no longer matches, or that is gone, is left alone.
  */
 BS_API bs_status bs_checkpoint_move_files(const bs_checkpoint *cp, const bs_checkpoint_file *files,
-                                   size_t count, bs_error *err);
+                                          size_t count, bs_error *err);
 
 #endif

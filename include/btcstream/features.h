@@ -46,7 +46,7 @@ BS_API const char *bs_model_mode_name(bs_model_mode mode);
  * row can be built, BS_ERR_PARSE when a feature is not finite.
  */
 BS_API bs_status bs_features_build(const bs_tick *ticks, size_t n, bs_model_mode mode, int horizon,
-                            bs_features *out, bs_error *err);
+                                   bs_features *out, bs_error *err);
 
 BS_API void bs_features_free(bs_features *f);
 

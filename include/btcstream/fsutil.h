@@ -21,7 +21,7 @@ BS_API bs_status bs_sync_dir(const char *dir, bs_error *err);
  * that a reader never sees a partial file. With sync, the data is fsync'd before the rename.
  * With no_replace, an existing dir/name is left alone and BS_ERR_IO is returned with errno EEXIST.
  */
-BS_API bs_status bs_write_file_atomic(const char *dir, const char *name, const char *data, size_t len,
-                               int sync, int no_replace, bs_error *err);
+BS_API bs_status bs_write_file_atomic(const char *dir, const char *name, const char *data,
+                                      size_t len, int sync, int no_replace, bs_error *err);
 
 #endif

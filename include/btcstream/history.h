@@ -23,8 +23,8 @@
  * line), one is written first so that the torn line cannot swallow the first new tick.
  * *new_size, when not NULL, receives the file size after the append.
  */
-BS_API bs_status bs_history_append(const char *path, const bs_tick *ticks, size_t n, int64_t *new_size,
-                            bs_error *err);
+BS_API bs_status bs_history_append(const char *path, const bs_tick *ticks, size_t n,
+                                   int64_t *new_size, bs_error *err);
 
 /*
  * Opens path for appending (creating it and syncing its directory when new) and takes its writer
@@ -35,7 +35,7 @@ BS_API bs_status bs_history_lock(const char *path, int *fd, int64_t *size, bs_er
 
 /* Appends as bs_history_append() does, through a descriptor from bs_history_lock(). */
 BS_API bs_status bs_history_append_fd(int fd, const char *path, const bs_tick *ticks, size_t n,
-                               int64_t *new_size, bs_error *err);
+                                      int64_t *new_size, bs_error *err);
 
 /*
  * The stream processor's guard against other writers after it is killed mid-batch. It marks the
@@ -46,7 +46,8 @@ BS_API bs_status bs_history_append_fd(int fd, const char *path, const bs_tick *t
  * appended after it. The mark is an extended attribute; where the file system has none, marking
  * does nothing and the guard is off.
  */
-BS_API bs_status bs_history_mark_pending(int fd, const char *path, const char *owner, bs_error *err);
+BS_API bs_status bs_history_mark_pending(int fd, const char *path, const char *owner,
+                                         bs_error *err);
 
 /* bs_history_lock() for the stream processor, which owns the mark and so ignores it. */
 BS_API bs_status bs_history_lock_as_stream(const char *path, int *fd, int64_t *size, bs_error *err);

@@ -33,6 +33,7 @@ typedef struct {
     uint64_t ticks, failures;
 } bs_ingest_totals;
 
-BS_API bs_status bs_ingest_run(const bs_ingest_options *opts, bs_ingest_totals *totals, bs_error *err);
+BS_API bs_status bs_ingest_run(const bs_ingest_options *opts, bs_ingest_totals *totals,
+                               bs_error *err);
 
 #endif

@@ -18,7 +18,7 @@ typedef struct {
 } bs_metrics;
 
 /* Metrics of predicted against actual over n rows; last (may be NULL) is the last known close. */
-BS_API void bs_metrics_compute(const double *actual, const double *predicted, const double *last, size_t n,
-                        bs_metrics *out);
+BS_API void bs_metrics_compute(const double *actual, const double *predicted, const double *last,
+                               size_t n, bs_metrics *out);
 
 #endif

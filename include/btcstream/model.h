@@ -89,7 +89,7 @@ BS_API int bs_train_threads(size_t train_rows);
  * owns the predictions (free with bs_train_result_free); on failure out holds nothing to free.
  */
 BS_API bs_status bs_train(const bs_tick *ticks, size_t n, const bs_train_options *opts,
-                   const char *model_path, bs_train_result *out, bs_error *err);
+                          const char *model_path, bs_train_result *out, bs_error *err);
 
 /*
  * The training stage as the pipeline runs it: creates out_dir when missing, trains as bs_train()
@@ -97,7 +97,7 @@ BS_API bs_status bs_train(const bs_tick *ticks, size_t n, const bs_train_options
  * Ownership of out as for bs_train().
  */
 BS_API bs_status bs_train_to_dir(const bs_tick *ticks, size_t n, const bs_train_options *opts,
-                          const char *out_dir, bs_train_result *out, bs_error *err);
+                                 const char *out_dir, bs_train_result *out, bs_error *err);
 
 BS_API void bs_train_result_free(bs_train_result *r);
 
@@ -111,7 +111,7 @@ typedef struct {
 } bs_forecast;
 
 /* Loads model_path and forecasts from the newest ticks (calibrated as the model was trained). */
-BS_API bs_status bs_predict_next(const char *model_path, const bs_tick *ticks, size_t n, bs_forecast *out,
-                          bs_error *err);
+BS_API bs_status bs_predict_next(const char *model_path, const bs_tick *ticks, size_t n,
+                                 bs_forecast *out, bs_error *err);
 
 #endif

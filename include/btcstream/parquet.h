@@ -47,13 +47,13 @@ typedef struct bs_parquet_writer bs_parquet_writer;
 BS_API bs_status bs_parquet_codec_parse(const char *name, bs_parquet_codec *codec, bs_error *err);
 
 /* Starts a file with these columns (copied). opts may be NULL for the defaults. */
-BS_API bs_status bs_parquet_writer_open(const char *path, const bs_parquet_column *columns, size_t count,
-                                 const bs_parquet_options *opts, bs_parquet_writer **out,
-                                 bs_error *err);
+BS_API bs_status bs_parquet_writer_open(const char *path, const bs_parquet_column *columns,
+                                        size_t count, const bs_parquet_options *opts,
+                                        bs_parquet_writer **out, bs_error *err);
 
 /* Appends rows: values[i] points at `rows` values of column i, typed as bs_parquet_type says. */
 BS_API bs_status bs_parquet_write(bs_parquet_writer *w, size_t rows, const void *const *values,
-                           bs_error *err);
+                                  bs_error *err);
 
 /* Writes the last row group and the footer, renames the file into place and frees w. */
 BS_API bs_status bs_parquet_writer_close(bs_parquet_writer *w, bs_error *err);
@@ -88,7 +88,8 @@ typedef struct {
 BS_API bs_status bs_parquet_read(const char *path, bs_parquet_table *out, bs_error *err);
 
 /* The column called name, or NULL. */
-BS_API const bs_parquet_column_data *bs_parquet_table_find(const bs_parquet_table *t, const char *name);
+BS_API const bs_parquet_column_data *bs_parquet_table_find(const bs_parquet_table *t,
+                                                           const char *name);
 
 /* Frees everything the table holds; accepts a zeroed table. */
 BS_API void bs_parquet_table_free(bs_parquet_table *t);

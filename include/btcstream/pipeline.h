@@ -32,6 +32,7 @@ typedef struct {
  * flag shared through both options), then drains the stream directory. A network failure on the
  * first request fails fast with BS_ERR_NET.
  */
-BS_API bs_status bs_pipeline_stream(bs_pipeline_options *opts, bs_pipeline_totals *totals, bs_error *err);
+BS_API bs_status bs_pipeline_stream(bs_pipeline_options *opts, bs_pipeline_totals *totals,
+                                    bs_error *err);
 
 #endif

@@ -30,7 +30,8 @@ typedef struct {
 } bs_predictions;
 
 /* Allocates the arrays for rows rows (baseline too when with_baseline). */
-BS_API bs_status bs_predictions_alloc(bs_predictions *p, size_t rows, int with_baseline, bs_error *err);
+BS_API bs_status bs_predictions_alloc(bs_predictions *p, size_t rows, int with_baseline,
+                                      bs_error *err);
 
 /* Writes p as the folder dir, replacing it whole. */
 BS_API bs_status bs_predictions_write(const char *dir, const bs_predictions *p, bs_error *err);

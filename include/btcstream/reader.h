@@ -55,8 +55,8 @@ typedef int (*bs_tick_fn)(void *ctx, const bs_tick *tick);
  * an unreadable one or an unrecognised format is an error naming the file; an empty file gives
  * BS_ERR_EMPTY. In strict mode the first bad line gives BS_ERR_PARSE, "path:line: reason".
  */
-BS_API bs_status bs_scan_file(const char *path, const bs_scan_options *opts, bs_tick_fn on_tick, void *ctx,
-                       bs_scan_stats *stats, bs_error *err);
+BS_API bs_status bs_scan_file(const char *path, const bs_scan_options *opts, bs_tick_fn on_tick,
+                              void *ctx, bs_scan_stats *stats, bs_error *err);
 
 /* Detects the format of the file at path from its first line. */
 BS_API bs_status bs_detect_file_format(const char *path, bs_format *format, bs_error *err);
@@ -78,6 +78,6 @@ BS_API bs_status bs_tick_vec_sort(bs_tick_vec *vec);
  * Fails with BS_ERR_EMPTY when the file holds no good tick.
  */
 BS_API bs_status bs_history_load(const char *path, const bs_scan_options *opts, bs_tick_vec *out,
-                          bs_scan_stats *stats, bs_error *err);
+                                 bs_scan_stats *stats, bs_error *err);
 
 #endif

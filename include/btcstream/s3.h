@@ -46,7 +46,8 @@ typedef void (*bs_s3_progress_fn)(void *ctx, uint64_t sent, uint64_t total);
  * key_out (may be NULL, 1024 bytes) receives the key used.
  */
 BS_API bs_status bs_s3_upload_file(const bs_s3_config *c, const char *path, const char *key,
-                            bs_s3_progress_fn progress, void *ctx, char *key_out, bs_error *err);
+                                   bs_s3_progress_fn progress, void *ctx, char *key_out,
+                                   bs_error *err);
 
 /* Percent-encodes an object key for a URL (and SigV4): keeps A-Za-z0-9-._~ and '/'. */
 BS_API void bs_s3_encode_key(const char *key, char *out, size_t size);

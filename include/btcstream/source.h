@@ -47,12 +47,13 @@ BS_API bs_source_options bs_source_defaults(void);
 
 /* Opens "coingecko", "sim" or "replay:FILE". Free with bs_source_free(). */
 BS_API bs_status bs_source_open(const char *spec, const bs_source_options *opts, bs_source **out,
-                         bs_error *err);
+                                bs_error *err);
 
 BS_API void bs_source_free(bs_source *src);
 
 /* The constructors behind bs_source_open(), one per file. */
-BS_API bs_status bs_source_coingecko_open(const bs_source_options *opts, bs_source **out, bs_error *err);
+BS_API bs_status bs_source_coingecko_open(const bs_source_options *opts, bs_source **out,
+                                          bs_error *err);
 BS_API bs_status bs_source_replay_open(const char *path, bs_source **out, bs_error *err);
 BS_API bs_status bs_source_sim_open(const bs_source_options *opts, bs_source **out, bs_error *err);
 

@@ -92,6 +92,7 @@ BS_API bs_stream_options bs_stream_defaults(void);
  * until_idle, or the callback). Returns BS_OK when stopped, an error when the history or the
  * checkpoint cannot be written (the batch in hand is then not committed and will be redone).
  */
-BS_API bs_status bs_stream_run(const bs_stream_options *opts, bs_stream_totals *totals, bs_error *err);
+BS_API bs_status bs_stream_run(const bs_stream_options *opts, bs_stream_totals *totals,
+                               bs_error *err);
 
 #endif

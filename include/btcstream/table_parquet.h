@@ -11,6 +11,6 @@
 #include "btcstream/table.h"
 
 BS_API bs_status bs_table_write_parquet(const bs_table *t, const char *path,
-                                 const bs_parquet_options *opts, bs_error *err);
+                                        const bs_parquet_options *opts, bs_error *err);
 
 #endif

@@ -68,7 +68,7 @@ BS_API bs_format bs_format_detect(const char *line, size_t len, int *has_header)
  * Price); Volume (or the first column whose name starts with it, or Total_volume).
  */
 BS_API bs_format bs_format_detect_layout(const char *line, size_t len, int *has_header,
-                                  bs_csv_layout *layout);
+                                         bs_csv_layout *layout);
 
 /*
  * Detects the format from the start of a file (head, len bytes: a few KB, or all of a short
@@ -87,11 +87,11 @@ BS_API bs_format bs_format_detect_head(const char *head, size_t len, int *header
  * NULL, a short reason naming the field ("field \"Close\": not a number").
  */
 BS_API bs_status bs_tick_parse(bs_format format, const char *line, size_t len, bs_tick *out,
-                        bs_error *err);
+                               bs_error *err);
 
 /* bs_tick_parse() for a CSV row whose columns `layout` gives (BS_FORMAT_NAMED_CSV). */
-BS_API bs_status bs_tick_parse_csv(const bs_csv_layout *layout, const char *line, size_t len, bs_tick *out,
-                            bs_error *err);
+BS_API bs_status bs_tick_parse_csv(const bs_csv_layout *layout, const char *line, size_t len,
+                                   bs_tick *out, bs_error *err);
 
 /*
  * Writes the tick as one JSON line in the tick format, newline included, into buf (at least
