@@ -10,7 +10,7 @@
 #include "fuzz.h"
 
 static const char *const keys[] = {"AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "S3_BUCKET_NAME",
-                                   "S3_PREFIX", "COINGECKO_API_KEY", "A"};
+                                   "S3_PREFIX",         "COINGECKO_API_KEY",     "A"};
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
     if (size > 4 * BS_CONFIG_MAX_LINE) return 0;

@@ -51,7 +51,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
     bs_format head = bs_format_detect_head(text, size, &header_lines, &head_layout);
     if (header_lines < 0 || header_lines > 2) abort();
     if (head == BS_FORMAT_AUTO && detected != BS_FORMAT_AUTO) abort();
-    if (detected == BS_FORMAT_AUTO || detected == BS_FORMAT_MARKET_CHART) detected = BS_FORMAT_JSONL;
+    if (detected == BS_FORMAT_AUTO || detected == BS_FORMAT_MARKET_CHART)
+        detected = BS_FORMAT_JSONL;
     const char *line = text;
     int number = 0;
     while (line < end) {

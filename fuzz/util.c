@@ -16,9 +16,7 @@ static int remove_entry(const char *path, const struct stat *st, int flag, struc
     return 0;
 }
 
-void fuzz_empty_dir(const char *path) {
-    nftw(path, remove_entry, 16, FTW_DEPTH | FTW_PHYS);
-}
+void fuzz_empty_dir(const char *path) { nftw(path, remove_entry, 16, FTW_DEPTH | FTW_PHYS); }
 
 static void remove_dir(void) {
     fuzz_empty_dir(dir);
@@ -27,7 +25,8 @@ static void remove_dir(void) {
 
 const char *fuzz_dir(void) {
     if (!dir[0]) {
-        snprintf(dir, sizeof dir, "%s/btcstream-fuzz.XXXXXX", getenv("TMPDIR") ? getenv("TMPDIR") : "/tmp");
+        snprintf(dir, sizeof dir, "%s/btcstream-fuzz.XXXXXX",
+                 getenv("TMPDIR") ? getenv("TMPDIR") : "/tmp");
         if (!mkdtemp(dir)) abort();
         atexit(remove_dir);
     }

@@ -197,8 +197,7 @@ void bs_aggregate_span(const bs_aggregate *agg, int64_t start_us, int64_t end_us
                 agg->grains.slots[i].key <= last)
                 merge_stats(&total, &agg->grains.slots[i]);
     }
-    *out = (bs_span_stats){start_us,        end_us,
-                           total.count,     grain_average(&total),
+    *out = (bs_span_stats){start_us,        end_us,         total.count, grain_average(&total),
                            total.min_close, total.max_close};
 }
 

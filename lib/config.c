@@ -13,10 +13,10 @@
 
 #include <ctype.h>
 #include <errno.h>
-#include <sys/types.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/types.h>
 
 typedef struct {
     char *key, *value;
@@ -99,9 +99,9 @@ static void load_dotenv(void) {
         size_t n = (size_t)len;
         if (n > 0 && line[n - 1] == '\n') line[--n] = '\0';
         if (n > BS_CONFIG_MAX_LINE) {
-            load_status = bs_fail(&load_error, BS_ERR_CONFIG,
-                                  "%s:%zu: line is longer than %d bytes", path, number,
-                                  BS_CONFIG_MAX_LINE);
+            load_status =
+                bs_fail(&load_error, BS_ERR_CONFIG, "%s:%zu: line is longer than %d bytes", path,
+                        number, BS_CONFIG_MAX_LINE);
             break;
         }
         if (memchr(line, '\0', n)) {

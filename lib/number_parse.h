@@ -55,7 +55,8 @@ number_word_decimal(const char *p, const char *end, double *out) {
     } else {
         value = number_run_value(p, whole);
         if (fraction)
-            value = value * number_exact_pow10_int[fraction] + number_run_value(p + whole + 1, fraction);
+            value = value * number_exact_pow10_int[fraction] +
+                    number_run_value(p + whole + 1, fraction);
     }
     *out = (double)value / number_exact_pow10[fraction];
     return p + whole + (fraction ? fraction + 1 : 0);

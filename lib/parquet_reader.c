@@ -46,9 +46,7 @@ typedef struct {
 } reader;
 
 /* Whether allocating `bytes` is justified by the file's size. */
-static int affordable(const reader *rd, size_t bytes) {
-    return bytes / MAX_EXPANSION <= rd->size;
-}
+static int affordable(const reader *rd, size_t bytes) { return bytes / MAX_EXPANSION <= rd->size; }
 
 static bs_status damaged(const reader *rd, bs_error *err, const char *what) {
     return bs_fail(err, BS_ERR_FORMAT, "%s: not a readable Parquet file (%s)", rd->path, what);

@@ -201,8 +201,9 @@ static bs_status request(const bs_s3_config *c, const char *key, s3_call *call, 
     for (int attempt = 1; attempt <= c->max_attempts; attempt++) {
         rc = perform(c, key, call);
         if (call->answer_too_long) /* not worth retrying: the next answer would be as long */
-            return bs_fail(err, BS_ERR_HTTP, "s3://%s/%s: the server's answer is longer than %d KiB",
-                           c->bucket, key, MAX_ANSWER_BYTES / 1024);
+            return bs_fail(err, BS_ERR_HTTP,
+                           "s3://%s/%s: the server's answer is longer than %d KiB", c->bucket, key,
+                           MAX_ANSWER_BYTES / 1024);
         int retry = rc != CURLE_OK || call->status >= 500 || call->status == 429;
         if (!retry) break;
         if (attempt < c->max_attempts) {

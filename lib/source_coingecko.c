@@ -100,8 +100,7 @@ bs_status coingecko_parse_answer(const char *body, size_t len, const char *url, 
      * parser does for a missing High or Low (to the close), and to no volume. */
     if (json_first_object_number(body, len, "high_24h", &high, NULL) != BS_OK) high = price;
     if (json_first_object_number(body, len, "low_24h", &low, NULL) != BS_OK) low = price;
-    if (json_first_object_number(body, len, "total_volume", &volume, NULL) != BS_OK)
-        volume = NAN;
+    if (json_first_object_number(body, len, "total_volume", &volume, NULL) != BS_OK) volume = NAN;
     if (!(price > 0 && high > 0 && low > 0 && !(volume < 0)))
         return bs_fail(err, BS_ERR_PARSE, "%s: prices are not positive", url);
     *t = (bs_tick){bs_now_us(), price, high, low, price, volume};

@@ -21,7 +21,6 @@
 
 static int is_digit(char c) { return number_is_digit(c); }
 
-
 const char *bs_format_name(bs_format format) {
     switch (format) {
     case BS_FORMAT_AUTO: return "unknown";

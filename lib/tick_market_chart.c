@@ -36,8 +36,7 @@ static uint64_t line_of(walk *w, const char *p) {
 static bs_status bad_pair(walk *w, const char *at, const char *why) {
     uint64_t line = line_of(w, at);
     if (w->strict)
-        return bs_fail(w->err, BS_ERR_PARSE, "%s:%llu: %s", w->path, (unsigned long long)line,
-                       why);
+        return bs_fail(w->err, BS_ERR_PARSE, "%s:%llu: %s", w->path, (unsigned long long)line, why);
     bs_scan_stats *s = w->stats;
     s->bad++;
     if (s->kept < BS_SCAN_KEEP_BAD) {
@@ -121,8 +120,7 @@ static int next_element(cursor *c, int first) {
 }
 
 /* 1 with *t filled; else 0 after recording why the pair is bad (*st: BS_OK, or strict's error). */
-static int make_tick(walk *w, const char *at, double ms, double price, bs_tick *t,
-                     bs_status *st) {
+static int make_tick(walk *w, const char *at, double ms, double price, bs_tick *t, bs_status *st) {
     double us = ms * 1000.0;
     if (!(us >= (double)BS_TIME_MIN_US && us <= (double)BS_TIME_MAX_US) || ms != floor(ms))
         return *st = bad_pair(w, at, "time is not epoch milliseconds in the years 0000 to 9999"), 0;
@@ -168,8 +166,7 @@ bs_status market_chart_parse(const char *doc, size_t len, const char *path, int 
 }
 
 bs_status market_chart_scan_fd(int fd, const char *path, int64_t size, int strict,
-                               bs_tick_fn on_tick, void *ctx, bs_scan_stats *stats,
-                               bs_error *err) {
+                               bs_tick_fn on_tick, void *ctx, bs_scan_stats *stats, bs_error *err) {
     if (size > MARKET_CHART_MAX_BYTES)
         return bs_fail(err, BS_ERR_FORMAT, "%s: a market_chart document over %d MB", path,
                        MARKET_CHART_MAX_BYTES >> 20);

@@ -26,7 +26,6 @@ bs_status market_chart_parse(const char *doc, size_t len, const char *path, int 
 
 /* market_chart_parse() of the file open on fd (size bytes), read whole. */
 bs_status market_chart_scan_fd(int fd, const char *path, int64_t size, int strict,
-                               bs_tick_fn on_tick, void *ctx, bs_scan_stats *stats,
-                               bs_error *err);
+                               bs_tick_fn on_tick, void *ctx, bs_scan_stats *stats, bs_error *err);
 
 #endif

@@ -236,7 +236,8 @@ static void test_byte_order_mark_before_a_line_is_skipped(void **state) {
     const char *json = "\xEF\xBB\xBF{\"Datetime\": \"2025-05-12T01:22:54Z\", \"Close\": 100}";
     assert_int_equal(bs_tick_parse(BS_FORMAT_JSONL, json, strlen(json), &t, NULL), BS_OK);
     assert_true(t.close == 100 && t.ts_us == INT64_C(1747012974000000));
-    const char *kraken = "\xEF\xBB\xBF" "1672531740,16513.41,16513.41,16513.41,16513.41,1,1";
+    const char *kraken = "\xEF\xBB\xBF"
+                         "1672531740,16513.41,16513.41,16513.41,16513.41,1,1";
     assert_int_equal(bs_tick_parse(BS_FORMAT_KRAKEN_CSV, kraken, strlen(kraken), &t, NULL), BS_OK);
     assert_int_equal(t.ts_us, INT64_C(1672531740000000));
 }
