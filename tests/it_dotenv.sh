@@ -2,7 +2,9 @@
 # S3_BUCKET_NAME=smuggled, once became a setting of its own and redirected `upload`), and a line
 # over the limit stops the command with the file and line named, instead of being split.
 . "$BS_SOURCE_DIR/tests/lib.sh"
-unset AWS_ACCESS_KEY_ID AWS_SECRET_ACCESS_KEY AWS_SESSION_TOKEN S3_BUCKET_NAME S3_ENDPOINT_URL S3_PREFIX
+unset AWS_ACCESS_KEY_ID AWS_SECRET_ACCESS_KEY AWS_SESSION_TOKEN S3_BUCKET_NAME S3_PREFIX
+# Should the smuggled bucket ever be used again, the upload goes to a closed local port, not out.
+export S3_ENDPOINT_URL=http://127.0.0.1:9
 echo data > file.txt
 {
     printf 'AWS_ACCESS_KEY_ID=AKIDEXAMPLE\nAWS_SECRET_ACCESS_KEY='
