@@ -7,7 +7,11 @@ JOBS       ?= $(shell nproc 2>/dev/null || echo 2)
 CTEST_ARGS ?= --output-on-failure
 PREFIX     ?= /usr/local
 
-.PHONY: all deps node-deps build run test test-plain test-asan bench soak format clean \
+FUZZ_BUILD   ?= build-fuzz
+FUZZ_SECONDS ?= 60
+FUZZ_TARGETS ?= $(patsubst fuzz/fuzz_%.c,%,$(wildcard fuzz/fuzz_*.c))
+
+.PHONY: all deps node-deps build run test test-plain test-asan bench soak fuzz format clean \
 	install docs docs-example-update test-container
 
 all: build
@@ -46,10 +50,10 @@ soak: build
 		bash tests/it_stream_crash.sh
 
 format:
-	clang-format -i include/btcstream/*.h lib/*.c lib/*.h lib/*/*.c lib/*/*.h src/*.c src/*.h tests/*.c examples/*.c bench/*.c
+	clang-format -i include/btcstream/*.h lib/*.c lib/*.h lib/*/*.c lib/*/*.h src/*.c src/*.h tests/*.c examples/*.c bench/*.c fuzz/*.c fuzz/*.h
 
 clean:
-	rm -rf $(BUILD) $(ASAN_BUILD)
+	rm -rf $(BUILD) $(ASAN_BUILD) $(FUZZ_BUILD)
 
 # The command, static and shared library, headers, btcstream.pc, man page and bash completion
 # under $(PREFIX), staged under $(DESTDIR) when given (packaging).
@@ -71,3 +75,12 @@ docs-example-update: build
 # part of `make test`).
 test-container:
 	bash deploy/container/test-container.sh
+
+# libFuzzer (clang, ASan+UBSan) on each harness of fuzz/ for FUZZ_SECONDS; new inputs go to
+# $(FUZZ_BUILD)/corpus/, crashes to $(FUZZ_BUILD)/crashes/ (see fuzz/README.md).
+fuzz: deps
+	@cmake -S . -B $(FUZZ_BUILD) -DCMAKE_C_COMPILER=clang -DCMAKE_CXX_COMPILER=clang++ \
+		-DBS_FUZZ=ON -DBS_SANITIZE=ON >/dev/null
+	@cmake --build $(FUZZ_BUILD) -j$(JOBS) --target $(addprefix fuzz_,$(FUZZ_TARGETS))
+	bash scripts/fuzz.sh $(FUZZ_BUILD) $(FUZZ_SECONDS) $(FUZZ_TARGETS)
+

@@ -83,6 +83,11 @@ uint64_t bs_aggregate_ticks(const bs_aggregate *agg) { return agg->ticks; }
  * changed in its last bits with the thread count, and the same average printed as 95136.0589 in
  * one run and 95136.05889999999 in another. The exact sum is rounded once at the end; it could
  * only differ where it lies within about n * 2^-106 of a rounding boundary.
+ *
+ * Every close is finite, but two of 1e308 add up to inf (and the average printed as inf was
+ * invalid JSON). From the moment a sum overflows, the grain keeps it as a long double instead,
+ * whose range no sum of doubles leaves, and sum_close stays inf to say so. The check costs one
+ * comparison a tick.
  */
 static inline void sum_add(double *sum, double *err, double x) {
     double t = *sum + x, back = t - *sum;
@@ -90,9 +95,39 @@ static inline void sum_add(double *sum, double *err, double x) {
     *sum = t;
 }
 
-/* An overflowed sum makes the error term NaN (inf - inf): the sum alone is then the answer. */
-static inline double close_sum(const grain_stats *g) {
-    return isfinite(g->sum_close) ? g->sum_close + g->sum_close_err : g->sum_close;
+/* The sum in the range that never overflows. */
+static long double sum_wide(const grain_stats *g) {
+    return isinf(g->sum_close) ? g->sum_close_wide
+                               : (long double)g->sum_close + (long double)g->sum_close_err;
+}
+
+/* Adds one close to g's sum. */
+static inline void add_close(grain_stats *g, double x) {
+    if (__builtin_expect(isinf(g->sum_close), 0)) {
+        g->sum_close_wide += x;
+        return;
+    }
+    double sum = g->sum_close, err = g->sum_close_err;
+    sum_add(&g->sum_close, &g->sum_close_err, x);
+    if (__builtin_expect(isinf(g->sum_close), 0))
+        g->sum_close_wide = (long double)sum + (long double)err + (long double)x;
+}
+
+/* Adds b's sum of closes to a's. */
+static void merge_sums(grain_stats *a, const grain_stats *b) {
+    if (isinf(a->sum_close) || isinf(b->sum_close) || isinf(a->sum_close + b->sum_close)) {
+        a->sum_close_wide = sum_wide(a) + sum_wide(b);
+        a->sum_close = INFINITY;
+        return;
+    }
+    sum_add(&a->sum_close, &a->sum_close_err, b->sum_close);
+    a->sum_close_err += b->sum_close_err;
+}
+
+static double grain_average(const grain_stats *g) {
+    if (g->count == 0) return 0;
+    if (isinf(g->sum_close)) return (double)(g->sum_close_wide / (long double)g->count);
+    return (g->sum_close + g->sum_close_err) / (double)g->count;
 }
 
 /* Folds the statistics of b into a; b's ticks count as read after a's (for tie-breaking). */
@@ -105,8 +140,7 @@ static void merge_stats(grain_stats *a, const grain_stats *b) {
         return;
     }
     a->count += b->count;
-    sum_add(&a->sum_close, &a->sum_close_err, b->sum_close);
-    a->sum_close_err += b->sum_close_err;
+    merge_sums(a, b);
     if (b->min_close < a->min_close) a->min_close = b->min_close;
     if (b->max_close > a->max_close) a->max_close = b->max_close;
     if (b->max_high > a->max_high) a->max_high = b->max_high;
@@ -134,10 +168,10 @@ bs_status bs_aggregate_add(bs_aggregate *agg, const bs_tick *t) {
     agg->ticks++;
     if (g->count++ == 0) {
         *g = (grain_stats){g->key, 1,        t->close, t->close, t->close, t->high,
-                           t->low, t->ts_us, t->ts_us, t->open,  t->close, 0};
+                           t->low, t->ts_us, t->ts_us, t->open,  t->close, 0, 0};
         return BS_OK;
     }
-    sum_add(&g->sum_close, &g->sum_close_err, t->close);
+    add_close(g, t->close);
     if (t->close < g->min_close) g->min_close = t->close;
     if (t->close > g->max_close) g->max_close = t->close;
     if (t->high > g->max_high) g->max_high = t->high;
@@ -193,10 +227,8 @@ void bs_aggregate_span(const bs_aggregate *agg, int64_t start_us, int64_t end_us
                 agg->grains.slots[i].key <= last)
                 merge_stats(&total, &agg->grains.slots[i]);
     }
-    *out =
-        (bs_span_stats){start_us,        end_us,
-                        total.count,     total.count ? close_sum(&total) / (double)total.count : 0,
-                        total.min_close, total.max_close};
+    *out = (bs_span_stats){start_us,        end_us,         total.count, grain_average(&total),
+                           total.min_close, total.max_close};
 }
 
 /* ---- tables ------------------------------------------------------------------------------- */
@@ -270,7 +302,7 @@ static bs_status hourly_table(grain_stats *g, size_t n, bs_table *t, bs_error *e
         t->column[2].values.f64[i] = g[i].max_high;
         t->column[3].values.f64[i] = g[i].min_low;
         t->column[4].values.f64[i] = g[i].last_close;
-        t->column[5].values.f64[i] = close_sum(&g[i]) / (double)g[i].count;
+        t->column[5].values.f64[i] = grain_average(&g[i]);
         t->column[6].values.i64[i] = (int64_t)g[i].count;
     }
     return st;
@@ -288,7 +320,7 @@ static bs_status close_stats_table(grain_stats *g, size_t n, bs_table_kind kind,
     bs_status st = start_table(t, kind, n, kind == BS_TABLE_DAILY ? daily : hours, types, 4, err);
     for (size_t i = 0; st == BS_OK && i < n; i++) {
         t->column[0].values.i64[i] = g[i].key;
-        t->column[1].values.f64[i] = close_sum(&g[i]) / (double)g[i].count;
+        t->column[1].values.f64[i] = grain_average(&g[i]);
         t->column[2].values.f64[i] = g[i].min_close;
         t->column[3].values.f64[i] = g[i].max_close;
     }
@@ -326,8 +358,7 @@ static bs_status moving_avg_table(const bs_aggregate *agg, const grain_stats *g,
                 return bs_fail(err, BS_ERR_NOMEM, "out of memory building moving averages");
             }
             w->count += g[i].count;
-            sum_add(&w->sum_close, &w->sum_close_err, g[i].sum_close);
-            w->sum_close_err += g[i].sum_close_err;
+            merge_sums(w, &g[i]);
         }
     }
     grain_list list = {malloc((windows.len ? windows.len : 1) * sizeof(grain_stats)), 0};
@@ -342,7 +373,7 @@ static bs_status moving_avg_table(const bs_aggregate *agg, const grain_stats *g,
     for (size_t i = 0; st == BS_OK && i < list.len; i++) {
         t->column[0].values.i64[i] = list.items[i].key * slide;
         t->column[1].values.i64[i] = list.items[i].key * slide + window;
-        t->column[2].values.f64[i] = close_sum(&list.items[i]) / (double)list.items[i].count;
+        t->column[2].values.f64[i] = grain_average(&list.items[i]);
     }
     free(list.items);
     grain_map_free(&windows);

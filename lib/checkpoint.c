@@ -185,23 +185,56 @@ static bs_status replay_commits(const bs_checkpoint *cp, char *text, size_t len,
     return BS_OK;
 }
 
+/* Parses "begin N S" exactly (nothing after it): 0 when the line is not that. */
+static int parse_begin(const char *line, unsigned long long *batch, long long *before) {
+    int used = 0;
+    return sscanf(line, "begin %llu %lld%n", batch, before, &used) == 2 && line[used] == '\0' &&
+           *before >= 0;
+}
+
+/* Parses the "commit N S R" head of a commit line: 0 when it is not that. */
+static int parse_commit(const char *line, unsigned long long *batch, long long *size) {
+    unsigned long long rows;
+    int used = 0;
+    return sscanf(line, "commit %llu %lld %llu%n", batch, size, &rows, &used) == 3 &&
+           (line[used] == '\0' || line[used] == ' ') && *size >= 0;
+}
+
+static bs_status unreadable(const bs_checkpoint *cp, const char *line, bs_error *err) {
+    return bs_fail(err, BS_ERR_FORMAT, "%s: unreadable line \"%.60s\" (the log is damaged)",
+                   cp->log_path, line);
+}
+
 /*
  * Cuts the history back to where the interrupted batch began. The begin line is the only record
  * of that size, so it is dropped (by the caller) only after this cut is durable: a crash in
- * between finds the same begin line and a history already cut, and cuts nothing.
+ * between finds the same begin line and a history already cut, and cuts nothing more. A healthy
+ * log has at most one begin after its last commit; a damaged one may have several, and then the
+ * cut is to the earliest, after every one of them has been checked. A begin below the last
+ * commit's size can only come from a damaged log, and cutting there would take committed rows:
+ * it is refused, and nothing is changed.
  */
-static bs_status cut_interrupted(bs_checkpoint *cp, const char *line, const char *history,
-                                 int64_t *history_size, bs_error *err) {
-    unsigned long long batch;
-    long long before;
-    if (sscanf(line, "begin %llu %lld", &batch, &before) != 2 || before < 0)
-        return bs_fail(err, BS_ERR_FORMAT, "%s: unreadable line \"%.60s\"", cp->log_path, line);
-    cp->interrupted_batch = batch;
-    if (*history_size <= before) return BS_OK;
-    bs_status st = bs_history_cut(history, before, err);
+static bs_status cut_interrupted(bs_checkpoint *cp, char *first, const char *end,
+                                 const char *history, int64_t *history_size, bs_error *err) {
+    long long cut_to = -1;
+    for (char *line = first; line < end; line += strlen(line) + 1) {
+        unsigned long long batch;
+        long long before;
+        if (strncmp(line, "begin ", 6) != 0) continue; /* damage between begins: dropped too */
+        if (!parse_begin(line, &batch, &before)) return unreadable(cp, line, err);
+        if (before < cp->history_size)
+            return bs_fail(err, BS_ERR_FORMAT,
+                           "%s: batch %llu began at byte %lld, before the last commit's %lld (the "
+                           "log is damaged; nothing was cut)",
+                           cp->log_path, batch, before, (long long)cp->history_size);
+        if (cut_to < 0 || before < cut_to) cut_to = before;
+        if (cp->interrupted_batch == 0) cp->interrupted_batch = batch;
+    }
+    if (cut_to < 0 || *history_size <= cut_to) return BS_OK;
+    bs_status st = bs_history_cut(history, cut_to, err);
     if (st != BS_OK) return st;
-    cp->cut_bytes = *history_size - before;
-    *history_size = before;
+    cp->cut_bytes = *history_size - cut_to;
+    *history_size = cut_to;
     return BS_OK;
 }
 
@@ -217,32 +250,35 @@ static bs_status recover(bs_checkpoint *cp, char *text, size_t len, const char *
         if (strncmp(line, "commit ", 7) == 0) {
             last_commit = line;
             pending_begin = NULL;
-        } else if (strncmp(line, "begin ", 6) == 0) {
-            pending_begin = line;
+        } else if (strncmp(line, "begin ", 6) == 0 && !pending_begin) {
+            pending_begin = line; /* the first begin after the last commit */
         }
         line = nl + 1;
     }
+    /* Everything is checked before anything is changed, so a damaged log is refused as it is. */
+    if (last_commit) {
+        unsigned long long batch;
+        long long size;
+        if (!parse_commit(last_commit, &batch, &size)) return unreadable(cp, last_commit, err);
+        cp->last_batch = batch;
+        cp->history_size = size;
+        const char *position = strstr(last_commit, " J:");
+        if (position) sscanf(position, " J:%" SCNu64, &cp->bus_seq);
+    }
     int64_t history_size;
     bs_status st = file_size(history, &history_size, err);
-    if (st == BS_OK && pending_begin) st = cut_interrupted(cp, pending_begin, history, &history_size, err);
+    if (st == BS_OK && pending_begin)
+        st = cut_interrupted(cp, pending_begin, text + complete, history, &history_size, err);
     size_t keep = pending_begin ? (size_t)(pending_begin - text) : complete;
     if (st == BS_OK && keep != len) st = cut_log(cp, (int64_t)keep, err);
     if (st != BS_OK || !last_commit) return st;
-    unsigned long long batch;
-    long long size;
-    if (sscanf(last_commit, "commit %llu %lld", &batch, &size) != 2 || size < 0)
-        return bs_fail(err, BS_ERR_FORMAT, "%s: unreadable line \"%.60s\"", cp->log_path,
-                       last_commit);
-    cp->last_batch = batch;
-    cp->history_size = size;
-    const char *position = strstr(last_commit, " J:");
-    if (position) sscanf(position, " J:%" SCNu64, &cp->bus_seq);
-    if (history_size < size)
+    if (history_size < cp->history_size)
         return bs_fail(err, BS_ERR_FORMAT,
                        "%s is %" PRId64
                        " bytes but batch %llu committed %lld: the history lost data "
                        "(restore it, or remove %s to start a new stream)",
-                       history, history_size, batch, size, cp->log_path);
+                       history, history_size, (unsigned long long)cp->last_batch,
+                       (long long)cp->history_size, cp->log_path);
     return replay_commits(cp, text, keep, err);
 }
 

@@ -17,6 +17,9 @@ typedef struct {
     int64_t first_ts, last_ts;
     double first_open, last_close;
     double sum_close_err; /* what sum_close lost to rounding (compensated sum, see aggregate.c) */
+    /* The sum of Close once sum_close has overflowed to inf (two closes of 1e308): see
+     * add_close() in aggregate.c. Unused, and left zero, until then. */
+    long double sum_close_wide;
 } grain_stats;
 
 typedef struct {

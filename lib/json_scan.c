@@ -3,7 +3,7 @@
 
 #include <string.h>
 
-#include "btcstream/tick.h"
+#include "btcstream/number.h"
 
 void json_skip_ws(cursor *c) {
     while (c->p < c->end && (*c->p == ' ' || *c->p == '\t' || *c->p == '\r' || *c->p == '\n'))

@@ -17,7 +17,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "btcstream/tick.h"
+#include "btcstream/number.h"
 
 typedef unsigned __int128 u128;
 

@@ -5,6 +5,13 @@
  * column chunk's pages are decompressed and PLAIN-decoded into the column arrays. Every offset
  * and size taken from the file is checked against the file before use: a damaged file is an
  * error, never a read out of bounds.
+ *
+ * Sizes are claims too, and a claim is never allocated before it is checked (a 504-byte file
+ * once asked for 0x571f7c79acb3cde8 bytes): a list has at most one element a byte of what is
+ * left, a page's decompressed size is the one its codec's own header states, and everything the
+ * table holds is capped by the file's size times MAX_EXPANSION. Our writer's files stay far below
+ * that (each row has a distinct timestamp, which costs at least a byte compressed); a file that
+ * claims more is BS_ERR_FORMAT. Each footer field that allocates may appear once.
  */
 #include "btcstream/parquet.h"
 
@@ -22,6 +29,9 @@
 #include "parquet_dict.h"
 #include "thrift_compact.h"
 
+/* How many bytes of table a byte of file may become (see the top of the file). */
+#define MAX_EXPANSION 1024
+
 typedef struct {
     int64_t type, codec, num_values, data_offset, dict_offset;
 } chunk_info;
@@ -32,7 +42,11 @@ typedef struct {
     const char *path;
     bs_parquet_table *t;
     size_t filled; /* rows already decoded, per column, in row groups before the current one */
+    int seen_schema, seen_rows, seen_groups; /* footer fields read once each */
 } reader;
+
+/* Whether allocating `bytes` is justified by the file's size. */
+static int affordable(const reader *rd, size_t bytes) { return bytes / MAX_EXPANSION <= rd->size; }
 
 static bs_status damaged(const reader *rd, bs_error *err, const char *what) {
     return bs_fail(err, BS_ERR_FORMAT, "%s: not a readable Parquet file (%s)", rd->path, what);
@@ -54,6 +68,7 @@ static bs_status read_schema_element(tc_reader *r, bs_parquet_column_data *c, in
         else if (id == 5) *is_root = 1, tc_skip(r, type); /* num_children: the root */
         else if (id == 4) {
             const unsigned char *name = tc_read_binary(r, &len);
+            free(c->name); /* a name given twice: the last one counts, the first is not leaked */
             c->name = name ? strndup((const char *)name, len) : NULL;
             if (!c->name) r->failed = 1;
         } else if (id == 10 && type == TC_STRUCT) { /* LogicalType: is it TIMESTAMP (field 8)? */
@@ -89,6 +104,27 @@ static void read_column_meta(tc_reader *r, chunk_info *ci) {
         else tc_skip(r, type);
     }
     tc_leave_struct(r);
+}
+
+/*
+ * Checks a page's claimed decompressed size against what its codec's own header says (and the
+ * file's size), before anything is allocated for it.
+ */
+static bs_status check_page_size(const reader *rd, int64_t codec, const unsigned char *src,
+                                 size_t len, size_t cap, bs_error *err) {
+    size_t stated = cap;
+    if (codec == 0) stated = len;
+    else if (codec == 1 && snappy_uncompressed_length((const char *)src, len, &stated) != SNAPPY_OK)
+        return damaged(rd, err, "bad snappy page");
+    else if (codec == 6) {
+        unsigned long long n = ZSTD_getFrameContentSize(src, len);
+        if (n == ZSTD_CONTENTSIZE_ERROR || n == ZSTD_CONTENTSIZE_UNKNOWN || n > SIZE_MAX)
+            return damaged(rd, err, "bad zstd page");
+        stated = (size_t)n;
+    }
+    if (stated != cap) return damaged(rd, err, "page sizes disagree");
+    if (!affordable(rd, cap)) return damaged(rd, err, "page larger than the file can hold");
+    return BS_OK;
 }
 
 static bs_status decompress(const reader *rd, int64_t codec, const unsigned char *src, size_t len,
@@ -139,7 +175,7 @@ typedef struct {
 } page_header;
 
 static size_t read_page_header(const reader *rd, size_t pos, page_header *h) {
-    tc_reader r = {rd->file + pos, rd->file + rd->size, 0, {0}, 0, 0};
+    tc_reader r = {.p = rd->file + pos, .end = rd->file + rd->size};
     int16_t id;
     int type;
     memset(h, 0, sizeof *h);
@@ -183,7 +219,12 @@ static bs_status read_dictionary(const reader *rd, const bs_parquet_column_data 
     d->values.name = c->name;
     d->distinct = (size_t)h->values;
     size_t width = c->type == BS_PARQUET_STRING ? sizeof(char *) : 8;
-    if (!(d->values.values.f64 = calloc(d->distinct, width)))
+    /* Each PLAIN value takes at least 4 bytes (a string's length) of the page. */
+    if (d->distinct > (size_t)h->uncompressed / 4) {
+        d->distinct = 0;
+        return damaged(rd, err, "dictionary larger than its page");
+    }
+    if (!(d->values.values.f64 = calloc(d->distinct ? d->distinct : 1, width)))
         return bs_fail(err, BS_ERR_NOMEM, "out of memory");
     return decode_plain(rd, &d->values, 0, d->distinct, page, (size_t)h->uncompressed, err);
 }
@@ -236,6 +277,9 @@ static bs_status decode_chunk(reader *rd, bs_parquet_column_data *c, const chunk
                            "btcstream does not read",
                            rd->path, c->name);
         }
+        st = check_page_size(rd, ci->codec, rd->file + pos + header, (size_t)h.compressed,
+                             (size_t)h.uncompressed, err);
+        if (st != BS_OK) break;
         unsigned char *page = malloc(h.uncompressed ? (size_t)h.uncompressed : 1);
         if (!page) st = bs_fail(err, BS_ERR_NOMEM, "out of memory");
         if (st == BS_OK)
@@ -256,6 +300,9 @@ static bs_status decode_chunk(reader *rd, bs_parquet_column_data *c, const chunk
 }
 
 static bs_status allocate_columns(reader *rd, bs_error *err) {
+    if (rd->t->rows > SIZE_MAX / 8 / (rd->t->columns ? rd->t->columns : 1) ||
+        !affordable(rd, rd->t->rows * 8 * rd->t->columns))
+        return damaged(rd, err, "more rows than the file can hold");
     for (size_t i = 0; i < rd->t->columns; i++) {
         bs_parquet_column_data *c = &rd->t->column[i];
         size_t width = c->type == BS_PARQUET_STRING ? sizeof(char *) : 8;
@@ -269,7 +316,8 @@ static bs_status allocate_columns(reader *rd, bs_error *err) {
 static bs_status read_schema(reader *rd, tc_reader *r, bs_error *err) {
     int elem;
     size_t count;
-    tc_read_list(r, &elem, &count);
+    if (rd->seen_schema++) return damaged(rd, err, "two schemas");
+    tc_read_list(r, &elem, &count); /* at most a byte left per element: the allocation is bounded */
     if (count < 2 || elem != TC_STRUCT) return damaged(rd, err, "no columns in the schema");
     rd->t->column = calloc(count, sizeof *rd->t->column);
     if (!rd->t->column) return bs_fail(err, BS_ERR_NOMEM, "out of memory");
@@ -277,11 +325,13 @@ static bs_status read_schema(reader *rd, tc_reader *r, bs_error *err) {
         bs_parquet_column_data scratch = {0};
         int root;
         bs_parquet_column_data *c = i == 0 ? &scratch : &rd->t->column[rd->t->columns];
-        bs_status st = read_schema_element(r, c, &root, err);
+        bs_error why = {{0}};
+        bs_status st = read_schema_element(r, c, &root, &why);
         free(scratch.name);
         if (st == BS_ERR_FORMAT) return damaged(rd, err, "bad schema");
-        if (st != BS_OK) return bs_fail(err, st, "%s: %s", rd->path, err->msg);
+        if (st != BS_OK) return bs_fail(err, st, "%s: %s", rd->path, why.msg);
         if (i > 0) rd->t->columns++;
+        if (i > 0 && !c->name) return damaged(rd, err, "a column without a name");
         if ((i == 0) != (root != 0))
             return bs_fail(err, BS_ERR_UNSUPPORTED, "%s: nested schemas are not supported",
                            rd->path);
@@ -293,6 +343,7 @@ static bs_status read_row_groups(reader *rd, tc_reader *r, bs_error *err) {
     int elem, type;
     size_t groups;
     int16_t id;
+    if (rd->seen_groups++) return damaged(rd, err, "two lists of row groups");
     tc_read_list(r, &elem, &groups);
     for (size_t g = 0; g < groups && !r->failed; g++) {
         tc_enter_struct(r);
@@ -329,7 +380,7 @@ static bs_status read_row_groups(reader *rd, tc_reader *r, bs_error *err) {
 }
 
 static bs_status read_footer(reader *rd, const unsigned char *footer, size_t len, bs_error *err) {
-    tc_reader r = {footer, footer + len, 0, {0}, 0, 0};
+    tc_reader r = {.p = footer, .end = footer + len};
     int16_t id;
     int type;
     bs_status st = BS_OK;
@@ -337,7 +388,7 @@ static bs_status read_footer(reader *rd, const unsigned char *footer, size_t len
         if (id == 2) st = read_schema(rd, &r, err);
         else if (id == 3) {
             int64_t rows = tc_read_int(&r);
-            if (rows < 0 || !rd->t->column) return damaged(rd, err, "row count");
+            if (rows < 0 || !rd->t->column || rd->seen_rows++) return damaged(rd, err, "row count");
             rd->t->rows = (size_t)rows;
             st = allocate_columns(rd, err);
         } else if (id == 4)
@@ -364,7 +415,7 @@ bs_status bs_parquet_read(const char *path, bs_parquet_table *out, bs_error *err
     const unsigned char *file = mmap(NULL, size, PROT_READ, MAP_PRIVATE, fd, 0);
     close(fd);
     if (file == MAP_FAILED) return bs_fail(err, BS_ERR_IO, "%s: %s", path, strerror(errno));
-    reader rd = {file, size, path, out, 0};
+    reader rd = {.file = file, .size = size, .path = path, .t = out};
     uint32_t footer_len;
     memcpy(&footer_len, file + size - 8, 4);
     bs_status st = BS_OK;

@@ -28,6 +28,7 @@
 
 #include "btcstream/history.h"
 #include "tick_fast.h"
+#include "tick_market_chart.h"
 
 #define BLOCK_BYTES (1 << 20)
 #define SMALL_FILE_BYTES (64 << 10)
@@ -105,7 +106,7 @@ static bs_status detect_fd(int fd, const char *path, bs_format *format, int *has
     if (n == 0) return bs_fail(err, BS_ERR_EMPTY, "%s: file is empty", path);
     const char *nl = memchr(head, '\n', (size_t)n);
     size_t len = nl ? (size_t)(nl - head) : (size_t)n;
-    *format = bs_format_detect_layout(head, len, has_header, layout);
+    *format = bs_format_detect_head(head, (size_t)n, has_header, layout);
     if (*format == BS_FORMAT_AUTO) {
         int shown = len > 60 ? 60 : (int)len;
         for (int i = 0; i < shown; i++)
@@ -312,11 +313,17 @@ bs_status bs_scan_file(const char *path, const bs_scan_options *opts, bs_tick_fn
         if (st != BS_OK) goto done;
     }
     scan_state s = {path, format, layout, opts->strict, on_tick, ctx, stats, err, 0};
-    if (start == 0 && has_header) { /* the header is line 1, but not a tick */
+    if (format == BS_FORMAT_MARKET_CHART) { /* one document, owned by the range holding byte 0 */
+        if (start == 0 && start < end)
+            st = market_chart_scan_fd(fd, path, st_buf.st_size, opts->strict, on_tick, ctx, stats,
+                                      err);
+        goto done;
+    }
+    for (int h = 0, skip = start == 0 ? has_header : 0; h < skip; h++) { /* not ticks */
         int64_t after;
-        st = first_line_at(fd, path, 1, &after, err);
+        st = first_line_at(fd, path, start + 1, &after, err);
         if (st != BS_OK) goto done;
-        stats->lines = 1;
+        stats->lines++;
         start = after;
     }
     if (start < end) st = scan_range(&s, fd, size, start, end);
@@ -385,6 +392,10 @@ bs_status bs_history_load(const char *path, const bs_scan_options *opts, bs_tick
     bs_status st = bs_scan_file(path, opts, push_tick, &vec, stats, err);
     if (st == BS_OK && vec.len < stats->ticks)
         st = bs_fail(err, BS_ERR_NOMEM, "%s: out of memory after %zu ticks", path, vec.len);
+    if (st == BS_OK && vec.len == 0 && stats->kept > 0) /* say why, with the first bad line */
+        st = bs_fail(err, BS_ERR_EMPTY, "%s: no valid ticks (%llu bad lines; %s:%llu: %s)", path,
+                     (unsigned long long)stats->bad, path,
+                     (unsigned long long)stats->bad_lines[0].line_no, stats->bad_lines[0].reason);
     if (st == BS_OK && vec.len == 0)
         st = bs_fail(err, BS_ERR_EMPTY, "%s: no valid ticks (%llu bad lines)", path,
                      (unsigned long long)stats->bad);

@@ -23,6 +23,10 @@
 
 #define MIB (1024 * 1024)
 
+/* The longest answer kept: S3's answers are small XML documents (an error, an UploadId, a
+ * CompleteMultipartUpload result); a server sending more is refused rather than buffered. */
+#define MAX_ANSWER_BYTES MIB
+
 static void copy_setting(char *dst, size_t size, const char *name, const char *fallback) {
     const char *v = bs_config_get_or(name, fallback);
     snprintf(dst, size, "%s", v ? v : "");
@@ -82,11 +86,16 @@ typedef struct {
     size_t answer_len;
     char etag[256];
     long status;
+    int answer_too_long; /* the server sent more than MAX_ANSWER_BYTES */
 } s3_call;
 
 static size_t on_answer(char *data, size_t size, size_t count, void *ctx) {
     s3_call *call = ctx;
     size_t n = size * count;
+    if (n > MAX_ANSWER_BYTES - call->answer_len) {
+        call->answer_too_long = 1;
+        return 0; /* curl stops the transfer with CURLE_WRITE_ERROR */
+    }
     char *grown = realloc(call->answer, call->answer_len + n + 1);
     if (!grown) return 0;
     call->answer = grown;
@@ -164,6 +173,7 @@ static CURLcode perform(const bs_s3_config *c, const char *key, s3_call *call) {
     call->answer_len = 0;
     call->etag[0] = '\0';
     call->status = 0;
+    call->answer_too_long = 0;
     CURLcode rc = curl_easy_perform(curl);
     curl_easy_getinfo(curl, CURLINFO_RESPONSE_CODE, &call->status);
     memset(userpwd, 0, sizeof userpwd);
@@ -190,6 +200,10 @@ static bs_status request(const bs_s3_config *c, const char *key, s3_call *call, 
     CURLcode rc = CURLE_OK;
     for (int attempt = 1; attempt <= c->max_attempts; attempt++) {
         rc = perform(c, key, call);
+        if (call->answer_too_long) /* not worth retrying: the next answer would be as long */
+            return bs_fail(err, BS_ERR_HTTP,
+                           "s3://%s/%s: the server's answer is longer than %d KiB", c->bucket, key,
+                           MAX_ANSWER_BYTES / 1024);
         int retry = rc != CURLE_OK || call->status >= 500 || call->status == 429;
         if (!retry) break;
         if (attempt < c->max_attempts) {
@@ -240,7 +254,7 @@ static bs_status put_whole(const bs_s3_config *c, const char *path, FILE *f, uin
                            const char *key, bs_error *err) {
     unsigned char *buf = malloc(size ? size : 1);
     if (!buf) return bs_fail(err, BS_ERR_NOMEM, "out of memory reading %s", path);
-    s3_call call = {"PUT", "", buf, size, NULL, 0, "", 0};
+    s3_call call = {"PUT", "", buf, size, NULL, 0, "", 0, 0};
     bs_status st = read_range(f, path, buf, size, err);
     if (st == BS_OK) st = request(c, key, &call, err);
     call_free(&call);
@@ -268,7 +282,7 @@ static bs_status send_parts(const bs_s3_config *c, const char *path, FILE *f, ui
         size_t len = size - sent < part_size ? (size_t)(size - sent) : part_size;
         char query[1700];
         snprintf(query, sizeof query, "partNumber=%zu&uploadId=%s", n, id); /* sorted: p < u */
-        s3_call call = {"PUT", query, buf, len, NULL, 0, "", 0};
+        s3_call call = {"PUT", query, buf, len, NULL, 0, "", 0, 0};
         st = read_range(f, path, buf, len, err);
         if (st == BS_OK) st = request(c, key, &call, err);
         if (st == BS_OK && !call.etag[0])
@@ -296,7 +310,7 @@ static bs_status complete(const bs_s3_config *c, const char *key, const multipar
                                 "<Part><PartNumber>%zu</PartNumber><ETag>%s</ETag></Part>", i + 1,
                                 m->etags[i]);
     len += (size_t)snprintf(xml + len, cap - len, "</CompleteMultipartUpload>");
-    s3_call call = {"POST", m->query, (unsigned char *)xml, len, NULL, 0, "", 0};
+    s3_call call = {"POST", m->query, (unsigned char *)xml, len, NULL, 0, "", 0, 0};
     bs_status st = request(c, key, &call, err);
     /* S3 may answer 200 with an error document when completion fails late. */
     if (st == BS_OK && call.answer && strstr(call.answer, "<Error>"))
@@ -314,7 +328,7 @@ static bs_status put_multipart(const bs_s3_config *c, const char *path, FILE *f,
     size_t part_size = c->part_size < 5 * MIB ? 5 * MIB : c->part_size;
     m.etags = calloc(size / part_size + 2, sizeof *m.etags);
     if (!m.etags) return bs_fail(err, BS_ERR_NOMEM, "out of memory");
-    s3_call create = {"POST", "uploads=", NULL, 0, NULL, 0, "", 0};
+    s3_call create = {"POST", "uploads=", NULL, 0, NULL, 0, "", 0, 0};
     bs_status st = request(c, key, &create, err);
     if (st == BS_OK && !xml_value(create.answer, "UploadId", m.upload_id, sizeof m.upload_id))
         st = bs_fail(err, BS_ERR_HTTP, "s3://%s/%s: no UploadId in the answer", c->bucket, key);
@@ -329,7 +343,7 @@ static bs_status put_multipart(const bs_s3_config *c, const char *path, FILE *f,
     st = send_parts(c, path, f, size, key, &m, progress, ctx, err);
     if (st == BS_OK) st = complete(c, key, &m, err);
     if (st != BS_OK) { /* leave no parts behind; the first error is the one reported */
-        s3_call abort_call = {"DELETE", m.query, NULL, 0, NULL, 0, "", 0};
+        s3_call abort_call = {"DELETE", m.query, NULL, 0, NULL, 0, "", 0, 0};
         bs_s3_config once = *c;
         once.max_attempts = 2;
         bs_error ignored = {{0}};

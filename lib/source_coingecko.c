@@ -20,6 +20,7 @@
 #include "btcstream/timeutil.h"
 #include "btcstream/version.h"
 #include "json_scan.h"
+#include "source_coingecko.h"
 
 #define MAX_ANSWER_BYTES (1 << 20)
 
@@ -79,30 +80,29 @@ static size_t on_header(char *data, size_t size, size_t count, void *ctx) {
 /* Whether the answer is an empty array: CoinGecko's reply for an unknown coin or currency. */
 static int is_empty_array(const char *body, size_t len) {
     size_t i = 0;
-    while (i < len && strchr(" \t\r\n", body[i])) i++;
+    while (i < len && strchr(" \t\r\n", body[i]) && body[i]) i++;
     if (i == len || body[i++] != '[') return 0;
-    while (i < len && strchr(" \t\r\n", body[i])) i++;
+    while (i < len && strchr(" \t\r\n", body[i]) && body[i]) i++;
     return i < len && body[i] == ']';
 }
 
-static bs_status map_answer(gecko_source *g, bs_tick *t, bs_error *err) {
+bs_status coingecko_parse_answer(const char *body, size_t len, const char *url, const char *coin,
+                                 const char *vs, bs_tick *t, bs_error *err) {
     bs_error why = {{0}};
     double price, high, low, volume;
-    if (is_empty_array(g->body, g->body_len))
+    if (is_empty_array(body, len))
         return bs_fail(err, BS_ERR_PARSE,
-                       "%s: no market data for coin \"%s\" in \"%s\" (check --coin and --vs)",
-                       g->url, g->coin, g->vs);
-    if (json_first_object_number(g->body, g->body_len, "current_price", &price, &why) != BS_OK)
-        return bs_fail(err, BS_ERR_PARSE, "%s: %s", g->url, why.msg);
+                       "%s: no market data for coin \"%s\" in \"%s\" (check --coin and --vs)", url,
+                       coin, vs);
+    if (json_first_object_number(body, len, "current_price", &price, &why) != BS_OK)
+        return bs_fail(err, BS_ERR_PARSE, "%s: %s", url, why.msg);
     /* The 24-hour figures are null for a coin CoinGecko has just listed: fall back as the tick
      * parser does for a missing High or Low (to the close), and to no volume. */
-    if (json_first_object_number(g->body, g->body_len, "high_24h", &high, NULL) != BS_OK)
-        high = price;
-    if (json_first_object_number(g->body, g->body_len, "low_24h", &low, NULL) != BS_OK) low = price;
-    if (json_first_object_number(g->body, g->body_len, "total_volume", &volume, NULL) != BS_OK)
-        volume = NAN;
+    if (json_first_object_number(body, len, "high_24h", &high, NULL) != BS_OK) high = price;
+    if (json_first_object_number(body, len, "low_24h", &low, NULL) != BS_OK) low = price;
+    if (json_first_object_number(body, len, "total_volume", &volume, NULL) != BS_OK) volume = NAN;
     if (!(price > 0 && high > 0 && low > 0 && !(volume < 0)))
-        return bs_fail(err, BS_ERR_PARSE, "%s: prices are not positive", g->url);
+        return bs_fail(err, BS_ERR_PARSE, "%s: prices are not positive", url);
     *t = (bs_tick){bs_now_us(), price, high, low, price, volume};
     return BS_OK;
 }
@@ -123,7 +123,7 @@ static bs_status gecko_next(bs_source *src, bs_tick *out, int *got, int64_t *ret
         return bs_fail(err, BS_ERR_HTTP, "%s: HTTP %ld", g->url, status);
     }
     if (g->body_len == 0) return bs_fail(err, BS_ERR_PARSE, "%s: empty answer", g->url);
-    bs_status st = map_answer(g, out, err);
+    bs_status st = coingecko_parse_answer(g->body, g->body_len, g->url, g->coin, g->vs, out, err);
     *got = st == BS_OK;
     return st;
 }

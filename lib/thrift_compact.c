@@ -183,14 +183,16 @@ void tc_read_list(tc_reader *r, int *elem_type, size_t *count) {
 
 void tc_enter_struct(tc_reader *r) {
     if (r->depth + 1 >= TC_MAX_DEPTH) {
-        r->failed = 1;
+        r->failed = 1; /* depth is kept: the matching tc_leave_struct() is a no-op then */
+        r->overflow++;
         return;
     }
     r->last_id[++r->depth] = 0;
 }
 
 void tc_leave_struct(tc_reader *r) {
-    if (r->depth > 0) r->depth--;
+    if (r->overflow > 0) r->overflow--;
+    else if (r->depth > 0) r->depth--;
 }
 
 void tc_skip(tc_reader *r, int type) {
@@ -208,8 +210,12 @@ void tc_skip(tc_reader *r, int type) {
     case TC_BINARY: (void)tc_read_binary(r, &n); break;
     case TC_LIST:
     case 10: /* set */
+        /* A list is a level of nesting like a struct: without the limit, a footer of nested
+         * list headers (one byte each) would recurse until the stack overflowed. */
         tc_read_list(r, &t, &n);
+        tc_enter_struct(r);
         for (size_t i = 0; i < n && !r->failed; i++) tc_skip(r, t == TC_BOOL_TRUE ? 3 : t);
+        tc_leave_struct(r);
         break;
     case TC_STRUCT:
         tc_enter_struct(r);

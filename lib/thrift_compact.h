@@ -71,6 +71,7 @@ typedef struct {
     int16_t last_id[TC_MAX_DEPTH];
     int depth;
     int bool_value; /* a bool field's value, carried in its header */
+    int overflow;   /* structs and lists entered past TC_MAX_DEPTH (not counted in depth) */
 } tc_reader;
 
 /* Reads a field header of the current struct: 0 at its STOP, else 1 with *id and *type. */

@@ -15,117 +15,11 @@
 
 #include "btcstream/timeutil.h"
 #include "json_scan.h"
+#include "number_parse.h"
 #include "swar_digits.h"
 #include "tick_fast.h"
 
-/* Powers of ten that a double holds exactly: m / 10^k is then correctly rounded (m < 2^53). */
-static const double exact_pow10[] = {1e0,  1e1,  1e2,  1e3,  1e4,  1e5,  1e6,  1e7,
-                                     1e8,  1e9,  1e10, 1e11, 1e12, 1e13, 1e14, 1e15,
-                                     1e16, 1e17, 1e18, 1e19, 1e20, 1e21, 1e22};
-
-static int is_digit(char c) { return (unsigned)(c - '0') < 10; }
-
-/* Slow path: strtod on a bounded copy, refusing anything but plain decimal syntax. */
-static bs_status number_slow(const char *s, size_t len, double *out) {
-    char buf[128];
-    if (len == 0 || len >= sizeof buf) return BS_ERR_PARSE;
-    for (size_t i = 0; i < len; i++) {
-        char c = s[i];
-        if (!is_digit(c) && c != '.' && c != '-' && c != '+' && c != 'e' && c != 'E')
-            return BS_ERR_PARSE;
-    }
-    memcpy(buf, s, len);
-    buf[len] = '\0';
-    char *end;
-    double v = strtod(buf, &end);
-    if (end != buf + len || !isfinite(v)) return BS_ERR_PARSE;
-    *out = v;
-    return BS_OK;
-}
-
-static const uint64_t exact_pow10_int[] = {1,      10,      100,      1000,     10000,
-                                           100000, 1000000, 10000000, 100000000};
-
-/* The value of the n digits at p (1 to 15), sixteen bytes readable. */
-static inline uint64_t run_value(const char *p, unsigned n) {
-    if (n <= 8) return swar_digits_value(swar_load8(p), n);
-    return swar_digits_value(swar_load8(p), 8) * exact_pow10_int[n - 8] +
-           swar_digits_value(swar_load8(p + 8), n - 8);
-}
-
-/*
- * fast_decimal's common case, read in words (swar_digits.h): the digit runs before and after
- * the point found in one sixteen-byte mask, each ending inside it, fifteen digits at most and
- * eight after the point, with 24 readable bytes at p. NULL sends the number to the byte loop,
- * which reads it or refuses it exactly as it would have anyway.
- */
-__attribute__((always_inline)) static inline const char *
-word_decimal(const char *p, const char *end, double *out) {
-    if (end - p < 24) return NULL;
-    unsigned other = swar_nondigit_bits16(p) | 0x10000u; /* a stop past the sixteen bytes */
-    unsigned whole = (unsigned)__builtin_ctz(other), fraction = 0;
-    if (whole == 0 || whole == 16) return NULL;
-    if (p[whole] == '.') {
-        fraction = (unsigned)__builtin_ctz(other >> (whole + 1));
-        if (fraction == 0 || fraction > 8 || whole + 1 + fraction > 15) return NULL;
-    }
-    uint64_t value;
-    if (fraction > 0 && whole + fraction <= 8) {
-        /* A price such as 30008.02: the point dropped by taking the bytes after it from one
-         * further on, and all its digits read as one word. */
-        uint64_t before = ((uint64_t)1 << (8 * whole)) - 1;
-        uint64_t joined = (swar_load8(p) & before) | (swar_load8(p + 1) & ~before);
-        value = swar_digits_value(joined, whole + fraction);
-    } else {
-        value = run_value(p, whole);
-        if (fraction)
-            value = value * exact_pow10_int[fraction] + run_value(p + whole + 1, fraction);
-    }
-    *out = (double)value / exact_pow10[fraction];
-    return p + whole + (fraction ? fraction + 1 : 0);
-}
-
-/*
- * fast_decimal's fallback, a byte at a time. A plain decimal (digits, optionally a point and
- * more digits) of at most fifteen digits: the mantissa then stays below 2^53, where dividing by
- * an exact power of ten is correctly rounded, so the result equals strtod's. Returns the end of
- * the number, or NULL for anything else.
- */
-static const char *byte_decimal(const char *p, const char *end, double *out) {
-    uint64_t mantissa = 0;
-    int digits = 0, fraction = 0;
-    while (p < end && is_digit(*p)) {
-        mantissa = mantissa * 10 + (uint64_t)(*p++ - '0');
-        digits++;
-    }
-    if (p < end && *p == '.') {
-        const char *first = ++p;
-        while (p < end && is_digit(*p)) mantissa = mantissa * 10 + (uint64_t)(*p++ - '0');
-        fraction = (int)(p - first);
-        digits += fraction;
-        if (fraction == 0) return NULL;
-    }
-    if (digits == 0 || digits > 15) return NULL;
-    *out = (double)mantissa / exact_pow10[fraction];
-    return p;
-}
-
-/* The word path inline (it serves nearly every number), the byte loop as its fallback. */
-__attribute__((always_inline)) static inline const char *
-fast_decimal(const char *p, const char *end, double *out) {
-    const char *after = word_decimal(p, end, out);
-    return after ? after : byte_decimal(p, end, out);
-}
-
-bs_status bs_number_parse(const char *s, size_t len, double *out) {
-    const char *p = s, *end = s + len;
-    int negative = 0;
-    if (p < end && (*p == '-' || *p == '+')) negative = *p++ == '-';
-    double v;
-    if (fast_decimal(p, end, &v) != end) return number_slow(s, len, out);
-    *out = negative ? -v : v;
-    return BS_OK;
-}
+static int is_digit(char c) { return number_is_digit(c); }
 
 const char *bs_format_name(bs_format format) {
     switch (format) {
@@ -135,6 +29,7 @@ const char *bs_format_name(bs_format format) {
     case BS_FORMAT_KRAKEN_CSV: return "headerless OHLCVT CSV (Kraken)";
     case BS_FORMAT_DAILY_CSV: return "daily candle CSV";
     case BS_FORMAT_NAMED_CSV: return "CSV with named columns";
+    case BS_FORMAT_MARKET_CHART: return "CoinGecko market_chart JSON";
     }
     return "unknown";
 }
@@ -233,6 +128,51 @@ bs_format bs_format_detect_layout(const char *line, size_t len, int *has_header,
     return BS_FORMAT_AUTO;
 }
 
+/* Whether a JSON document starts with one of the market_chart keys (whitespace allowed). */
+static int is_market_chart(const char *p, size_t len) {
+    static const char *const keys[] = {"\"prices\"", "\"market_caps\"", "\"total_volumes\""};
+    size_t i = 0;
+    while (i < len && (p[i] == ' ' || p[i] == '\t' || p[i] == '\r' || p[i] == '\n')) i++;
+    if (i == len || p[i++] != '{') return 0;
+    while (i < len && (p[i] == ' ' || p[i] == '\t' || p[i] == '\r' || p[i] == '\n')) i++;
+    for (size_t k = 0; k < sizeof keys / sizeof keys[0]; k++)
+        if (len - i >= strlen(keys[k]) && memcmp(p + i, keys[k], strlen(keys[k])) == 0) return 1;
+    return 0;
+}
+
+/* A line of one cell (no comma) that is not a number: a preamble such as a URL. */
+static int is_preamble(const char *line, size_t len) {
+    return len > 0 && !memchr(line, ',', len) && !is_digit(line[0]) && line[0] != '{';
+}
+
+bs_format bs_format_detect_head(const char *head, size_t len, int *header_lines,
+                                bs_csv_layout *layout) {
+    *header_lines = 0;
+    const char *p = head;
+    size_t n = len;
+    if (n >= 3 && memcmp(p, "\xEF\xBB\xBF", 3) == 0) p += 3, n -= 3;
+    if (is_market_chart(p, n)) return BS_FORMAT_MARKET_CHART;
+    const char *nl = memchr(head, '\n', len);
+    size_t first = nl ? (size_t)(nl - head) : len;
+    int has_header = 0;
+    bs_format f = bs_format_detect_layout(head, first, &has_header, layout);
+    if (f != BS_FORMAT_AUTO || !nl) {
+        *header_lines = has_header;
+        return f;
+    }
+    /* CryptoDataDownload puts its URL on the line before the header. */
+    size_t shown = first > 0 && head[first - 1] == '\r' ? first - 1 : first;
+    if (!is_preamble(head, shown)) return BS_FORMAT_AUTO;
+    const char *second = nl + 1, *end = head + len;
+    const char *nl2 = memchr(second, '\n', (size_t)(end - second));
+    size_t second_len = nl2 ? (size_t)(nl2 - second) : (size_t)(end - second);
+    if (second_len > 0 && second[second_len - 1] == '\r') second_len--;
+    f = bs_format_detect_layout(second, second_len, &has_header, layout);
+    if (f == BS_FORMAT_AUTO || !has_header) return BS_FORMAT_AUTO;
+    *header_lines = 2;
+    return f;
+}
+
 /* ---- JSON -------------------------------------------------------------------------------- */
 
 enum { F_DATETIME, F_OPEN, F_HIGH, F_LOW, F_CLOSE, F_VOLUME, F_COUNT, F_UNKNOWN = F_COUNT };
@@ -316,7 +256,7 @@ static const char *expect_text(const char *p, const char *end, const char *text,
 }
 
 #define EXPECT(p, text) ((p) ? expect_text((p), end, (text), sizeof(text) - 1) : NULL)
-#define DECIMAL(p, out) ((p) ? fast_decimal((p), end, (out)) : NULL)
+#define DECIMAL(p, out) ((p) ? number_fast_decimal((p), end, (out)) : NULL)
 
 const char *bs_tick_parse_canonical(const char *line, const char *end, bs_tick *t) {
     const char *p = EXPECT(line, "{\"Datetime\": \"");
@@ -405,7 +345,13 @@ static bs_status csv_time(slice cell, int64_t *ts, bs_error *err) {
     double v;
     if (cell.n > 0 && is_digit(cell.s[0]) && bs_number_parse(cell.s, cell.n, &v) == BS_OK) {
         double us = v >= 1e17 ? v / 1e3 : v >= 1e14 ? v : v >= 1e11 ? v * 1e3 : v * 1e6;
-        if (us > 9.2e18) return bs_fail(err, BS_ERR_PARSE, "column 1 (time): out of range");
+        /* A time past 9999 would be stored with a wrong four-digit year (and appended again by
+         * every re-import, which could not recognise it). The first test keeps llround defined. */
+        if (!(us < 9.2e18) || llround(us) > BS_TIME_MAX_US)
+            return bs_fail(err, BS_ERR_PARSE,
+                           "column 1 (time): epoch %.*s is after 9999-12-31 (the last time a "
+                           "history can hold)",
+                           (int)(cell.n < 40 ? cell.n : 40), cell.s);
         *ts = (int64_t)llround(us);
         return BS_OK;
     }
@@ -415,8 +361,15 @@ static bs_status csv_time(slice cell, int64_t *ts, bs_error *err) {
     return BS_OK;
 }
 
+/* Skips a UTF-8 byte-order mark: editors put one before a file's first line, which was then
+ * refused as a bad line (a JSON-lines file lost its first tick). */
+static void skip_bom(const char **line, size_t *len) {
+    if (*len >= 3 && memcmp(*line, "\xEF\xBB\xBF", 3) == 0) *line += 3, *len -= 3;
+}
+
 bs_status bs_tick_parse_csv(const bs_csv_layout *layout, const char *line, size_t len, bs_tick *t,
                             bs_error *err) {
+    skip_bom(&line, &len);
     const int col[F_COUNT] = {layout->time, layout->open,  layout->high,
                               layout->low,  layout->close, layout->volume};
     if (layout->time < 0 || layout->close < 0)
@@ -447,6 +400,7 @@ bs_status bs_tick_parse(bs_format format, const char *line, size_t len, bs_tick 
                         bs_error *err) {
     if (len > BS_MAX_LINE_BYTES)
         return bs_fail(err, BS_ERR_PARSE, "line longer than %d bytes", BS_MAX_LINE_BYTES);
+    skip_bom(&line, &len);
     switch (format) {
     case BS_FORMAT_JSONL:
         if (bs_tick_parse_canonical(line, line + len, out) == line + len) return BS_OK;
@@ -460,6 +414,8 @@ bs_status bs_tick_parse(bs_format format, const char *line, size_t len, bs_tick 
         return bs_tick_parse_csv(&(bs_csv_layout){0, 1, 5, 6, 2, 3}, line, len, out, err);
     case BS_FORMAT_NAMED_CSV:
         return bs_fail(err, BS_ERR_ARG, "a CSV with named columns needs its layout");
+    case BS_FORMAT_MARKET_CHART:
+        return bs_fail(err, BS_ERR_ARG, "a market_chart document is read whole, not by line");
     case BS_FORMAT_AUTO: break;
     }
     return bs_fail(err, BS_ERR_ARG, "no format given");

@@ -185,7 +185,11 @@ __attribute__((noinline)) static bs_status parse_general(const char *s, size_t l
     if (i != len) return bad_time(err, s, len, "unexpected text after the time");
 
     int64_t secs = days * 86400 + hour * 3600 + minute * 60 + second - offset_s;
-    *out_us = secs * BS_US_PER_SECOND + micros;
+    int64_t us = secs * BS_US_PER_SECOND + micros;
+    /* An offset can carry 9999-12-31 into year 10000 (or 0000-01-01 into year -1). */
+    if (us < BS_TIME_MIN_US || us > BS_TIME_MAX_US)
+        return bad_time(err, s, len, "outside the years 0000 to 9999 in UTC");
+    *out_us = us;
     return BS_OK;
 }
 
@@ -194,9 +198,12 @@ bs_status bs_time_parse(const char *s, size_t len, int64_t *out_us, bs_error *er
 }
 
 int64_t bs_time_floor(int64_t us, int64_t step_us) {
-    int64_t q = us / step_us;
-    if (us % step_us != 0 && us < 0) q--;
-    return q * step_us;
+    if (step_us <= 0) return us;
+    int64_t r = us % step_us; /* in (-step_us, step_us), sign of us */
+    if (r >= 0) return us - r;
+    /* us - r - step_us would pass INT64_MIN for the first step_us values above it: the floor is
+     * then not representable (UBSan caught plot computing it), so stop at us - r. */
+    return us - r >= INT64_MIN + step_us ? us - r - step_us : us - r;
 }
 
 static void split(int64_t us, int *y, unsigned *mo, unsigned *d, int *h, int *mi, int *s,

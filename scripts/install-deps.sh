@@ -27,6 +27,9 @@ build_only=${BS_DEPS_BUILD_ONLY:-0}
 # `make test-container` only (BS_DEPS_CONTAINER=1): podman with runc and
 # podman-compose, debootstrap for the base image.
 [ "${BS_DEPS_CONTAINER:-0}" = 1 ] && packages+=(podman podman-compose runc debootstrap)
+# clang with its libFuzzer runtime: `make fuzz` builds the fuzz/ harnesses with it (the regression
+# run in `make test` needs only gcc).
+packages+=(clang libclang-rt-14-dev)
 # Node.js runs the independent peers in tests (DuckDB, hyparquet, S3 server). A Node.js from
 # another source (one that bundles npm) conflicts with Debian's npm, so ask only for what is absent.
 if [ "$build_only" != 1 ]; then

@@ -8,6 +8,7 @@
 #include <malloc.h>
 #endif
 
+#include "btcstream/config.h"
 #include "btcstream/version.h"
 #include "cli.h"
 #include "ingest_args.h"
@@ -73,8 +74,15 @@ int main(int argc, char **argv) {
         printf("btcstream %s\n", BS_VERSION);
         return CLI_OK;
     }
-    for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++)
-        if (strcmp(name, commands[i].name) == 0) return commands[i].run(argc - 1, argv + 1);
+    for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++) {
+        if (strcmp(name, commands[i].name) != 0) continue;
+        /* A .env file the parser refuses (an over-long line) stops every command but --help,
+         * rather than being half-read or silently ignored. */
+        bs_error err = {{0}};
+        if (!(argc > 2 && strcmp(argv[2], "--help") == 0) && bs_config_load(&err) != BS_OK)
+            return cli_fail(name, &err);
+        return commands[i].run(argc - 1, argv + 1);
+    }
     fprintf(stderr, "btcstream: unknown command '%s' (see 'btcstream --help')\n", name);
     return CLI_USAGE;
 }

@@ -41,10 +41,10 @@ expect_contains err.txt "empty.json: file is empty" "empty input"
 if "$BTCSTREAM" aggregate --input nope.json 2> err.txt; then fail "missing input accepted"; fi
 expect_contains err.txt "nope.json: No such file or directory" "missing input"
 printf '{"Datetime": "2025-05-12T01:00:00", "Close": "x"}\n' > allbad.json
+before=$(sha256sum < allbad.json) # taken before the command runs, so a rewrite is caught
 if "$BTCSTREAM" aggregate --input allbad.json 2> err.txt; then fail "all-bad input accepted"; fi
 expect_contains err.txt "allbad.json:1: field \"Close\": not a number" "bad line named"
 expect_contains err.txt "no valid ticks" "no ticks"
-before=$(sha256sum < allbad.json)
 expect_eq "$(sha256sum < allbad.json)" "$before" "input untouched"
 pass "input errors"
 

@@ -5,14 +5,25 @@
 . "$BS_SOURCE_DIR/tests/lib.sh"
 export NODE_PATH=$BS_NODE_DIR/node_modules NODE_NO_WARNINGS=1
 server_pid=""
+server_starts=0
 start_server() { # [FAULT]
     stop_server
-    FAULT=${1:-} S3_TEST_DIR=$WORK/store node "$BS_SOURCE_DIR/tests/s3/server.js" > ports.json 2> server.err &
+    # Each server writes its ports to a file of its own: reusing one file let the wait below see
+    # the previous server's ports before the new shell had truncated it (a stale or half-written
+    # file, then a JSON decode error). A port line is complete once it ends with a newline.
+    server_starts=$((server_starts + 1))
+    local ports=ports.$server_starts.json
+    rm -f "$ports"
+    FAULT=${1:-} S3_TEST_DIR=$WORK/store node "$BS_SOURCE_DIR/tests/s3/server.js" > "$ports" 2> server.err &
     server_pid=$!
-    for _ in $(seq 1 100); do [ -s ports.json ] && break; sleep 0.1; done
-    [ -s ports.json ] || fail "S3 test server did not start: $(cat server.err)"
-    proxy=$($PY -c "import json; print(json.load(open('ports.json'))['proxy'])")
-    s3rver=$($PY -c "import json; print(json.load(open('ports.json'))['s3rver'])")
+    for _ in $(seq 1 100); do
+        [ -s "$ports" ] && [ "$(tail -c 1 "$ports" | od -An -c | tr -d ' ')" = '\n' ] && break
+        kill -0 $server_pid 2>/dev/null || fail "S3 test server exited: $(cat server.err)"
+        sleep 0.1
+    done
+    [ "$(tail -c 1 "$ports" | od -An -c | tr -d ' ')" = '\n' ] || fail "S3 test server did not start: $(cat server.err)"
+    proxy=$($PY -c "import json,sys; print(json.load(open(sys.argv[1]))['proxy'])" "$ports")
+    s3rver=$($PY -c "import json,sys; print(json.load(open(sys.argv[1]))['s3rver'])" "$ports")
     export S3_ENDPOINT_URL=http://127.0.0.1:$proxy
 }
 stop_server() {
@@ -50,6 +61,11 @@ start_server 5xx:3
 up small.bin --key retried.bin || fail "5xx were not retried: $(tail -1 $log)"
 get retried.bin back3.bin && cmp small.bin back3.bin || fail "retried object differs"
 pass "500 and 503 answers are retried until the upload succeeds"
+
+start_server huge-answer:64
+if up small.bin --key endless.bin; then fail "a 64 MB answer accepted"; fi
+grep -q "s3://test-bucket/endless.bin: the server's answer is longer than 1024 KiB" $log || fail "long answer message: $(tail -1 $log)"
+pass "an answer over 1 MiB is refused, not buffered"
 
 start_server 403
 if up small.bin --key denied.bin; then fail "403 accepted"; fi

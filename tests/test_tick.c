@@ -207,6 +207,41 @@ static void test_csv_layouts(void **state) {
     expect_bad(BS_FORMAT_BINANCE_CSV, "2023-03-01 00:01:00,1,2,3", "expected 6 columns");
 }
 
+/* An epoch past 9999-12-31 cannot be written back with a four-digit year: refused, not stored
+ * as another year (1672500021000000969544 was stored as 4969-06-01 and re-imported each time).
+ * The last second a history can hold still parses and round-trips. */
+static void test_epochs_past_year_9999_are_refused(void **state) {
+    (void)state;
+    expect_bad(BS_FORMAT_KRAKEN_CSV, "1672500021000000969544,1,1,1,1,1,1", "after 9999-12-31");
+    /* 10000-01-01T00:00:00 in nanoseconds, the unit of epochs from 1e17 on */
+    expect_bad(BS_FORMAT_KRAKEN_CSV, "253402300800000000000,1,1,1,1,1,1", "after 9999-12-31");
+    expect_bad(BS_FORMAT_KRAKEN_CSV, "1e300,1,1,1,1,1,1", "after 9999-12-31");
+    bs_tick t;
+    const char *last = "9999-12-31 23:59:59,1,1,1,1,1";
+    assert_int_equal(bs_tick_parse(BS_FORMAT_BINANCE_CSV, last, strlen(last), &t, NULL), BS_OK);
+    assert_int_equal(t.ts_us, INT64_C(253402300799000000));
+    char json[BS_TICK_JSON_MAX];
+    size_t n = bs_tick_format_json(&t, json);
+    assert_non_null(strstr(json, "\"9999-12-31T23:59:59.000000+00:00\""));
+    bs_tick back;
+    assert_int_equal(bs_tick_parse(BS_FORMAT_JSONL, json, n, &back, NULL), BS_OK);
+    assert_int_equal(back.ts_us, t.ts_us);
+}
+
+/* Editors put a UTF-8 byte-order mark before a file's first line; that line is still a tick
+ * (a JSON-lines file lost its first one), in JSON and in headerless CSV. */
+static void test_byte_order_mark_before_a_line_is_skipped(void **state) {
+    (void)state;
+    bs_tick t;
+    const char *json = "\xEF\xBB\xBF{\"Datetime\": \"2025-05-12T01:22:54Z\", \"Close\": 100}";
+    assert_int_equal(bs_tick_parse(BS_FORMAT_JSONL, json, strlen(json), &t, NULL), BS_OK);
+    assert_true(t.close == 100 && t.ts_us == INT64_C(1747012974000000));
+    const char *kraken = "\xEF\xBB\xBF"
+                         "1672531740,16513.41,16513.41,16513.41,16513.41,1,1";
+    assert_int_equal(bs_tick_parse(BS_FORMAT_KRAKEN_CSV, kraken, strlen(kraken), &t, NULL), BS_OK);
+    assert_int_equal(t.ts_us, INT64_C(1672531740000000));
+}
+
 static void test_named_columns_in_any_order(void **state) {
     (void)state;
     int header;
@@ -363,6 +398,8 @@ int main(void) {
         cmocka_unit_test(test_volume_as_number_string_or_absent),
         cmocka_unit_test(test_each_bad_line_class_has_a_reason),
         cmocka_unit_test(test_csv_layouts),
+        cmocka_unit_test(test_epochs_past_year_9999_are_refused),
+        cmocka_unit_test(test_byte_order_mark_before_a_line_is_skipped),
         cmocka_unit_test(test_prices_of_every_digit_layout_equal_strtod),
         cmocka_unit_test(test_named_columns_in_any_order),
         cmocka_unit_test(test_digit_masks_equal_a_byte_loop),

@@ -81,6 +81,33 @@ static void test_bad_timestamps_are_refused_with_reason(void **state) {
     for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) expect_refused(bad[i], "bad timestamp");
 }
 
+/* Only what a four-digit year can write back is accepted: an offset must not carry a time past
+ * 9999-12-31 or before 0000-01-01 in UTC. Epochs from Python's datetime. */
+static void test_times_outside_four_digit_years_are_refused(void **state) {
+    (void)state;
+    assert_int_equal(parse_ok("9999-12-31T23:59:59.999999Z"), BS_TIME_MAX_US);
+    assert_int_equal(parse_ok("9999-12-31T23:30:00+01:00"), INT64_C(253402295400000000));
+    assert_int_equal(parse_ok("0000-01-01T00:00:00"), BS_TIME_MIN_US);
+    expect_refused("9999-12-31T23:30:00-01:00", "outside the years 0000 to 9999");
+    expect_refused("0000-01-01T00:30:00+01:00", "outside the years 0000 to 9999");
+    char text[BS_TIME_ISO_SIZE];
+    bs_time_format_iso(BS_TIME_MAX_US, text);
+    assert_string_equal(text, "9999-12-31T23:59:59.999999+00:00");
+}
+
+/* Floors near the ends of int64 (plot floors whatever a predictions file holds): no signed
+ * overflow, and the lowest representable multiple where the true floor is below INT64_MIN.
+ * Expected values worked out with Python's integers. */
+static void test_floor_at_the_ends_of_int64(void **state) {
+    (void)state;
+    assert_int_equal(bs_time_floor(-1, BS_US_PER_DAY), -BS_US_PER_DAY);
+    assert_int_equal(bs_time_floor(INT64_MIN + BS_US_PER_DAY + 1, BS_US_PER_DAY),
+                     INT64_C(-9223372022400000000));
+    assert_int_equal(bs_time_floor(INT64_MIN + 1, BS_US_PER_DAY), INT64_C(-9223372022400000000));
+    assert_int_equal(bs_time_floor(INT64_MIN, BS_US_PER_HOUR), INT64_MIN + 54775808);
+    assert_int_equal(bs_time_floor(INT64_MAX, BS_US_PER_DAY), INT64_C(9223372022400000000));
+}
+
 /* btcstream's own layout takes a faster path; libc's timegm is the independent reference. */
 static void test_written_layout_agrees_with_timegm(void **state) {
     (void)state;
@@ -161,6 +188,8 @@ int main(void) {
         cmocka_unit_test(test_written_layout_agrees_with_timegm),
         cmocka_unit_test(test_written_layout_with_bad_fields_is_refused),
         cmocka_unit_test(test_format_round_trips),
+        cmocka_unit_test(test_times_outside_four_digit_years_are_refused),
+        cmocka_unit_test(test_floor_at_the_ends_of_int64),
         cmocka_unit_test(test_hour_and_spark_dayofweek),
         cmocka_unit_test(test_durations),
     };

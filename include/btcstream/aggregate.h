@@ -19,6 +19,8 @@
 #ifndef BTCSTREAM_AGGREGATE_H
 #define BTCSTREAM_AGGREGATE_H
 
+#include "btcstream/export.h"
+
 #include <stddef.h>
 #include <stdint.h>
 
@@ -36,10 +38,10 @@ typedef enum {
 } bs_table_kind;
 
 /* "hour_of_day", "hourly", "daily", "moving_avg". */
-const char *bs_table_kind_name(bs_table_kind kind);
+BS_API const char *bs_table_kind_name(bs_table_kind kind);
 
 /* Looks a table up by name; BS_ERR_ARG (with the valid names in err) when unknown. */
-bs_status bs_table_kind_parse(const char *name, bs_table_kind *kind, bs_error *err);
+BS_API bs_status bs_table_kind_parse(const char *name, bs_table_kind *kind, bs_error *err);
 
 typedef struct {
     int64_t window_us; /* moving-average window length (default 1 hour) */
@@ -48,7 +50,7 @@ typedef struct {
 
 /* The defaults: a 1-hour window sliding by 30 minutes, as the seed's window(ts, "1 hour", "30
  * minutes"). */
-bs_aggregate_options bs_aggregate_defaults(void);
+BS_API bs_aggregate_options bs_aggregate_defaults(void);
 
 typedef struct bs_aggregate bs_aggregate;
 
@@ -56,18 +58,19 @@ typedef struct bs_aggregate bs_aggregate;
  * A new, empty accumulator; free it with bs_aggregate_free(). Fails with BS_ERR_ARG when the
  * window or slide is not positive, or the slide is longer than the window (as Spark refuses).
  */
-bs_status bs_aggregate_new(const bs_aggregate_options *opts, bs_aggregate **out, bs_error *err);
-void bs_aggregate_free(bs_aggregate *agg);
+BS_API bs_status bs_aggregate_new(const bs_aggregate_options *opts, bs_aggregate **out,
+                                  bs_error *err);
+BS_API void bs_aggregate_free(bs_aggregate *agg);
 
 /* Adds one tick. Fails only when memory runs out. */
-bs_status bs_aggregate_add(bs_aggregate *agg, const bs_tick *tick);
+BS_API bs_status bs_aggregate_add(bs_aggregate *agg, const bs_tick *tick);
 
 /* Adds everything in `from` to `into` (same options), as if into had seen from's ticks after its
  * own. */
-bs_status bs_aggregate_merge(bs_aggregate *into, const bs_aggregate *from);
+BS_API bs_status bs_aggregate_merge(bs_aggregate *into, const bs_aggregate *from);
 
 /* Ticks added so far. */
-uint64_t bs_aggregate_ticks(const bs_aggregate *agg);
+BS_API uint64_t bs_aggregate_ticks(const bs_aggregate *agg);
 
 /*
  * Scans a price file (any format reader.h detects) into a new accumulator, using up to `threads`
@@ -75,9 +78,9 @@ uint64_t bs_aggregate_ticks(const bs_aggregate *agg);
  * their true line numbers. With scan->strict, one thread reads, so the first bad line is the
  * first in the file.
  */
-bs_status bs_aggregate_file(const char *path, const bs_aggregate_options *opts,
-                            const bs_scan_options *scan, int threads, bs_aggregate **out,
-                            bs_scan_stats *stats, bs_error *err);
+BS_API bs_status bs_aggregate_file(const char *path, const bs_aggregate_options *opts,
+                                   const bs_scan_options *scan, int threads, bs_aggregate **out,
+                                   bs_scan_stats *stats, bs_error *err);
 
 /* Close-price statistics of the ticks in [start_us, end_us), for live views of a stream. */
 typedef struct {
@@ -90,11 +93,11 @@ typedef struct {
  * Fills *out for the span [start_us, end_us); both must be multiples of the accumulator's grain
  * (any hour, day, or window start and end are). count is 0 when no tick falls in it.
  */
-void bs_aggregate_span(const bs_aggregate *agg, int64_t start_us, int64_t end_us,
-                       bs_span_stats *out);
+BS_API void bs_aggregate_span(const bs_aggregate *agg, int64_t start_us, int64_t end_us,
+                              bs_span_stats *out);
 
 /* Builds one table, rows in time order (hours 0-23 for hour_of_day). The caller frees it. */
-bs_status bs_aggregate_table(const bs_aggregate *agg, bs_table_kind kind, bs_table *out,
-                             bs_error *err);
+BS_API bs_status bs_aggregate_table(const bs_aggregate *agg, bs_table_kind kind, bs_table *out,
+                                    bs_error *err);
 
 #endif

@@ -20,6 +20,8 @@
 #ifndef BTCSTREAM_BUS_H
 #define BTCSTREAM_BUS_H
 
+#include "btcstream/export.h"
+
 #include <stddef.h>
 #include <stdint.h>
 
@@ -27,11 +29,11 @@
 #include "btcstream/tick.h"
 
 typedef struct {
-    const char *urls;           /* "nats://HOST:PORT[,HOST:PORT...]" (the scheme may be omitted) */
-    const char *stream;         /* JetStream stream name; default "BTCSTREAM" */
-    const char *subject_prefix; /* default "btcstream" */
-    int replicas;               /* for bs_bus_init(); default 1 */
-    int64_t max_age_us;         /* for bs_bus_init(); 0: messages are kept until limits apply */
+    const char *urls;            /* "nats://HOST:PORT[,HOST:PORT...]" (the scheme may be omitted) */
+    const char *stream;          /* JetStream stream name; default "BTCSTREAM" */
+    const char *subject_prefix;  /* default "btcstream" */
+    int replicas;                /* for bs_bus_init(); default 1 */
+    int64_t max_age_us;          /* for bs_bus_init(); 0: messages are kept until limits apply */
     int64_t duplicate_window_us; /* for bs_bus_init(); default 10 minutes */
     int64_t timeout_us;          /* JetStream API requests; default 5 s */
     /* A message delivered and not acknowledged within this goes to the next fetch, of any
@@ -41,13 +43,13 @@ typedef struct {
 } bs_bus_options;
 
 /* The defaults above, with urls NULL. */
-bs_bus_options bs_bus_defaults(void);
+BS_API bs_bus_options bs_bus_defaults(void);
 
 typedef struct {
     char name[128];
     int replicas;
-    char leader[128];            /* the server that leads the stream ("" when none) */
-    int current_replicas;        /* replicas reported current, the leader included */
+    char leader[128];     /* the server that leads the stream ("" when none) */
+    int current_replicas; /* replicas reported current, the leader included */
     uint64_t messages, bytes, first_seq, last_seq;
     int64_t max_age_us, duplicate_window_us;
     char subjects[256];
@@ -55,25 +57,25 @@ typedef struct {
 
 typedef struct {
     char name[128];
-    uint64_t pending;      /* messages not yet delivered */
-    int64_t ack_pending;   /* delivered, not yet acknowledged */
+    uint64_t pending;    /* messages not yet delivered */
+    int64_t ack_pending; /* delivered, not yet acknowledged */
     int64_t redelivered;
-    uint64_t ack_floor;    /* stream sequence below which all is acknowledged */
+    uint64_t ack_floor; /* stream sequence below which all is acknowledged */
 } bs_bus_consumer_state;
 
 /*
  * Creates the stream (file storage, subjects PREFIX.>, the replicas, age limit and
  * de-duplication window asked for) or, when it exists, updates it to them, and fills *state.
  */
-bs_status bs_bus_init(const bs_bus_options *opts, bs_bus_stream_state *state, bs_error *err);
+BS_API bs_status bs_bus_init(const bs_bus_options *opts, bs_bus_stream_state *state, bs_error *err);
 
 /* The stream's state and up to cap of its consumers (*count receives how many). */
-bs_status bs_bus_status(const bs_bus_options *opts, bs_bus_stream_state *state,
-                        bs_bus_consumer_state *consumers, size_t cap, size_t *count,
-                        bs_error *err);
+BS_API bs_status bs_bus_status(const bs_bus_options *opts, bs_bus_stream_state *state,
+                               bs_bus_consumer_state *consumers, size_t cap, size_t *count,
+                               bs_error *err);
 
 /* The subject-safe form of a market name into out (size bytes). */
-void bs_bus_subject_token(const char *market, char *out, size_t size);
+BS_API void bs_bus_subject_token(const char *market, char *out, size_t size);
 
 /* ---- publishing ------------------------------------------------------------------------------ */
 
@@ -87,27 +89,28 @@ typedef struct {
 } bs_bus_publisher_stats;
 
 /* Connects; at most max_in_flight messages wait for their ack at once (0: 4096). */
-bs_status bs_bus_publisher_open(const bs_bus_options *opts, size_t max_in_flight,
-                                bs_bus_publisher **out, bs_error *err);
+BS_API bs_status bs_bus_publisher_open(const bs_bus_options *opts, size_t max_in_flight,
+                                       bs_bus_publisher **out, bs_error *err);
 
 /* Publishes one tick of market. Blocks while max_in_flight are waiting. */
-bs_status bs_bus_publish(bs_bus_publisher *p, const char *market, const bs_tick *tick,
-                         bs_error *err);
+BS_API bs_status bs_bus_publish(bs_bus_publisher *p, const char *market, const bs_tick *tick,
+                                bs_error *err);
 
 /*
  * Waits up to timeout_us for every message to be acknowledged, publishing again (same id) those
  * whose ack did not come. BS_ERR_NET when some are still waiting at the end (*stats says how
  * many): they stay in the publisher, and a later flush tries them again.
  */
-bs_status bs_bus_publisher_flush(bs_bus_publisher *p, int64_t timeout_us, bs_error *err);
+BS_API bs_status bs_bus_publisher_flush(bs_bus_publisher *p, int64_t timeout_us, bs_error *err);
 
 /* Fills *stats with the publisher's counts so far (see bs_bus_publisher_stats). */
-void bs_bus_publisher_stats_get(const bs_bus_publisher *p, bs_bus_publisher_stats *stats);
+BS_API void bs_bus_publisher_stats_get(const bs_bus_publisher *p, bs_bus_publisher_stats *stats);
 
 /* Disconnects; messages still waiting are dropped (flush first). Accepts NULL. */
-void bs_bus_publisher_close(bs_bus_publisher *p);
+BS_API void bs_bus_publisher_close(bs_bus_publisher *p);
 
-/* ---- consuming --------------------------------------------------------------------------------- */
+/* ---- consuming ---------------------------------------------------------------------------------
+ */
 
 typedef struct bs_bus_consumer bs_bus_consumer;
 
@@ -119,30 +122,30 @@ typedef struct {
 } bs_bus_message;
 
 /* Binds to (creating if needed) the durable pull consumer `durable` on the stream. */
-bs_status bs_bus_consumer_open(const bs_bus_options *opts, const char *durable,
-                               bs_bus_consumer **out, bs_error *err);
+BS_API bs_status bs_bus_consumer_open(const bs_bus_options *opts, const char *durable,
+                                      bs_bus_consumer **out, bs_error *err);
 
 /*
  * Fetches up to max messages, waiting up to wait_us for the first. *msgs (owned by the consumer)
  * and *count describe them; an empty fetch is BS_OK with *count 0. The previous fetch's messages
  * must have been settled (bs_bus_settle()) first.
  */
-bs_status bs_bus_fetch(bs_bus_consumer *c, size_t max, int64_t wait_us,
-                       const bs_bus_message **msgs, size_t *count, bs_error *err);
+BS_API bs_status bs_bus_fetch(bs_bus_consumer *c, size_t max, int64_t wait_us,
+                              const bs_bus_message **msgs, size_t *count, bs_error *err);
 
 /*
  * Settles the last fetch once its batch is committed: acknowledges every message, or, for those
  * flagged in reject (may be NULL), terminates them so that they are never delivered again.
  */
-bs_status bs_bus_settle(bs_bus_consumer *c, const unsigned char *reject, bs_error *err);
+BS_API bs_status bs_bus_settle(bs_bus_consumer *c, const unsigned char *reject, bs_error *err);
 
 /*
  * Whether the consumer has nothing left: no message waiting and none delivered without an ack
  * (a crashed processor's messages come back after ack_wait_us, so they count as not done).
  */
-bs_status bs_bus_consumer_idle(bs_bus_consumer *c, int *idle, bs_error *err);
+BS_API bs_status bs_bus_consumer_idle(bs_bus_consumer *c, int *idle, bs_error *err);
 
 /* Disconnects and frees the consumer; unsettled messages come back after ack_wait. Accepts NULL. */
-void bs_bus_consumer_close(bs_bus_consumer *c);
+BS_API void bs_bus_consumer_close(bs_bus_consumer *c);
 
 #endif

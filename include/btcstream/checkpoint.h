@@ -53,6 +53,8 @@
 #ifndef BTCSTREAM_CHECKPOINT_H
 #define BTCSTREAM_CHECKPOINT_H
 
+#include "btcstream/export.h"
+
 #include <stddef.h>
 #include <stdint.h>
 
@@ -69,7 +71,7 @@ typedef struct {
     uint64_t interrupted_batch;
     int64_t cut_bytes;
     uint64_t bus_seq; /* the bus stream sequence the last commit recorded (0: none) */
-    int lock_fd; /* holds STREAM_DIR/_checkpoint.lock: one stream processor a folder */
+    int lock_fd;      /* holds STREAM_DIR/_checkpoint.lock: one stream processor a folder */
 } bs_checkpoint;
 
 /* A file of a batch and where it goes once the batch commits. */
@@ -86,7 +88,8 @@ typedef struct {
  * so that what is committed is the identity of what was read, and again after, to find a file that
  * changed while it was read. BS_ERR_IO if the file cannot be stat'ed.
  */
-bs_status bs_checkpoint_identify(const bs_checkpoint *cp, bs_checkpoint_file *f, bs_error *err);
+BS_API bs_status bs_checkpoint_identify(const bs_checkpoint *cp, bs_checkpoint_file *f,
+                                        bs_error *err);
 
 /*
  * Opens the log of stream_dir (creating _processed/ and _quarantine/) and recovers from any
@@ -95,34 +98,34 @@ bs_status bs_checkpoint_identify(const bs_checkpoint *cp, bs_checkpoint_file *f,
  * process or another, fails with BS_ERR_CONFIG. The caller holds the history's lock (history.h)
  * so that no other writer appends while recovery cuts. Close with bs_checkpoint_close().
  */
-bs_status bs_checkpoint_open(bs_checkpoint *cp, const char *stream_dir, const char *history_path,
-                             bs_error *err);
+BS_API bs_status bs_checkpoint_open(bs_checkpoint *cp, const char *stream_dir,
+                                    const char *history_path, bs_error *err);
 
 /* Releases the folder's lock; accepts NULL and a checkpoint closed already. */
-void bs_checkpoint_close(bs_checkpoint *cp);
+BS_API void bs_checkpoint_close(bs_checkpoint *cp);
 
 /* Appends and syncs "begin N S". */
-bs_status bs_checkpoint_begin(bs_checkpoint *cp, uint64_t batch, int64_t history_size,
-                              bs_error *err);
+BS_API bs_status bs_checkpoint_begin(bs_checkpoint *cp, uint64_t batch, int64_t history_size,
+                                     bs_error *err);
 
 /* Appends and syncs the commit line: after this returns, the batch counts. */
-bs_status bs_checkpoint_commit(bs_checkpoint *cp, uint64_t batch, int64_t history_size,
-                               uint64_t rows, const bs_checkpoint_file *files, size_t count,
-                               bs_error *err);
+BS_API bs_status bs_checkpoint_commit(bs_checkpoint *cp, uint64_t batch, int64_t history_size,
+                                      uint64_t rows, const bs_checkpoint_file *files, size_t count,
+                                      bs_error *err);
 
 /*
  * bs_checkpoint_commit() with the transport's position: "J:SEQ" for a batch from the bus, the
  * JetStream stream sequence of its last message (bs_checkpoint.bus_seq after recovery), or NULL.
  */
-bs_status bs_checkpoint_commit_at(bs_checkpoint *cp, uint64_t batch, int64_t history_size,
-                                  uint64_t rows, const bs_checkpoint_file *files, size_t count,
-                                  const char *position, bs_error *err);
+BS_API bs_status bs_checkpoint_commit_at(bs_checkpoint *cp, uint64_t batch, int64_t history_size,
+                                         uint64_t rows, const bs_checkpoint_file *files,
+                                         size_t count, const char *position, bs_error *err);
 
 /*
  * Moves a committed batch's files out of the stream directory (idempotent): a file whose identity
  * no longer matches, or that is gone, is left alone.
  */
-bs_status bs_checkpoint_move_files(const bs_checkpoint *cp, const bs_checkpoint_file *files,
-                                   size_t count, bs_error *err);
+BS_API bs_status bs_checkpoint_move_files(const bs_checkpoint *cp, const bs_checkpoint_file *files,
+                                          size_t count, bs_error *err);
 
 #endif

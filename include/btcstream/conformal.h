@@ -11,6 +11,8 @@
 #ifndef BTCSTREAM_CONFORMAL_H
 #define BTCSTREAM_CONFORMAL_H
 
+#include "btcstream/export.h"
+
 #include <stddef.h>
 
 #include "btcstream/status.h"
@@ -21,8 +23,8 @@
  * The half-width q above from scores[0..n) (not modified). INFINITY when n is too small for the
  * level ((n + 1) L > n). BS_ERR_ARG when level is not in (0, 1), BS_ERR_NOMEM.
  */
-bs_status bs_conformal_halfwidth(const double *scores, size_t n, double level, double *q,
-                                 bs_error *err);
+BS_API bs_status bs_conformal_halfwidth(const double *scores, size_t n, double level, double *q,
+                                        bs_error *err);
 
 typedef struct {
     double level;
@@ -32,7 +34,7 @@ typedef struct {
 } bs_interval_stats;
 
 /* How intervals [lower, upper] did on n rows of actual values. */
-void bs_interval_measure(const double *actual, const double *lower, const double *upper, size_t n,
-                         double level, bs_interval_stats *out);
+BS_API void bs_interval_measure(const double *actual, const double *lower, const double *upper,
+                                size_t n, double level, bs_interval_stats *out);
 
 #endif

@@ -16,6 +16,8 @@
 #ifndef BTCSTREAM_DM_TEST_H
 #define BTCSTREAM_DM_TEST_H
 
+#include "btcstream/export.h"
+
 #include <stddef.h>
 
 #include "btcstream/status.h"
@@ -40,8 +42,8 @@ typedef struct {
  * too few rows for the horizon, a variance estimate that is not positive). BS_ERR_ARG for a
  * horizon below 1.
  */
-bs_status bs_dm_test(const double *actual, const double *model, const double *baseline, size_t n,
-                     int horizon, bs_dm_result *out, bs_error *err);
+BS_API bs_status bs_dm_test(const double *actual, const double *model, const double *baseline,
+                            size_t n, int horizon, bs_dm_result *out, bs_error *err);
 
 /*
  * The verdict in words into buf (always terminated): "SUBJECT beats persistence (p = 0.003)"
@@ -50,6 +52,6 @@ bs_status bs_dm_test(const double *actual, const double *model, const double *ba
  * and "no test of SUBJECT against persistence: REASON" when undefined. subject is e.g. "the
  * model".
  */
-void bs_dm_verdict(const bs_dm_result *dm, const char *subject, char *buf, size_t cap);
+BS_API void bs_dm_verdict(const bs_dm_result *dm, const char *subject, char *buf, size_t cap);
 
 #endif

@@ -22,6 +22,8 @@
 #ifndef BTCSTREAM_EVALUATE_H
 #define BTCSTREAM_EVALUATE_H
 
+#include "btcstream/export.h"
+
 #include <stddef.h>
 
 #include "btcstream/model.h"
@@ -32,7 +34,7 @@ typedef struct {
 } bs_walk_forward_options;
 
 /* Ten expanding folds. */
-bs_walk_forward_options bs_walk_forward_defaults(void);
+BS_API bs_walk_forward_options bs_walk_forward_defaults(void);
 
 typedef struct {
     int folds;
@@ -51,11 +53,11 @@ typedef struct {
  * folds below 1. On success out owns its arrays (bs_walk_forward_result_free); on failure it
  * holds nothing to free.
  */
-bs_status bs_walk_forward(const bs_tick *ticks, size_t n, const bs_train_options *opts,
-                          const bs_walk_forward_options *wf, const char *out_dir,
-                          bs_walk_forward_result *out, bs_error *err);
+BS_API bs_status bs_walk_forward(const bs_tick *ticks, size_t n, const bs_train_options *opts,
+                                 const bs_walk_forward_options *wf, const char *out_dir,
+                                 bs_walk_forward_result *out, bs_error *err);
 
 /* Frees what *r owns (its folds and pooled predictions); accepts a zeroed result. */
-void bs_walk_forward_result_free(bs_walk_forward_result *r);
+BS_API void bs_walk_forward_result_free(bs_walk_forward_result *r);
 
 #endif

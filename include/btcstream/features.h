@@ -14,6 +14,8 @@
 #ifndef BTCSTREAM_FEATURES_H
 #define BTCSTREAM_FEATURES_H
 
+#include "btcstream/export.h"
+
 #include <stddef.h>
 
 #include "btcstream/status.h"
@@ -35,18 +37,18 @@ typedef struct {
 } bs_features;
 
 /* "forecast" or "seed"; BS_ERR_ARG for anything else. */
-bs_status bs_model_mode_parse(const char *text, bs_model_mode *mode, bs_error *err);
-const char *bs_model_mode_name(bs_model_mode mode);
+BS_API bs_status bs_model_mode_parse(const char *text, bs_model_mode *mode, bs_error *err);
+BS_API const char *bs_model_mode_name(bs_model_mode mode);
 
 /*
  * Builds the rows for ticks[0..n) (sorted by time). In forecast mode rows start at
  * BS_FEATURES_LOOKBACK and the last `horizon` rows have no label. Fails with BS_ERR_EMPTY when no
  * row can be built, BS_ERR_PARSE when a feature is not finite.
  */
-bs_status bs_features_build(const bs_tick *ticks, size_t n, bs_model_mode mode, int horizon,
-                            bs_features *out, bs_error *err);
+BS_API bs_status bs_features_build(const bs_tick *ticks, size_t n, bs_model_mode mode, int horizon,
+                                   bs_features *out, bs_error *err);
 
 /* Frees the arrays of f and zeroes it; accepts NULL. */
-void bs_features_free(bs_features *f);
+BS_API void bs_features_free(bs_features *f);
 
 #endif

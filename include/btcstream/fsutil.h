@@ -10,24 +10,26 @@
 #ifndef BTCSTREAM_FSUTIL_H
 #define BTCSTREAM_FSUTIL_H
 
+#include "btcstream/export.h"
+
 #include <stddef.h>
 
 #include "btcstream/status.h"
 
 /* Creates dir and its missing parents (like mkdir -p). */
-bs_status bs_mkdirs(const char *dir, bs_error *err);
+BS_API bs_status bs_mkdirs(const char *dir, bs_error *err);
 
 /* fsyncs a directory, so that creates and renames in it survive a crash. */
-bs_status bs_sync_dir(const char *dir, bs_error *err);
+BS_API bs_status bs_sync_dir(const char *dir, bs_error *err);
 
 /*
  * A file being written atomically. Fields are private; the struct is public so that it can live on
  * the caller's stack.
  */
 typedef struct {
-    int fd;              /* -1 when not open */
-    char path[4096];     /* the target */
-    char tmp[4200];      /* the temporary name beside it */
+    int fd;          /* -1 when not open */
+    char path[4096]; /* the target */
+    char tmp[4200];  /* the temporary name beside it */
 } bs_atomic_file;
 
 /* Flags for bs_atomic_commit(). */
@@ -38,29 +40,29 @@ enum {
 };
 
 /* Creates the temporary file for path. On failure f is left closed (bs_atomic_abort is a no-op). */
-bs_status bs_atomic_open(bs_atomic_file *f, const char *path, bs_error *err);
+BS_API bs_status bs_atomic_open(bs_atomic_file *f, const char *path, bs_error *err);
 
 /* Writes all of data (retrying short writes). Errors name the target. */
-bs_status bs_atomic_write(bs_atomic_file *f, const void *data, size_t len, bs_error *err);
+BS_API bs_status bs_atomic_write(bs_atomic_file *f, const void *data, size_t len, bs_error *err);
 
 /*
  * Syncs, closes and renames the temporary file over the target, then syncs the folder. On an error
  * the temporary file is removed and the target is untouched. f is closed either way.
  */
-bs_status bs_atomic_commit(bs_atomic_file *f, int flags, bs_error *err);
+BS_API bs_status bs_atomic_commit(bs_atomic_file *f, int flags, bs_error *err);
 
 /* Closes and removes the temporary file; accepts a file committed or never opened. */
-void bs_atomic_abort(bs_atomic_file *f);
+BS_API void bs_atomic_abort(bs_atomic_file *f);
 
 /* The folder part of path ("." when it has none) into dir (size bytes). */
-void bs_path_dir(const char *path, char *dir, size_t size);
+BS_API void bs_path_dir(const char *path, char *dir, size_t size);
 
 /*
  * A whole buffer as dir/name through bs_atomic_file. With sync, the data is fsync'd before the
  * rename (the folder is not: the stream's callers sync folders themselves); without, nothing is.
  * With no_replace, an existing dir/name is left alone and BS_ERR_IO is returned with errno EEXIST.
  */
-bs_status bs_write_file_atomic(const char *dir, const char *name, const char *data, size_t len,
-                               int sync, int no_replace, bs_error *err);
+BS_API bs_status bs_write_file_atomic(const char *dir, const char *name, const char *data,
+                                      size_t len, int sync, int no_replace, bs_error *err);
 
 #endif

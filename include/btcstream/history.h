@@ -10,6 +10,8 @@
 #ifndef BTCSTREAM_HISTORY_H
 #define BTCSTREAM_HISTORY_H
 
+#include "btcstream/export.h"
+
 #include <stddef.h>
 #include <stdint.h>
 
@@ -22,32 +24,32 @@
  * of the process recovered by the next writer (see the mark below). *new_size, when not NULL,
  * receives the file size after the append.
  */
-bs_status bs_history_append(const char *path, const bs_tick *ticks, size_t n, int64_t *new_size,
-                            bs_error *err);
+BS_API bs_status bs_history_append(const char *path, const bs_tick *ticks, size_t n,
+                                   int64_t *new_size, bs_error *err);
 
 /*
  * bs_history_append() through a descriptor from bs_history_lock() whose size under the lock was
  * size_before: marks, appends, syncs, clears the mark; on a failure cuts the history back to
  * size_before and clears the mark, so the history is as it was.
  */
-bs_status bs_history_append_marked(int fd, const char *path, int64_t size_before,
-                                   const bs_tick *ticks, size_t n, int64_t *new_size,
-                                   bs_error *err);
+BS_API bs_status bs_history_append_marked(int fd, const char *path, int64_t size_before,
+                                          const bs_tick *ticks, size_t n, int64_t *new_size,
+                                          bs_error *err);
 
 /*
  * Opens path for appending (creating it and syncing its directory when new) and takes its writer
  * lock (flock), so that `import` and the stream processor never interleave their appends.
  * *size receives the size under the lock. Release with bs_history_unlock().
  */
-bs_status bs_history_lock(const char *path, int *fd, int64_t *size, bs_error *err);
+BS_API bs_status bs_history_lock(const char *path, int *fd, int64_t *size, bs_error *err);
 
 /*
  * Appends n ticks through a descriptor from a lock, one JSON line each, and fsyncs the file
  * before returning. If the file does not end in a newline (a torn line), one is written first so
  * that the torn line cannot swallow the first new tick. No mark: the caller marks (below).
  */
-bs_status bs_history_append_fd(int fd, const char *path, const bs_tick *ticks, size_t n,
-                               int64_t *new_size, bs_error *err);
+BS_API bs_status bs_history_append_fd(int fd, const char *path, const bs_tick *ticks, size_t n,
+                                      int64_t *new_size, bs_error *err);
 
 /*
  * The guard against other writers while an append is not yet committed. A writer marks the history
@@ -69,22 +71,22 @@ bs_status bs_history_append_fd(int fd, const char *path, const bs_tick *ticks, s
 #define BS_HISTORY_IMPORT_OWNER "import"
 
 /* Sets the mark described above (owner and size_before) or, with a NULL owner, clears it. */
-bs_status bs_history_mark_pending(int fd, const char *path, const char *owner, int64_t size_before,
-                                  bs_error *err);
+BS_API bs_status bs_history_mark_pending(int fd, const char *path, const char *owner,
+                                         int64_t size_before, bs_error *err);
 
 /*
  * bs_history_lock() for the stream processor of stream_dir, which owns its own mark (its
  * recovery decides what to cut) and so ignores it; another folder's mark is refused as above.
  */
-bs_status bs_history_lock_as_stream(const char *path, const char *stream_dir, int *fd,
-                                    int64_t *size, bs_error *err);
+BS_API bs_status bs_history_lock_as_stream(const char *path, const char *stream_dir, int *fd,
+                                           int64_t *size, bs_error *err);
 
 /*
  * Cuts the history back to size, for a writer that holds the lock, and syncs the cut: when this
  * returns BS_OK the bytes past size are gone for good, and only then may the record that asked
  * for the cut be dropped (checkpoint.h). BS_ERR_IO names the file when truncate or fsync fails.
  */
-bs_status bs_history_cut(const char *path, int64_t size, bs_error *err);
+BS_API bs_status bs_history_cut(const char *path, int64_t size, bs_error *err);
 
 /*
  * The length of the history that a reader may map: what no recovery can take back. Takes a shared
@@ -94,13 +96,13 @@ bs_status bs_history_cut(const char *path, int64_t size, bs_error *err);
  * the file system has no extended attributes this cannot be known: *hold_lock is then set and the
  * caller keeps the shared lock (taken on fd) for as long as it reads, which holds recovery off.
  */
-bs_status bs_history_readable_size(int fd, const char *path, int64_t *size, int *hold_lock,
-                                   bs_error *err);
+BS_API bs_status bs_history_readable_size(int fd, const char *path, int64_t *size, int *hold_lock,
+                                          bs_error *err);
 
 /* Releases the lock and closes the descriptor. */
-void bs_history_unlock(int fd);
+BS_API void bs_history_unlock(int fd);
 
 /* fsyncs the directory holding path, so that a create or rename in it survives a crash. */
-bs_status bs_sync_parent_dir(const char *path, bs_error *err);
+BS_API bs_status bs_sync_parent_dir(const char *path, bs_error *err);
 
 #endif

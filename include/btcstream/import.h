@@ -8,6 +8,8 @@
 #ifndef BTCSTREAM_IMPORT_H
 #define BTCSTREAM_IMPORT_H
 
+#include "btcstream/export.h"
+
 #include <stdint.h>
 
 #include "btcstream/reader.h"
@@ -25,7 +27,8 @@ typedef struct {
  * format (may be NULL). stats receives the source's bad lines. Refuses to import a file into
  * itself and to append to a history that is not tick JSON lines.
  */
-bs_status bs_import_file(const char *source, const char *history, const bs_scan_options *scan,
-                         bs_import_result *result, bs_scan_stats *stats, bs_error *err);
+BS_API bs_status bs_import_file(const char *source, const char *history,
+                                const bs_scan_options *scan, bs_import_result *result,
+                                bs_scan_stats *stats, bs_error *err);
 
 #endif

@@ -6,6 +6,8 @@
 #ifndef BTCSTREAM_INGEST_H
 #define BTCSTREAM_INGEST_H
 
+#include "btcstream/export.h"
+
 #include <stdatomic.h>
 #include <stdint.h>
 
@@ -17,10 +19,10 @@
 typedef struct {
     bs_source *source;
     bs_producer *producer;
-    int64_t interval_us;         /* time between ticks; 0: as fast as the source gives them */
-    int64_t duration_us;         /* stop after this long; 0: until the source ends or stop */
-    int fail_fast;               /* a network error on the very first request is fatal */
-    atomic_int *stop; /* when non-zero, return after the tick in hand */
+    int64_t interval_us; /* time between ticks; 0: as fast as the source gives them */
+    int64_t duration_us; /* stop after this long; 0: until the source ends or stop */
+    int fail_fast;       /* a network error on the very first request is fatal */
+    atomic_int *stop;    /* when non-zero, return after the tick in hand */
     /* Each written tick and its file name; may be NULL. */
     void (*on_tick)(void *ctx, const bs_tick *tick, const char *file);
     /* A one-line message about a failed request (never holds a secret); may be NULL. */
@@ -40,6 +42,7 @@ typedef struct {
  * totals counts the ticks written and the failed requests. Source failures are not errors (the
  * loop goes on); an error is returned only when a stream file cannot be written.
  */
-bs_status bs_ingest_run(const bs_ingest_options *opts, bs_ingest_totals *totals, bs_error *err);
+BS_API bs_status bs_ingest_run(const bs_ingest_options *opts, bs_ingest_totals *totals,
+                               bs_error *err);
 
 #endif

@@ -7,6 +7,8 @@
 #ifndef BTCSTREAM_METRICS_H
 #define BTCSTREAM_METRICS_H
 
+#include "btcstream/export.h"
+
 #include <stddef.h>
 
 typedef struct {
@@ -16,7 +18,7 @@ typedef struct {
 } bs_metrics;
 
 /* Metrics of predicted against actual over n rows; last (may be NULL) is the last known close. */
-void bs_metrics_compute(const double *actual, const double *predicted, const double *last, size_t n,
-                        bs_metrics *out);
+BS_API void bs_metrics_compute(const double *actual, const double *predicted, const double *last,
+                               size_t n, bs_metrics *out);
 
 #endif

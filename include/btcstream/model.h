@@ -32,6 +32,8 @@
 #ifndef BTCSTREAM_MODEL_H
 #define BTCSTREAM_MODEL_H
 
+#include "btcstream/export.h"
+
 #include <stddef.h>
 #include <stdint.h>
 
@@ -84,7 +86,7 @@ typedef struct {
 } bs_train_result;
 
 /* Spark GBTRegressor's defaults (see the field comments) in forecast mode, horizon 1. */
-bs_train_options bs_train_defaults(void);
+BS_API bs_train_options bs_train_defaults(void);
 
 /* Rows per XGBoost thread when the thread count is left to bs_train (threads 0). */
 #define BS_TRAIN_ROWS_PER_THREAD 100000
@@ -97,7 +99,7 @@ bs_train_options bs_train_defaults(void);
  * (and on a busy machine many times more: seconds instead of 70 ms). One thread also makes small
  * runs' results independent of the machine's core count.
  */
-int bs_train_threads(size_t train_rows);
+BS_API int bs_train_threads(size_t train_rows);
 
 /*
  * Trains on ticks (sorted by time; opts NULL for the defaults) and, when model_path is not NULL,
@@ -108,26 +110,26 @@ int bs_train_threads(size_t train_rows);
  * BS_ERR_PARSE naming it; XGBoost's own errors BS_ERR_MODEL with its message. On success out
  * owns the predictions (free with bs_train_result_free); on failure out holds nothing to free.
  */
-bs_status bs_train(const bs_tick *ticks, size_t n, const bs_train_options *opts,
-                   const char *model_path, bs_train_result *out, bs_error *err);
+BS_API bs_status bs_train(const bs_tick *ticks, size_t n, const bs_train_options *opts,
+                          const char *model_path, bs_train_result *out, bs_error *err);
 
 /*
  * The training stage as the pipeline runs it: creates out_dir when missing, trains as bs_train()
  * does, and writes out_dir/model.json and out_dir/bitcoin_predictions.parquet (predictions.h).
  * Ownership of out as for bs_train().
  */
-bs_status bs_train_to_dir(const bs_tick *ticks, size_t n, const bs_train_options *opts,
-                          const char *out_dir, bs_train_result *out, bs_error *err);
+BS_API bs_status bs_train_to_dir(const bs_tick *ticks, size_t n, const bs_train_options *opts,
+                                 const char *out_dir, bs_train_result *out, bs_error *err);
 
 /* Frees what bs_train() put in r (its predictions); accepts NULL. */
-void bs_train_result_free(bs_train_result *r);
+BS_API void bs_train_result_free(bs_train_result *r);
 
 /*
  * The verdict on the forecast in one sentence into buf (always terminated): the DM test's words
  * (dm_test.h) about "the model", or, when calibration shrank the trees to 0, about "the forecast,
  * which is the drift alone (the trees were shrunk to 0),". Seed mode: that there is no baseline.
  */
-void bs_train_verdict(const bs_train_result *r, char *buf, size_t cap);
+BS_API void bs_train_verdict(const bs_train_result *r, char *buf, size_t cap);
 
 typedef struct {
     bs_model_mode mode;
@@ -148,7 +150,7 @@ typedef struct {
  * A missing or unreadable model file is BS_ERR_IO naming it; a file XGBoost cannot read,
  * BS_ERR_MODEL with the first line of XGBoost's message (never its stack trace).
  */
-bs_status bs_predict_next(const char *model_path, const bs_tick *ticks, size_t n, bs_forecast *out,
-                          bs_error *err);
+BS_API bs_status bs_predict_next(const char *model_path, const bs_tick *ticks, size_t n,
+                                 bs_forecast *out, bs_error *err);
 
 #endif

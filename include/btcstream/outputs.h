@@ -12,6 +12,8 @@
 #ifndef BTCSTREAM_OUTPUTS_H
 #define BTCSTREAM_OUTPUTS_H
 
+#include "btcstream/export.h"
+
 #include "btcstream/status.h"
 
 #define BS_OUTPUT_STREAM_DIR "stream"
@@ -33,9 +35,9 @@ typedef struct {
 } bs_output_paths;
 
 /* The paths under data_dir; BS_ERR_ARG naming the folder when one does not fit. */
-bs_status bs_data_paths_make(const char *data_dir, bs_data_paths *out, bs_error *err);
+BS_API bs_status bs_data_paths_make(const char *data_dir, bs_data_paths *out, bs_error *err);
 
 /* The paths under out_dir; BS_ERR_ARG naming the folder when one does not fit. */
-bs_status bs_output_paths_make(const char *out_dir, bs_output_paths *out, bs_error *err);
+BS_API bs_status bs_output_paths_make(const char *out_dir, bs_output_paths *out, bs_error *err);
 
 #endif

@@ -3,16 +3,18 @@
  *
  * No Arrow or Parquet C library is packaged for Debian 12, so btcstream writes the format
  * itself: flat schemas of REQUIRED columns (DOUBLE, INT64, INT64 TIMESTAMP(MICROS, UTC), UTF-8
- * strings as BYTE_ARRAY, INT32 DATE), one data page (v1) per column chunk, PLAIN or, where repeated values make
- * it pay, dictionary-encoded (a PLAIN dictionary page and RLE_DICTIONARY indices), snappy
- * (default), zstd or no compression, min/max/null-count statistics per chunk (NaN kept out of min
- * and max as the format asks), row groups of a chosen size, and the Thrift compact-protocol footer.
- * Rows are buffered one row group at a time, so memory is bounded by the row-group size. The file
- * is written beside its final name and renamed into place on close. The reader reads back what the
- * writer writes, bit for bit (NaN payloads and -0.0 included).
+ * strings as BYTE_ARRAY, INT32 DATE), one data page (v1) per column chunk, PLAIN or, where repeated
+ * values make it pay, dictionary-encoded (a PLAIN dictionary page and RLE_DICTIONARY indices),
+ * snappy (default), zstd or no compression, min/max/null-count statistics per chunk (NaN kept out
+ * of min and max as the format asks), row groups of a chosen size, and the Thrift compact-protocol
+ * footer. Rows are buffered one row group at a time, so memory is bounded by the row-group size.
+ * The file is written beside its final name and renamed into place on close. The reader reads back
+ * what the writer writes, bit for bit (NaN payloads and -0.0 included).
  */
 #ifndef BTCSTREAM_PARQUET_H
 #define BTCSTREAM_PARQUET_H
+
+#include "btcstream/export.h"
 
 #include <stddef.h>
 #include <stdint.h>
@@ -43,22 +45,22 @@ typedef struct {
 typedef struct bs_parquet_writer bs_parquet_writer;
 
 /* Parses "snappy", "zstd" or "none". */
-bs_status bs_parquet_codec_parse(const char *name, bs_parquet_codec *codec, bs_error *err);
+BS_API bs_status bs_parquet_codec_parse(const char *name, bs_parquet_codec *codec, bs_error *err);
 
 /* Starts a file with these columns (copied). opts may be NULL for the defaults. */
-bs_status bs_parquet_writer_open(const char *path, const bs_parquet_column *columns, size_t count,
-                                 const bs_parquet_options *opts, bs_parquet_writer **out,
-                                 bs_error *err);
+BS_API bs_status bs_parquet_writer_open(const char *path, const bs_parquet_column *columns,
+                                        size_t count, const bs_parquet_options *opts,
+                                        bs_parquet_writer **out, bs_error *err);
 
 /* Appends rows: values[i] points at `rows` values of column i, typed as bs_parquet_type says. */
-bs_status bs_parquet_write(bs_parquet_writer *w, size_t rows, const void *const *values,
-                           bs_error *err);
+BS_API bs_status bs_parquet_write(bs_parquet_writer *w, size_t rows, const void *const *values,
+                                  bs_error *err);
 
 /* Writes the last row group and the footer, renames the file into place and frees w. */
-bs_status bs_parquet_writer_close(bs_parquet_writer *w, bs_error *err);
+BS_API bs_status bs_parquet_writer_close(bs_parquet_writer *w, bs_error *err);
 
 /* Abandons the file (nothing is left behind) and frees w; accepts NULL. */
-void bs_parquet_writer_abort(bs_parquet_writer *w);
+BS_API void bs_parquet_writer_abort(bs_parquet_writer *w);
 
 /* ---- reading ---------------------------------------------------------------------------- */
 
@@ -84,12 +86,13 @@ typedef struct {
  * groups). Anything else
  * is BS_ERR_UNSUPPORTED; a damaged file is BS_ERR_FORMAT naming the file and what is wrong.
  */
-bs_status bs_parquet_read(const char *path, bs_parquet_table *out, bs_error *err);
+BS_API bs_status bs_parquet_read(const char *path, bs_parquet_table *out, bs_error *err);
 
 /* The column called name, or NULL. */
-const bs_parquet_column_data *bs_parquet_table_find(const bs_parquet_table *t, const char *name);
+BS_API const bs_parquet_column_data *bs_parquet_table_find(const bs_parquet_table *t,
+                                                           const char *name);
 
 /* Frees everything the table holds; accepts a zeroed table. */
-void bs_parquet_table_free(bs_parquet_table *t);
+BS_API void bs_parquet_table_free(bs_parquet_table *t);
 
 #endif

@@ -10,6 +10,8 @@
 #ifndef BTCSTREAM_PIPELINE_H
 #define BTCSTREAM_PIPELINE_H
 
+#include "btcstream/export.h"
+
 #include "btcstream/ingest.h"
 #include "btcstream/stream.h"
 
@@ -29,7 +31,8 @@ typedef struct {
  * flag shared through both options), then drains the stream directory. A network failure on the
  * first request fails fast with BS_ERR_NET.
  */
-bs_status bs_pipeline_stream(bs_pipeline_options *opts, bs_pipeline_totals *totals, bs_error *err);
+BS_API bs_status bs_pipeline_stream(bs_pipeline_options *opts, bs_pipeline_totals *totals,
+                                    bs_error *err);
 
 /*
  * Removes dir and everything in it when it holds only empty files and folders: the tree a run
@@ -37,6 +40,6 @@ bs_status bs_pipeline_stream(bs_pipeline_options *opts, bs_pipeline_totals *tota
  * stream folders). Anything with a byte in it stays, and so do the folders above it. For a
  * caller that created dir itself; returns 1 when dir is gone.
  */
-int bs_pipeline_remove_empty_tree(const char *dir);
+BS_API int bs_pipeline_remove_empty_tree(const char *dir);
 
 #endif

@@ -13,6 +13,8 @@
 #ifndef BTCSTREAM_PLOT_H
 #define BTCSTREAM_PLOT_H
 
+#include "btcstream/export.h"
+
 #include <stdint.h>
 
 #include "btcstream/predictions.h"
@@ -23,7 +25,7 @@
  * when PLplot's memcairo driver is not installed (checked first: PLplot exits the process when
  * asked for a driver it lacks).
  */
-bs_status bs_plot_predictions(const bs_predictions *p, const char *png_path, bs_error *err);
+BS_API bs_status bs_plot_predictions(const bs_predictions *p, const char *png_path, bs_error *err);
 
 #define BS_PLOT_DEFAULT_TITLE "Actual vs predicted close (gradient-boosted trees)"
 #define BS_PLOT_DEFAULT_Y_LABEL "Close"
@@ -34,8 +36,8 @@ typedef struct {
 } bs_plot_options;
 
 /* bs_plot_predictions() with a title and y-axis name (o may be NULL for the defaults). */
-bs_status bs_plot_predictions_with(const bs_predictions *p, const char *png_path,
-                                   const bs_plot_options *o, bs_error *err);
+BS_API bs_status bs_plot_predictions_with(const bs_predictions *p, const char *png_path,
+                                          const bs_plot_options *o, bs_error *err);
 
 #define BS_PLOT_MAX_TICKS 64
 #define BS_PLOT_LABEL_SIZE 24
@@ -51,6 +53,6 @@ typedef struct {
  * The time axis bs_plot_predictions() draws for [from_s, to_s] (unix seconds): the finest step
  * (1 s up to 50 years) whose labels fit side by side in the chart's width without overlapping.
  */
-void bs_plot_time_ticks(double from_s, double to_s, bs_plot_ticks *out);
+BS_API void bs_plot_time_ticks(double from_s, double to_s, bs_plot_ticks *out);
 
 #endif

@@ -10,6 +10,8 @@
 #ifndef BTCSTREAM_PNG_H
 #define BTCSTREAM_PNG_H
 
+#include "btcstream/export.h"
+
 #include <stdint.h>
 
 #include "btcstream/status.h"
@@ -20,7 +22,7 @@
  * must be at least 1. On an error the file may be left partial: callers that replace a file
  * write to a temporary name and rename it.
  */
-bs_status bs_png_write_rgb(const char *path, const uint8_t *rgb, uint32_t width, uint32_t height,
-                           bs_error *err);
+BS_API bs_status bs_png_write_rgb(const char *path, const uint8_t *rgb, uint32_t width,
+                                  uint32_t height, bs_error *err);
 
 #endif

@@ -14,6 +14,8 @@
 #ifndef BTCSTREAM_PREDICTIONS_H
 #define BTCSTREAM_PREDICTIONS_H
 
+#include "btcstream/export.h"
+
 #include <stddef.h>
 #include <stdint.h>
 
@@ -32,15 +34,16 @@ typedef struct {
 } bs_predictions;
 
 /* Allocates the arrays for rows rows (baseline, lower and upper too when with_baseline). */
-bs_status bs_predictions_alloc(bs_predictions *p, size_t rows, int with_baseline, bs_error *err);
+BS_API bs_status bs_predictions_alloc(bs_predictions *p, size_t rows, int with_baseline,
+                                      bs_error *err);
 
 /* Writes p as the folder dir, replacing it whole. */
-bs_status bs_predictions_write(const char *dir, const bs_predictions *p, bs_error *err);
+BS_API bs_status bs_predictions_write(const char *dir, const bs_predictions *p, bs_error *err);
 
 /* Reads the folder (its part-*.parquet file) back, bit for bit. */
-bs_status bs_predictions_read(const char *dir, bs_predictions *out, bs_error *err);
+BS_API bs_status bs_predictions_read(const char *dir, bs_predictions *out, bs_error *err);
 
 /* Frees the arrays of p; accepts a zeroed struct. */
-void bs_predictions_free(bs_predictions *p);
+BS_API void bs_predictions_free(bs_predictions *p);
 
 #endif

@@ -6,6 +6,8 @@
 #ifndef BTCSTREAM_PRODUCER_H
 #define BTCSTREAM_PRODUCER_H
 
+#include "btcstream/export.h"
+
 #include <stdint.h>
 
 #include "btcstream/status.h"
@@ -18,9 +20,9 @@ typedef struct {
 } bs_producer;
 
 /* Prepares a producer for dir, creating the directory when missing. */
-bs_status bs_producer_open(bs_producer *p, const char *dir, bs_error *err);
+BS_API bs_status bs_producer_open(bs_producer *p, const char *dir, bs_error *err);
 
 /* Writes one tick as a stream file; name (may be NULL, else 64 bytes) receives its file name. */
-bs_status bs_producer_write(bs_producer *p, const bs_tick *tick, char *name, bs_error *err);
+BS_API bs_status bs_producer_write(bs_producer *p, const bs_tick *tick, char *name, bs_error *err);
 
 #endif

@@ -12,6 +12,8 @@
 #ifndef BTCSTREAM_READER_H
 #define BTCSTREAM_READER_H
 
+#include "btcstream/export.h"
+
 #include <stddef.h>
 #include <stdint.h>
 
@@ -59,11 +61,11 @@ typedef int (*bs_tick_fn)(void *ctx, const bs_tick *tick);
  * an unreadable one or an unrecognised format is an error naming the file; an empty file gives
  * BS_ERR_EMPTY. In strict mode the first bad line gives BS_ERR_PARSE, "path:line: reason".
  */
-bs_status bs_scan_file(const char *path, const bs_scan_options *opts, bs_tick_fn on_tick, void *ctx,
-                       bs_scan_stats *stats, bs_error *err);
+BS_API bs_status bs_scan_file(const char *path, const bs_scan_options *opts, bs_tick_fn on_tick,
+                              void *ctx, bs_scan_stats *stats, bs_error *err);
 
 /* Detects the format of the file at path from its first line. */
-bs_status bs_detect_file_format(const char *path, bs_format *format, bs_error *err);
+BS_API bs_status bs_detect_file_format(const char *path, bs_format *format, bs_error *err);
 
 /* A growable array of ticks; zero-initialise, free with bs_tick_vec_free(). */
 typedef struct {
@@ -73,17 +75,17 @@ typedef struct {
 
 /* Appends a copy of tick, growing the array (BS_ERR_NOMEM when it cannot); the free function
  * releases the items and zeroes vec. */
-bs_status bs_tick_vec_push(bs_tick_vec *vec, const bs_tick *tick);
-void bs_tick_vec_free(bs_tick_vec *vec);
+BS_API bs_status bs_tick_vec_push(bs_tick_vec *vec, const bs_tick *tick);
+BS_API void bs_tick_vec_free(bs_tick_vec *vec);
 
 /* Sorts by time, keeping the file order of equal times (stable). BS_ERR_NOMEM leaves it as is. */
-bs_status bs_tick_vec_sort(bs_tick_vec *vec);
+BS_API bs_status bs_tick_vec_sort(bs_tick_vec *vec);
 
 /*
  * Loads every good tick of path into out (which the caller frees), sorted by time.
  * Fails with BS_ERR_EMPTY when the file holds no good tick.
  */
-bs_status bs_history_load(const char *path, const bs_scan_options *opts, bs_tick_vec *out,
-                          bs_scan_stats *stats, bs_error *err);
+BS_API bs_status bs_history_load(const char *path, const bs_scan_options *opts, bs_tick_vec *out,
+                                 bs_scan_stats *stats, bs_error *err);
 
 #endif

@@ -12,6 +12,8 @@
 #ifndef BTCSTREAM_S3_H
 #define BTCSTREAM_S3_H
 
+#include "btcstream/export.h"
+
 #include <stddef.h>
 #include <stdint.h>
 
@@ -28,13 +30,13 @@ typedef struct {
 } bs_s3_config;
 
 /* Fills c from the configuration; bucket (may be NULL) is the --bucket flag. */
-void bs_s3_config_load(bs_s3_config *c, const char *bucket);
+BS_API void bs_s3_config_load(bs_s3_config *c, const char *bucket);
 
 /*
  * Whether an upload can be attempted: 0 with a reason ("no AWS credentials", "no bucket") when
  * not, which callers print as "upload skipped: REASON".
  */
-int bs_s3_config_ready(const bs_s3_config *c, char *reason, size_t size);
+BS_API int bs_s3_config_ready(const bs_s3_config *c, char *reason, size_t size);
 
 /* Progress: bytes sent so far of total. */
 typedef void (*bs_s3_progress_fn)(void *ctx, uint64_t sent, uint64_t total);
@@ -43,10 +45,11 @@ typedef void (*bs_s3_progress_fn)(void *ctx, uint64_t sent, uint64_t total);
  * Uploads the file at path to c->bucket under key (NULL: S3_PREFIX + the file's name).
  * key_out (may be NULL, 1024 bytes) receives the key used.
  */
-bs_status bs_s3_upload_file(const bs_s3_config *c, const char *path, const char *key,
-                            bs_s3_progress_fn progress, void *ctx, char *key_out, bs_error *err);
+BS_API bs_status bs_s3_upload_file(const bs_s3_config *c, const char *path, const char *key,
+                                   bs_s3_progress_fn progress, void *ctx, char *key_out,
+                                   bs_error *err);
 
 /* Percent-encodes an object key for a URL (and SigV4): keeps A-Za-z0-9-._~ and '/'. */
-void bs_s3_encode_key(const char *key, char *out, size_t size);
+BS_API void bs_s3_encode_key(const char *key, char *out, size_t size);
 
 #endif

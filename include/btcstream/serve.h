@@ -21,6 +21,8 @@
 #ifndef BTCSTREAM_SERVE_H
 #define BTCSTREAM_SERVE_H
 
+#include "btcstream/export.h"
+
 #include <signal.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -43,7 +45,7 @@ typedef struct {
 
 /* Defaults: 127.0.0.1:8080, data dir "Data", the only market, predictions in
  * ./bitcoin_predictions.parquet (where `run` and `train` write them), 256 clients. */
-bs_serve_options bs_serve_defaults(void);
+BS_API bs_serve_options bs_serve_defaults(void);
 
 typedef struct bs_serve bs_serve;
 
@@ -53,15 +55,15 @@ typedef struct bs_serve bs_serve;
  * BS_ERR_IO when the history exists but cannot be read. A data dir with no history yet is
  * fine: the page fills as soon as the first batch commits. Stop with bs_serve_stop().
  */
-bs_status bs_serve_start(const bs_serve_options *opts, bs_serve **out, bs_error *err);
+BS_API bs_status bs_serve_start(const bs_serve_options *opts, bs_serve **out, bs_error *err);
 
 /* The address actually bound, "HOST:PORT" (the port filled in when 0 was asked for). */
-const char *bs_serve_address(const bs_serve *srv);
+BS_API const char *bs_serve_address(const bs_serve *srv);
 
 /*
  * Stops accepting, ends every event stream, joins all threads and frees srv (NULL is fine).
  * Returns within a second whatever the clients do.
  */
-void bs_serve_stop(bs_serve *srv);
+BS_API void bs_serve_stop(bs_serve *srv);
 
 #endif

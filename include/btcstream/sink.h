@@ -1,5 +1,6 @@
 /*
- * sink.h - where result tables go, behind one interface (a new sink is a new file, as a new source is).
+ * sink.h - where result tables go, behind one interface (a new sink is a new file, as a new source
+ * is).
  *
  *   grid      a bordered grid like Spark's DataFrame.show(): every row, cells right-aligned
  *   csv       a header row, then one line a row
@@ -21,6 +22,8 @@
  */
 #ifndef BTCSTREAM_SINK_H
 #define BTCSTREAM_SINK_H
+
+#include "btcstream/export.h"
 
 #include <stdio.h>
 
@@ -56,20 +59,21 @@ typedef struct {
     bs_status (*open)(const bs_sink_options *opts, bs_sink **out, bs_error *err);
 } bs_sink_type;
 
-extern const bs_sink_type bs_sink_types[];
+BS_API extern const bs_sink_type bs_sink_types[];
 
 /*
  * Opens the sink called name ("grid" or its alias "table", "csv", "json", "parquet") with
  * opts (copied; dir and out are borrowed until bs_sink_free). BS_ERR_ARG for an unknown name or
  * for parquet without a dir. Free with bs_sink_free().
  */
-bs_status bs_sink_open(const char *name, const bs_sink_options *opts, bs_sink **out, bs_error *err);
+BS_API bs_status bs_sink_open(const char *name, const bs_sink_options *opts, bs_sink **out,
+                              bs_error *err);
 
 /* Writes table through the sink (counts it for the separators). */
-bs_status bs_sink_write(bs_sink *sink, const bs_table *table, bs_error *err);
+BS_API bs_status bs_sink_write(bs_sink *sink, const bs_table *table, bs_error *err);
 
 /* Frees the sink; accepts NULL. Written files stay. */
-void bs_sink_free(bs_sink *sink);
+BS_API void bs_sink_free(bs_sink *sink);
 
 /* ---- for the sink implementations ------------------------------------------------------- */
 
@@ -77,18 +81,18 @@ void bs_sink_free(bs_sink *sink);
 #define BS_SINK_CELL_MAX 40
 
 /* Writes the text of one cell into buf (BS_SINK_CELL_MAX bytes); returns its length. */
-size_t bs_sink_cell_text(const bs_column *column, size_t row, char *buf);
+BS_API size_t bs_sink_cell_text(const bs_column *column, size_t row, char *buf);
 
 /*
  * Renders table through render (which writes to f) into the sink's destination: its stream, or
  * DIR/NAME.EXT written atomically (then on_file is called). Checks the stream for errors.
  */
-bs_status bs_sink_emit(bs_sink *sink, const bs_table *table,
-                       void (*render)(bs_sink *sink, FILE *f, const bs_table *table),
-                       bs_error *err);
+BS_API bs_status bs_sink_emit(bs_sink *sink, const bs_table *table,
+                              void (*render)(bs_sink *sink, FILE *f, const bs_table *table),
+                              bs_error *err);
 
 /* The file a table goes to with opts.dir: DIR/NAME.EXT; BS_ERR_ARG when it does not fit. */
-bs_status bs_sink_file_path(const bs_sink *sink, const bs_table *table, char *buf, size_t size,
-                            bs_error *err);
+BS_API bs_status bs_sink_file_path(const bs_sink *sink, const bs_table *table, char *buf,
+                                   size_t size, bs_error *err);
 
 #endif

@@ -15,6 +15,8 @@
 #ifndef BTCSTREAM_SOURCE_H
 #define BTCSTREAM_SOURCE_H
 
+#include "btcstream/export.h"
+
 #include <stdint.h>
 
 #include "btcstream/status.h"
@@ -49,7 +51,7 @@ struct bs_source {
 };
 
 /* Default options: bitcoin in usd, 10 s timeout, seed 42. */
-bs_source_options bs_source_defaults(void);
+BS_API bs_source_options bs_source_defaults(void);
 
 /*
  * A source's constructor: arg is what follows "NAME:" in the spec (NULL when there is none).
@@ -72,34 +74,34 @@ typedef struct {
     bs_source_open_fn open;
 } bs_source_type;
 
-extern const bs_source_type bs_source_types[];
+BS_API extern const bs_source_type bs_source_types[];
 
 /* The type a spec names ("sim", "replay:FILE"); NULL when none does. */
-const bs_source_type *bs_source_type_find(const char *spec);
+BS_API const bs_source_type *bs_source_type_find(const char *spec);
 
 /*
  * Opens the source a spec names ("coingecko", "sim", "replay:FILE"). BS_ERR_ARG for an unknown
  * name (listing the known ones) or a missing ":ARG". Free with bs_source_free().
  */
-bs_status bs_source_open(const char *spec, const bs_source_options *opts, bs_source **out,
-                         bs_error *err);
+BS_API bs_status bs_source_open(const char *spec, const bs_source_options *opts, bs_source **out,
+                                bs_error *err);
 
 /* Closes a source and frees it; accepts NULL. */
-void bs_source_free(bs_source *src);
+BS_API void bs_source_free(bs_source *src);
 
 /* The constructors behind the registry, one per file. */
-bs_status bs_source_coingecko_open(const char *arg, const bs_source_options *opts, bs_source **out,
-                                   bs_error *err);
-bs_status bs_source_replay_open(const char *path, const bs_source_options *opts, bs_source **out,
-                                bs_error *err);
-bs_status bs_source_sim_open(const char *arg, const bs_source_options *opts, bs_source **out,
-                             bs_error *err);
+BS_API bs_status bs_source_coingecko_open(const char *arg, const bs_source_options *opts,
+                                          bs_source **out, bs_error *err);
+BS_API bs_status bs_source_replay_open(const char *path, const bs_source_options *opts,
+                                       bs_source **out, bs_error *err);
+BS_API bs_status bs_source_sim_open(const char *arg, const bs_source_options *opts, bs_source **out,
+                                    bs_error *err);
 
 /*
  * Sets opts->sim_resume and opts->sim_price from a history the sim wrote (its line count and
  * last close), so that the next run goes on with the seeded walk instead of appending the same
  * path again. A missing or empty history leaves the walk at its start.
  */
-bs_status bs_source_sim_resume(const char *history, bs_source_options *opts, bs_error *err);
+BS_API bs_status bs_source_sim_resume(const char *history, bs_source_options *opts, bs_error *err);
 
 #endif

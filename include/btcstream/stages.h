@@ -23,6 +23,8 @@
 #ifndef BTCSTREAM_STAGES_H
 #define BTCSTREAM_STAGES_H
 
+#include "btcstream/export.h"
+
 #include <stddef.h>
 #include <stdint.h>
 
@@ -36,7 +38,7 @@
 typedef enum { BS_STAGE_DONE, BS_STAGE_SKIPPED, BS_STAGE_FAILED } bs_stage_outcome;
 
 /* "done", "skipped" or "failed". */
-const char *bs_stage_outcome_name(bs_stage_outcome outcome);
+BS_API const char *bs_stage_outcome_name(bs_stage_outcome outcome);
 
 enum {
     BS_STAGE_TABLES,
@@ -85,19 +87,19 @@ struct bs_stages_result {
  * of the first stage that failed, with err holding "STAGE: message". *out is filled in either
  * case (free with bs_stages_result_free).
  */
-bs_status bs_stages_run(const bs_stages_options *opts, bs_stages_result *out, bs_error *err);
+BS_API bs_status bs_stages_run(const bs_stages_options *opts, bs_stages_result *out, bs_error *err);
 
 /* Frees what *r owns; accepts a zeroed result. */
-void bs_stages_result_free(bs_stages_result *r);
+BS_API void bs_stages_result_free(bs_stages_result *r);
 
 /*
  * The fewest ticks the train stage needs with these options (NULL: the defaults): the feature
  * window's lookback, the horizon, and enough labelled rows for the time split to leave at least
  * the minimum to train and to test. A run that will end with fewer can say so up front.
  */
-size_t bs_stages_min_ticks(const bs_train_options *opts);
+BS_API size_t bs_stages_min_ticks(const bs_train_options *opts);
 
 /* Lines in a file (0 when it is missing): a cheap count of a history's ticks before a run. */
-bs_status bs_stages_count_lines(const char *path, uint64_t *lines, bs_error *err);
+BS_API bs_status bs_stages_count_lines(const char *path, uint64_t *lines, bs_error *err);
 
 #endif

@@ -9,6 +9,8 @@
 #ifndef BTCSTREAM_STATUS_H
 #define BTCSTREAM_STATUS_H
 
+#include "btcstream/export.h"
+
 #include <stddef.h>
 
 typedef enum {
@@ -35,13 +37,13 @@ typedef struct {
 } bs_error;
 
 /* Words for a status code ("I/O error"); never NULL. */
-const char *bs_status_str(bs_status status);
+BS_API const char *bs_status_str(bs_status status);
 
 /*
  * Fills err (when not NULL) with a printf-style message and returns code, so that a failing
  * path reads `return bs_fail(err, BS_ERR_IO, "%s: %s", path, strerror(errno));`.
  */
-bs_status bs_fail(bs_error *err, bs_status code, const char *fmt, ...)
+BS_API bs_status bs_fail(bs_error *err, bs_status code, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
 
 #endif

@@ -13,6 +13,8 @@
 #ifndef BTCSTREAM_STREAM_H
 #define BTCSTREAM_STREAM_H
 
+#include "btcstream/export.h"
+
 #include <stdatomic.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -99,13 +101,14 @@ typedef struct {
 } bs_stream_totals;
 
 /* Defaults as documented above: trigger 1 s, no file limit, run until stopped. */
-bs_stream_options bs_stream_defaults(void);
+BS_API bs_stream_options bs_stream_defaults(void);
 
 /*
  * Recovers from any earlier crash, then processes batches until stopped (stop flag, duration,
  * until_idle, or the callback). Returns BS_OK when stopped, an error when the history or the
  * checkpoint cannot be written (the batch in hand is then not committed and will be redone).
  */
-bs_status bs_stream_run(const bs_stream_options *opts, bs_stream_totals *totals, bs_error *err);
+BS_API bs_status bs_stream_run(const bs_stream_options *opts, bs_stream_totals *totals,
+                               bs_error *err);
 
 #endif

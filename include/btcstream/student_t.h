@@ -11,13 +11,15 @@
 #ifndef BTCSTREAM_STUDENT_T_H
 #define BTCSTREAM_STUDENT_T_H
 
+#include "btcstream/export.h"
+
 /*
  * The regularized incomplete beta function I_x(a, b) for a, b > 0 and x in [0, 1]; NaN
  * outside that domain. Accurate to about 1e-14 relative.
  */
-double bs_beta_inc_reg(double a, double b, double x);
+BS_API double bs_beta_inc_reg(double a, double b, double x);
 
 /* P(T <= t) for Student's t with df > 0 degrees of freedom; NaN for df <= 0 or t NaN. */
-double bs_student_t_cdf(double t, double df);
+BS_API double bs_student_t_cdf(double t, double df);
 
 #endif

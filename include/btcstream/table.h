@@ -5,6 +5,8 @@
 #ifndef BTCSTREAM_TABLE_H
 #define BTCSTREAM_TABLE_H
 
+#include "btcstream/export.h"
+
 #include <stddef.h>
 #include <stdint.h>
 
@@ -34,6 +36,6 @@ typedef struct {
 } bs_table;
 
 /* Frees the column arrays; accepts a zeroed table and leaves the table zeroed. */
-void bs_table_free(bs_table *table);
+BS_API void bs_table_free(bs_table *table);
 
 #endif

@@ -6,11 +6,13 @@
 #ifndef BTCSTREAM_TABLE_PARQUET_H
 #define BTCSTREAM_TABLE_PARQUET_H
 
+#include "btcstream/export.h"
+
 #include "btcstream/parquet.h"
 #include "btcstream/table.h"
 
 /* Writes t to path as one Parquet file, with opts as for bs_parquet_writer_open() (parquet.h). */
-bs_status bs_table_write_parquet(const bs_table *t, const char *path,
-                                 const bs_parquet_options *opts, bs_error *err);
+BS_API bs_status bs_table_write_parquet(const bs_table *t, const char *path,
+                                        const bs_parquet_options *opts, bs_error *err);
 
 #endif

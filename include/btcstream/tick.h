@@ -12,9 +12,12 @@
 #ifndef BTCSTREAM_TICK_H
 #define BTCSTREAM_TICK_H
 
+#include "btcstream/export.h"
+
 #include <stddef.h>
 #include <stdint.h>
 
+#include "btcstream/number.h" /* bs_number_parse, bs_number_format: declared there */
 #include "btcstream/status.h"
 
 typedef struct {
@@ -30,6 +33,9 @@ typedef enum {
     BS_FORMAT_KRAKEN_CSV,
     BS_FORMAT_DAILY_CSV,
     BS_FORMAT_NAMED_CSV, /* any other CSV whose header names a time and a close column */
+    /* CoinGecko's /coins/{id}/market_chart answer, one JSON document (not lines):
+     * {"prices": [[ms, price], ...], "market_caps": [...], "total_volumes": [[ms, volume], ...]} */
+    BS_FORMAT_MARKET_CHART,
 } bs_format;
 
 /*
@@ -47,13 +53,13 @@ typedef struct {
 #define BS_TICK_JSON_MAX 256
 
 /* A short name for a format ("JSON lines", "Binance CSV", ...). */
-const char *bs_format_name(bs_format format);
+BS_API const char *bs_format_name(bs_format format);
 
 /*
  * Detects the format from a file's first line. Returns BS_FORMAT_AUTO when it recognises none.
  * *has_header is set when that first line is a header to skip.
  */
-bs_format bs_format_detect(const char *line, size_t len, int *has_header);
+BS_API bs_format bs_format_detect(const char *line, size_t len, int *has_header);
 
 /*
  * bs_format_detect(), also filling *layout for BS_FORMAT_NAMED_CSV: a header row is matched by
@@ -61,35 +67,37 @@ bs_format bs_format_detect(const char *line, size_t len, int *has_header);
  * Datetime, Timestamp, Date, Time, Open_time, Unix or Snapped_at; Open, High, Low; Close (or
  * Price); Volume (or the first column whose name starts with it, or Total_volume).
  */
-bs_format bs_format_detect_layout(const char *line, size_t len, int *has_header,
-                                  bs_csv_layout *layout);
+BS_API bs_format bs_format_detect_layout(const char *line, size_t len, int *has_header,
+                                         bs_csv_layout *layout);
+
+/*
+ * Detects the format from the start of a file (head, len bytes: a few KB, or all of a short
+ * file), as bs_format_detect_layout() does from its first line, and also:
+ *   - a one-cell line before a CSV header, such as the URL CryptoDataDownload writes first, is
+ *     skipped: *header_lines is then 2 (1 for a header alone, 0 for none);
+ *   - a JSON document opening with a "prices", "market_caps" or "total_volumes" key is
+ *     BS_FORMAT_MARKET_CHART, read whole rather than by line (*header_lines 0).
+ */
+BS_API bs_format bs_format_detect_head(const char *head, size_t len, int *header_lines,
+                                       bs_csv_layout *layout);
 
 /*
  * Parses one line (without its newline) in the given format. Missing Open/High/Low default to
  * Close; Close and the time are required. On failure returns BS_ERR_PARSE and, when err is not
  * NULL, a short reason naming the field ("field \"Close\": not a number").
  */
-bs_status bs_tick_parse(bs_format format, const char *line, size_t len, bs_tick *out,
-                        bs_error *err);
+BS_API bs_status bs_tick_parse(bs_format format, const char *line, size_t len, bs_tick *out,
+                               bs_error *err);
 
 /* bs_tick_parse() for a CSV row whose columns `layout` gives (BS_FORMAT_NAMED_CSV). */
-bs_status bs_tick_parse_csv(const bs_csv_layout *layout, const char *line, size_t len, bs_tick *out,
-                            bs_error *err);
+BS_API bs_status bs_tick_parse_csv(const bs_csv_layout *layout, const char *line, size_t len,
+                                   bs_tick *out, bs_error *err);
 
 /*
  * Writes the tick as one JSON line in the tick format, newline included, into buf (at least
  * BS_TICK_JSON_MAX bytes). Numbers are printed in their shortest exact form, Volume as a string.
  * Returns the number of bytes written.
  */
-size_t bs_tick_format_json(const bs_tick *tick, char *buf);
-
-/*
- * Parses a decimal number (JSON or CSV syntax) from [s, s+len) exactly as strtod would. Returns
- * BS_ERR_PARSE for text that is not a finite number (NaN and infinities are refused).
- */
-bs_status bs_number_parse(const char *s, size_t len, double *out);
-
-/* Writes v in the shortest form that reads back to the same double; returns the length. */
-size_t bs_number_format(double v, char *buf, size_t cap);
+BS_API size_t bs_tick_format_json(const bs_tick *tick, char *buf);
 
 #endif

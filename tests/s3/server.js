@@ -5,6 +5,7 @@
 //   5xx:N               the first N requests get 503 or 500 (alternating), then all pass
 //   403                 every request gets 403 AccessDenied
 //   die-after-parts:N   the whole server exits when part N+1 of a multipart upload arrives
+//   huge-answer:MB      every request gets 200 with an MB-megabyte body (a client must cap it)
 // Prints {"proxy": PORT, "s3rver": PORT} on its first line when ready.
 const http = require('http');
 const crypto = require('crypto');
@@ -62,6 +63,14 @@ async function main() {
       if (fault.startsWith('5xx:') && served <= Number(fault.slice(4)))
         return deny(res, served % 2 ? 503 : 500, served % 2 ? 'SlowDown' : 'InternalError', 'injected');
       if (fault === '403') return deny(res, 403, 'AccessDenied', 'injected');
+      if (fault.startsWith('huge-answer:')) {
+        res.writeHead(200, { 'Content-Type': 'application/xml' });
+        const mb = Buffer.alloc(1 << 20, 'x');
+        let left = Number(fault.slice(12));
+        const more = () => { while (left > 0) { left--; if (!res.write(mb)) return res.once('drain', more); } res.end(); };
+        res.on('error', () => {});
+        return more();
+      }
       if (!(await signatureOk(req, body))) return deny(res, 403, 'SignatureDoesNotMatch', 'bad signature');
       if (req.method === 'PUT' && /partNumber=/.test(req.url)) {
         parts++;
