@@ -56,7 +56,7 @@ static bs_status damaged(const reader *rd, bs_error *err, const char *what) {
 static bs_status read_schema_element(tc_reader *r, bs_parquet_column_data *c, int *is_root,
                                      bs_error *err) {
     int64_t physical = -1, repetition = 0, converted = -1;
-    int timestamp = 0, type;
+    int timestamp = 0, date = 0, type;
     int16_t id;
     size_t len;
     tc_enter_struct(r);
@@ -71,11 +71,12 @@ static bs_status read_schema_element(tc_reader *r, bs_parquet_column_data *c, in
             free(c->name); /* a name given twice: the last one counts, the first is not leaked */
             c->name = name ? strndup((const char *)name, len) : NULL;
             if (!c->name) r->failed = 1;
-        } else if (id == 10 && type == TC_STRUCT) { /* LogicalType: is it TIMESTAMP (field 8)? */
+        } else if (id == 10 && type == TC_STRUCT) { /* LogicalType: TIMESTAMP (8) or DATE (6)? */
             tc_enter_struct(r);
             int16_t lid;
             int ltype;
-            while (tc_read_field(r, &lid, &ltype)) timestamp |= lid == 8, tc_skip(r, ltype);
+            while (tc_read_field(r, &lid, &ltype))
+                timestamp |= lid == 8, date |= lid == 6, tc_skip(r, ltype);
             tc_leave_struct(r);
         } else tc_skip(r, type);
     }
@@ -87,6 +88,7 @@ static bs_status read_schema_element(tc_reader *r, bs_parquet_column_data *c, in
     else if (physical == 6) c->type = BS_PARQUET_STRING;
     else if (physical == 2)
         c->type = timestamp || converted == 10 ? BS_PARQUET_TIMESTAMP_MICROS : BS_PARQUET_INT64;
+    else if (physical == 1 && (date || converted == 6)) c->type = BS_PARQUET_DATE;
     else return bs_fail(err, BS_ERR_UNSUPPORTED, "column %s has an unsupported type", c->name);
     return BS_OK;
 }
@@ -149,6 +151,15 @@ static bs_status decompress(const reader *rd, int64_t codec, const unsigned char
 /* PLAIN values of one page into column c from row `at`. */
 static bs_status decode_plain(const reader *rd, bs_parquet_column_data *c, size_t at, size_t count,
                               const unsigned char *p, size_t len, bs_error *err) {
+    if (c->type == BS_PARQUET_DATE) { /* INT32 in the file, widened to the column's int64 */
+        if (len / 4 < count) return damaged(rd, err, "page shorter than its values");
+        for (size_t i = 0; i < count; i++) {
+            int32_t day;
+            memcpy(&day, p + 4 * i, 4);
+            c->values.i64[at + i] = day;
+        }
+        return BS_OK;
+    }
     if (c->type != BS_PARQUET_STRING) {
         if (len < count * 8) return damaged(rd, err, "page shorter than its values");
         memcpy(c->type == BS_PARQUET_DOUBLE ? (void *)(c->values.f64 + at)

@@ -120,6 +120,28 @@ static void test_repeated_values_are_dictionary_encoded(void **state) {
     unlink(path);
 }
 
+/* A DATE column (INT32 days, as the daily table's Day) reads back as the same days, widened. */
+static void test_date_column_round_trips(void **state) {
+    (void)state;
+    const int32_t days[] = {0, 19417, -1, 2932896, -719162}; /* 1970, 2023-03-01, 1969, 9999, 1 */
+    const size_t n = sizeof days / sizeof *days;
+    const char *path = "/tmp/bs_test_date.parquet";
+    bs_parquet_column cols[] = {{"Day", BS_PARQUET_DATE}};
+    const void *values[] = {days};
+    bs_parquet_writer *w;
+    assert_int_equal(bs_parquet_writer_open(path, cols, 1, NULL, &w, NULL), BS_OK);
+    assert_int_equal(bs_parquet_write(w, n, values, NULL), BS_OK);
+    assert_int_equal(bs_parquet_writer_close(w, NULL), BS_OK);
+    bs_parquet_table t;
+    bs_error err = {{0}};
+    if (bs_parquet_read(path, &t, &err) != BS_OK) fail_msg("%s", err.msg);
+    assert_int_equal(t.rows, n);
+    assert_int_equal(t.column[0].type, BS_PARQUET_DATE);
+    for (size_t i = 0; i < n; i++) assert_int_equal(t.column[0].values.i64[i], days[i]);
+    bs_parquet_table_free(&t);
+    unlink(path);
+}
+
 static void test_damaged_files_fail_cleanly(void **state) {
     (void)state;
     const char *path = "/tmp/bs_test_damaged.parquet";
@@ -162,6 +184,7 @@ int main(void) {
         cmocka_unit_test(test_round_trip_every_codec),
         cmocka_unit_test(test_round_trip_many_row_groups_one_row_and_empty),
         cmocka_unit_test(test_repeated_values_are_dictionary_encoded),
+        cmocka_unit_test(test_date_column_round_trips),
         cmocka_unit_test(test_damaged_files_fail_cleanly),
     };
     int rc = cmocka_run_group_tests(tests, NULL, NULL);

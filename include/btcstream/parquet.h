@@ -26,7 +26,8 @@ typedef enum {
     BS_PARQUET_INT64,            /* values: const int64_t * */
     BS_PARQUET_TIMESTAMP_MICROS, /* values: const int64_t *, UTC microseconds */
     BS_PARQUET_STRING,           /* values: const char *const *, UTF-8, NUL-terminated */
-    BS_PARQUET_DATE,             /* values: const int32_t *, days since 1970-01-01 (write only) */
+    BS_PARQUET_DATE, /* values: const int32_t *, days since 1970-01-01 (read back widened into
+                        values.i64) */
 } bs_parquet_type;
 
 typedef enum { BS_PARQUET_SNAPPY, BS_PARQUET_ZSTD, BS_PARQUET_UNCOMPRESSED } bs_parquet_codec;
@@ -70,7 +71,7 @@ typedef struct {
     bs_parquet_type type;
     union {
         double *f64;
-        int64_t *i64; /* INT64 and TIMESTAMP_MICROS */
+        int64_t *i64; /* INT64, TIMESTAMP_MICROS and DATE (days since 1970-01-01) */
         char **str;   /* NUL-terminated copies */
     } values;
 } bs_parquet_column_data;
