@@ -1,6 +1,7 @@
 /* cmd_import.c - `btcstream import FILE`: append a price file to the history, once. */
 #include <getopt.h>
 #include <stdio.h>
+#include <string.h>
 
 #include "btcstream/import.h"
 #include "cli.h"
@@ -16,8 +17,12 @@ static const char usage_text[] =
     "  Kraken CSV           no header: unix_seconds,open,high,low,close,volume,count\n"
     "  daily candles CSV    header timestamp,open,close,volume,unix_timestamp,high,low\n"
     "  any other CSV        whose header names a time and a close (or price) column, in any\n"
-    "                       order: Yahoo Finance, CryptoDataDownload, CoinGecko's export, ...\n"
-    "                       (a date alone means midnight UTC)\n"    "Ticks are appended in time order; a tick whose timestamp the history already holds is\n"
+    "                       order: Yahoo Finance, CryptoDataDownload (its URL line first,\n"
+    "                       newest row first), CoinGecko's export, ... (a date alone means\n"
+    "                       midnight UTC)\n"
+    "  CoinGecko market_chart JSON  {\"prices\": [[ms, price], ...], ...}, as its API answers\n"
+    "  - (or /dev/stdin)    any of these from a pipe\n\n"
+    "Ticks are appended in time order; a tick whose timestamp the history already holds is\n"
     "skipped, so importing a file twice changes nothing. FILE itself is never written.\n\n"
     "Options:\n"
     "  --history H   history file (default " CLI_DEFAULT_HISTORY ")\n"
@@ -42,7 +47,7 @@ int cmd_import(int argc, char **argv) {
     }
     if (optind != argc - 1)
         return cli_usage_error(argv[0], optind >= argc ? "missing FILE" : "expected one FILE");
-    const char *source = argv[optind];
+    const char *source = strcmp(argv[optind], "-") == 0 ? "/dev/stdin" : argv[optind];
 
     bs_import_result result;
     bs_scan_stats stats = {0};

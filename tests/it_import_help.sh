@@ -2,7 +2,8 @@
 . "$BS_SOURCE_DIR/tests/lib.sh"
 "$BTCSTREAM" import --help > help.txt
 for name in "tick JSON lines" "Binance klines CSV" "Kraken CSV" "Binance kline dumps" \
-    "daily candles" "Yahoo Finance" "CryptoDataDownload" "CoinGecko's export" "midnight UTC"; do
+    "daily candles" "Yahoo Finance" "CryptoDataDownload" "CoinGecko's export" "midnight UTC" \
+    "market_chart" "/dev/stdin"; do
     grep -qF "$name" "$BS_SOURCE_DIR/README.md" || fail "README no longer names '$name': update this list"
     expect_contains help.txt "$name" "import --help names $name"
 done
