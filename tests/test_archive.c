@@ -16,22 +16,24 @@
 #include <cmocka.h>
 
 #include "btcstream/archive.h"
+#include "test_util.h"
 
 static char work[32];
 
 static int setup(void **state) {
     (void)state;
-    snprintf(work, sizeof work, "test_archive_%ld", (long)getpid());
-    char cmd[256];
-    snprintf(cmd, sizeof cmd, "rm -rf %s && mkdir -p %s/in/sub", work, work);
-    return system(cmd) == 0 ? 0 : -1;
+    test_tmpdir(work, sizeof work, "archive");
+    char sub[64];
+    snprintf(sub, sizeof sub, "%s/in", work);
+    assert_int_equal(mkdir(sub, 0755), 0);
+    snprintf(sub, sizeof sub, "%s/in/sub", work);
+    assert_int_equal(mkdir(sub, 0755), 0);
+    return 0;
 }
 
 static int teardown(void **state) {
     (void)state;
-    char cmd[256];
-    snprintf(cmd, sizeof cmd, "rm -rf %s", work);
-    return system(cmd) == 0 ? 0 : -1;
+    return test_rmtree(work);
 }
 
 static void write_file(const char *name, const char *data, size_t len) {

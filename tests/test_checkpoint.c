@@ -12,25 +12,13 @@
 #include <cmocka.h>
 
 #include "btcstream/checkpoint.h"
+#include "test_util.h"
 
 static char dir[64], history[128], log_path[160];
 
-static void write_text(const char *path, const char *text) {
-    FILE *f = fopen(path, "w");
-    assert_non_null(f);
-    fputs(text, f);
-    fclose(f);
-}
-
-static long size_of(const char *path) {
-    struct stat sb;
-    return stat(path, &sb) == 0 ? (long)sb.st_size : -1;
-}
-
 static int setup(void **state) {
     (void)state;
-    strcpy(dir, "/tmp/bs_ckpt_XXXXXX");
-    assert_non_null(mkdtemp(dir));
+    test_tmpdir(dir, sizeof dir, "ckpt");
     snprintf(history, sizeof history, "%s/history.json", dir);
     snprintf(log_path, sizeof log_path, "%s/_checkpoint.log", dir);
     return 0;
@@ -38,33 +26,31 @@ static int setup(void **state) {
 
 static int teardown(void **state) {
     (void)state;
-    char cmd[128];
-    snprintf(cmd, sizeof cmd, "rm -rf %s", dir);
-    return system(cmd);
+    return test_rmtree(dir);
 }
 
 static void test_begin_without_commit_cuts_history_back(void **state) {
     (void)state;
-    write_text(history, "0123456789partial");
-    write_text(log_path, "begin 1 0\ncommit 1 10 1 p:a.json\nbegin 2 10\n");
+    test_write_text(history, "0123456789partial");
+    test_write_text(log_path, "begin 1 0\ncommit 1 10 1 p:a.json\nbegin 2 10\n");
     bs_checkpoint cp;
     bs_error err = {{0}};
     assert_int_equal(bs_checkpoint_open(&cp, dir, history, &err), BS_OK);
-    assert_int_equal(size_of(history), 10);
+    assert_int_equal(test_file_size(history), 10);
     assert_int_equal(cp.last_batch, 1);
     assert_int_equal(cp.history_size, 10);
-    assert_int_equal(size_of(log_path), (long)strlen("begin 1 0\ncommit 1 10 1 p:a.json\n"));
+    assert_int_equal(test_file_size(log_path), (long)strlen("begin 1 0\ncommit 1 10 1 p:a.json\n"));
 }
 
 static void test_torn_commit_line_is_not_a_commit(void **state) {
     (void)state;
-    write_text(history, "0123456789more");
-    write_text(log_path, "begin 1 10\ncommit 1 14 1 p:a.js");
+    test_write_text(history, "0123456789more");
+    test_write_text(log_path, "begin 1 10\ncommit 1 14 1 p:a.js");
     bs_checkpoint cp;
     assert_int_equal(bs_checkpoint_open(&cp, dir, history, NULL), BS_OK);
-    assert_int_equal(size_of(history), 10); /* the append of batch 1 is undone */
+    assert_int_equal(test_file_size(history), 10); /* the append of batch 1 is undone */
     assert_int_equal(cp.last_batch, 0);
-    assert_int_equal(size_of(log_path), 0);
+    assert_int_equal(test_file_size(log_path), 0);
 }
 
 static void test_commit_finishes_moving_its_files(void **state) {
@@ -72,39 +58,39 @@ static void test_commit_finishes_moving_its_files(void **state) {
     char a[128], b[128];
     snprintf(a, sizeof a, "%s/a.json", dir);
     snprintf(b, sizeof b, "%s/b.json", dir);
-    write_text(a, "x");
-    write_text(b, "y");
-    write_text(history, "0123456789");
-    write_text(log_path, "begin 1 0\ncommit 1 10 1 p:a.json q:b.json\n");
+    test_write_text(a, "x");
+    test_write_text(b, "y");
+    test_write_text(history, "0123456789");
+    test_write_text(log_path, "begin 1 0\ncommit 1 10 1 p:a.json q:b.json\n");
     bs_checkpoint cp;
     assert_int_equal(bs_checkpoint_open(&cp, dir, history, NULL), BS_OK);
     char moved[160];
     snprintf(moved, sizeof moved, "%s/_processed/a.json", dir);
-    assert_int_equal(size_of(moved), 1);
+    assert_int_equal(test_file_size(moved), 1);
     snprintf(moved, sizeof moved, "%s/_quarantine/b.json", dir);
-    assert_int_equal(size_of(moved), 1);
+    assert_int_equal(test_file_size(moved), 1);
     assert_int_equal(access(a, F_OK), -1);
-    assert_int_equal(size_of(history), 10);
+    assert_int_equal(test_file_size(history), 10);
 }
 
 static void test_history_grown_by_import_is_kept(void **state) {
     (void)state;
-    write_text(history, "0123456789imported-later");
-    write_text(log_path, "begin 1 0\ncommit 1 10 1 p:a.json\n");
+    test_write_text(history, "0123456789imported-later");
+    test_write_text(log_path, "begin 1 0\ncommit 1 10 1 p:a.json\n");
     bs_checkpoint cp;
     assert_int_equal(bs_checkpoint_open(&cp, dir, history, NULL), BS_OK);
-    assert_int_equal(size_of(history), 24);
+    assert_int_equal(test_file_size(history), 24);
 }
 
 static void test_history_shorter_than_committed_is_an_error(void **state) {
     (void)state;
-    write_text(history, "01234");
-    write_text(log_path, "begin 1 0\ncommit 1 10 1 p:a.json\n");
+    test_write_text(history, "01234");
+    test_write_text(log_path, "begin 1 0\ncommit 1 10 1 p:a.json\n");
     bs_checkpoint cp;
     bs_error err = {{0}};
     assert_int_equal(bs_checkpoint_open(&cp, dir, history, &err), BS_ERR_FORMAT);
     assert_non_null(strstr(err.msg, "lost data"));
-    assert_int_equal(size_of(history), 5); /* nothing touched */
+    assert_int_equal(test_file_size(history), 5); /* nothing touched */
 }
 
 static void test_commit_then_begin_round_trip(void **state) {
@@ -136,14 +122,14 @@ static void test_recovery_moves_a_committed_file_with_its_identity(void **state)
     (void)state;
     char a[128], token[256], log[512], moved[160];
     snprintf(a, sizeof a, "%s/a.json", dir);
-    write_text(a, "tick");
+    test_write_text(a, "tick");
     commit_line_for(token, sizeof token, "a.json", 0);
     snprintf(log, sizeof log, "begin 1 0\ncommit 1 0 1 %s\n", token);
-    write_text(log_path, log);
+    test_write_text(log_path, log);
     bs_checkpoint cp;
     assert_int_equal(bs_checkpoint_open(&cp, dir, history, NULL), BS_OK);
     snprintf(moved, sizeof moved, "%s/_processed/a.json", dir);
-    assert_int_equal(size_of(moved), 4);
+    assert_int_equal(test_file_size(moved), 4);
     assert_int_equal(access(a, F_OK), -1);
 }
 
@@ -151,18 +137,18 @@ static void test_recovery_leaves_a_new_file_that_reuses_a_committed_name(void **
     (void)state;
     char a[128], token[256], log[512], moved[160];
     snprintf(a, sizeof a, "%s/a.json", dir);
-    write_text(a, "old tick");
+    test_write_text(a, "old tick");
     commit_line_for(token, sizeof token, "a.json", 0);
     /* Batch 1 moved the old file; a restarted producer then wrote a new file of the same name. */
     char keep_old[160];
     snprintf(keep_old, sizeof keep_old, "%s/old-a.json", dir);
     assert_int_equal(rename(a, keep_old), 0); /* holds the inode, as _processed/ would */
-    write_text(a, "new tick!");
+    test_write_text(a, "new tick!");
     snprintf(log, sizeof log, "begin 1 0\ncommit 1 0 1 %s\n", token);
-    write_text(log_path, log);
+    test_write_text(log_path, log);
     bs_checkpoint cp;
     assert_int_equal(bs_checkpoint_open(&cp, dir, history, NULL), BS_OK);
-    assert_int_equal(size_of(a), 9); /* still waiting for its own batch */
+    assert_int_equal(test_file_size(a), 9); /* still waiting for its own batch */
     snprintf(moved, sizeof moved, "%s/_processed/a.json", dir);
     assert_int_equal(access(moved, F_OK), -1);
 }
@@ -173,15 +159,15 @@ static void test_move_keeps_an_older_namesake_already_processed(void **state) {
     bs_checkpoint cp;
     assert_int_equal(bs_checkpoint_open(&cp, dir, history, NULL), BS_OK);
     snprintf(older, sizeof older, "%s/_processed/a.json", dir);
-    write_text(older, "older");
+    test_write_text(older, "older");
     snprintf(a, sizeof a, "%s/a.json", dir);
-    write_text(a, "newer!");
+    test_write_text(a, "newer!");
     bs_checkpoint_file f = {.name = "a.json"};
     assert_int_equal(bs_checkpoint_identify(&cp, &f, NULL), BS_OK);
     assert_int_equal(bs_checkpoint_move_files(&cp, &f, 1, NULL), BS_OK);
-    assert_int_equal(size_of(older), 5);
+    assert_int_equal(test_file_size(older), 5);
     snprintf(moved, sizeof moved, "%s/_processed/a.json.%llu", dir, (unsigned long long)f.ino);
-    assert_int_equal(size_of(moved), 6);
+    assert_int_equal(test_file_size(moved), 6);
     assert_int_equal(access(a, F_OK), -1);
 }
 
@@ -189,23 +175,23 @@ static void test_recovery_replays_every_commit_not_only_the_last(void **state) {
     (void)state;
     char a[128], token[256], log[512], moved[160];
     snprintf(a, sizeof a, "%s/a.json", dir);
-    write_text(a, "tick");
+    test_write_text(a, "tick");
     commit_line_for(token, sizeof token, "a.json", 1);
     /* Batch 1's move was lost (power loss before the directory reached the disk). */
     snprintf(log, sizeof log, "begin 1 0\ncommit 1 0 0 %s\nbegin 2 0\ncommit 2 0 0\n", token);
-    write_text(log_path, log);
+    test_write_text(log_path, log);
     bs_checkpoint cp;
     assert_int_equal(bs_checkpoint_open(&cp, dir, history, NULL), BS_OK);
     assert_int_equal(cp.last_batch, 2);
     snprintf(moved, sizeof moved, "%s/_quarantine/a.json", dir);
-    assert_int_equal(size_of(moved), 4);
+    assert_int_equal(test_file_size(moved), 4);
 }
 
 static void test_commit_records_identity_that_recovery_reads_back(void **state) {
     (void)state;
     char a[128], moved[160];
     snprintf(a, sizeof a, "%s/odd:name.json", dir);
-    write_text(a, "tick");
+    test_write_text(a, "tick");
     bs_checkpoint cp;
     assert_int_equal(bs_checkpoint_open(&cp, dir, history, NULL), BS_OK);
     bs_checkpoint_file f = {.name = "odd:name.json"};
@@ -218,7 +204,7 @@ static void test_commit_records_identity_that_recovery_reads_back(void **state) 
     assert_int_equal(bs_checkpoint_open(&again, dir, history, NULL), BS_OK);
     bs_checkpoint_close(&again);
     snprintf(moved, sizeof moved, "%s/_processed/odd:name.json", dir);
-    assert_int_equal(size_of(moved), 4);
+    assert_int_equal(test_file_size(moved), 4);
 }
 
 static void test_one_stream_processor_per_folder(void **state) {

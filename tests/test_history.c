@@ -16,15 +16,11 @@
 
 #include "btcstream/history.h"
 #include "btcstream/reader.h"
+#include "test_util.h"
 
 #define MARK "user.btcstream.pending"
 
 static char dir[64], history[128];
-
-static long size_of(const char *path) {
-    struct stat sb;
-    return stat(path, &sb) == 0 ? (long)sb.st_size : -1;
-}
 
 /* Writes n whole tick lines (one a minute from 2024-01-01) and returns the file's size. */
 static long write_ticks(const char *path, int n) {
@@ -36,7 +32,7 @@ static long write_ticks(const char *path, int n) {
                 "\"Low\": 0.5, \"Close\": %d, \"Volume\": \"7\"}\n",
                 (i / 60) % 24, i % 60, 100 + i);
     fclose(f);
-    return size_of(path);
+    return test_file_size(path);
 }
 
 static void set_mark(const char *owner, long size) {
@@ -49,8 +45,7 @@ static int has_mark(void) { return getxattr(history, MARK, NULL, 0) >= 0; }
 
 static int setup(void **state) {
     (void)state;
-    strcpy(dir, "/tmp/bs_hist_XXXXXX");
-    assert_non_null(mkdtemp(dir));
+    test_tmpdir(dir, sizeof dir, "hist");
     snprintf(history, sizeof history, "%s/history.json", dir);
     write_ticks(history, 1); /* xattrs unsupported here: the tests below have nothing to test */
     if (setxattr(history, MARK ".probe", "1", 1, 0) != 0) skip();
@@ -60,9 +55,7 @@ static int setup(void **state) {
 
 static int teardown(void **state) {
     (void)state;
-    char cmd[128];
-    snprintf(cmd, sizeof cmd, "rm -rf %s", dir);
-    return system(cmd);
+    return test_rmtree(dir);
 }
 
 static int count_tick(void *ctx, const bs_tick *t) {
@@ -74,7 +67,7 @@ static int count_tick(void *ctx, const bs_tick *t) {
 static void test_readers_stop_where_an_interrupted_write_began(void **state) {
     (void)state;
     write_ticks(history, 40);
-    long before = size_of(history);
+    long before = test_file_size(history);
     write_ticks(history, 100); /* the same 40 lines, then 60 that an interrupted write left */
     set_mark("/some/stream", before);
     long ticks = 0;
@@ -95,7 +88,7 @@ static int cut_behind_the_reader(void *ctx, const bs_tick *t) {
 static void test_a_cut_during_a_scan_never_kills_the_reader(void **state) {
     (void)state;
     write_ticks(history, 200);
-    long committed = size_of(history);
+    long committed = test_file_size(history);
     write_ticks(history, 4000); /* ~500 kB: mapped, many pages past the cut */
     set_mark("/some/stream", committed);
     pid_t pid = fork();
@@ -115,7 +108,7 @@ static void test_a_cut_during_a_scan_never_kills_the_reader(void **state) {
 static void test_next_writer_cuts_a_killed_import_off(void **state) {
     (void)state;
     write_ticks(history, 10);
-    long before = size_of(history);
+    long before = test_file_size(history);
     FILE *f = fopen(history, "a");
     fputs("{\"Datetime\": \"2024-02-01T00:00:00+00:00\", \"Open\": 1, \"Hi", f); /* torn */
     fclose(f);
@@ -126,7 +119,7 @@ static void test_next_writer_cuts_a_killed_import_off(void **state) {
     assert_int_equal(bs_history_lock(history, &fd, &size, &err), BS_OK);
     bs_history_unlock(fd);
     assert_int_equal(size, before);
-    assert_int_equal(size_of(history), before);
+    assert_int_equal(test_file_size(history), before);
     assert_false(has_mark());
 }
 
@@ -136,7 +129,7 @@ static void test_another_folders_interrupted_batch_holds_a_stream_off(void **sta
     char other[96];
     snprintf(other, sizeof other, "%s/other", dir);
     assert_int_equal(mkdir(other, 0755), 0);
-    set_mark("/elsewhere/stream", size_of(history));
+    set_mark("/elsewhere/stream", test_file_size(history));
     int fd;
     int64_t size;
     bs_error err = {{0}};
@@ -144,7 +137,7 @@ static void test_another_folders_interrupted_batch_holds_a_stream_off(void **sta
     assert_non_null(strstr(err.msg, "--stream-dir /elsewhere/stream"));
     /* its own mark it recovers itself */
     char *real = realpath(other, NULL);
-    set_mark(real, size_of(history));
+    set_mark(real, test_file_size(history));
     free(real);
     assert_int_equal(bs_history_lock_as_stream(history, other, &fd, &size, &err), BS_OK);
     bs_history_unlock(fd);
@@ -163,7 +156,7 @@ static void test_a_failed_append_leaves_the_history_as_it_was(void **state) {
     bs_tick t = {.ts_us = 1, .close = 5};
     assert_int_not_equal(bs_history_append_marked(fd, history, size, &t, 1, NULL, &err), BS_OK);
     close(fd);
-    assert_int_equal(size_of(history), before);
+    assert_int_equal(test_file_size(history), before);
     assert_false(has_mark());
 }
 

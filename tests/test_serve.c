@@ -19,38 +19,29 @@
 #include "../lib/serve/committed.h" /* private */
 #include "../lib/serve/state.h"     /* private */
 #include "../lib/serve/text_buf.h"  /* private */
+#include "test_util.h"
 
 static char dir[64];
 static serve_paths paths;
-
-static void write_text(const char *path, const char *text) {
-    FILE *f = fopen(path, "w");
-    assert_non_null(f);
-    fputs(text, f);
-    fclose(f);
-}
 
 static void write_history(size_t bytes) {
     char *text = malloc(bytes + 1);
     memset(text, 'x', bytes);
     text[bytes] = '\0';
-    write_text(paths.history, text);
+    test_write_text(paths.history, text);
     free(text);
 }
 
 static int setup(void **state) {
     (void)state;
-    strcpy(dir, "/tmp/bs_serve_XXXXXX");
-    assert_non_null(mkdtemp(dir));
+    test_tmpdir(dir, sizeof dir, "serve");
     assert_int_equal(serve_paths_init(&paths, dir, NULL), BS_OK);
     return 0;
 }
 
 static int teardown(void **state) {
     (void)state;
-    char cmd[128];
-    snprintf(cmd, sizeof cmd, "rm -rf %s", dir);
-    return system(cmd);
+    return test_rmtree(dir);
 }
 
 static void make_stream_dir(void) { assert_int_equal(mkdir(paths.stream_dir, 0755), 0); }
@@ -59,7 +50,7 @@ static void test_committed_is_the_last_complete_commit_line(void **state) {
     (void)state;
     make_stream_dir();
     write_history(300);
-    write_text(paths.log, "begin 1 0\ncommit 1 100 2 P:1:2:a.json\nbegin 2 100\n"
+    test_write_text(paths.log, "begin 1 0\ncommit 1 100 2 P:1:2:a.json\nbegin 2 100\n"
                           "commit 2 250 3 P:3:4:b.json Q:5:6:c.json\n");
     serve_commit c;
     bs_error err = {{0}};
@@ -75,7 +66,7 @@ static void test_committed_ignores_a_torn_line_and_a_begin(void **state) {
     (void)state;
     make_stream_dir();
     write_history(300);
-    write_text(paths.log, "commit 1 100 2 P:1:2:a.json\nbegin 2 100\ncommit 2 250 3 P:3:4:b");
+    test_write_text(paths.log, "commit 1 100 2 P:1:2:a.json\nbegin 2 100\ncommit 2 250 3 P:3:4:b");
     serve_commit c;
     assert_int_equal(serve_committed_read(&paths, &c, NULL), BS_OK);
     assert_int_equal(c.batch, 1);
@@ -102,7 +93,7 @@ static void test_committed_history_shorter_than_the_log_is_an_error(void **state
     (void)state;
     make_stream_dir();
     write_history(10);
-    write_text(paths.log, "commit 1 100 2 P:1:2:a.json\n");
+    test_write_text(paths.log, "commit 1 100 2 P:1:2:a.json\n");
     serve_commit c;
     bs_error err = {{0}};
     assert_int_equal(serve_committed_read(&paths, &c, &err), BS_ERR_IO);
@@ -117,7 +108,7 @@ static void test_committed_counts_quarantined_files_not_their_reasons(void **sta
     const char *names[] = {"a.json", "a.json.reason", "b.json", "b.json.reason", ".tmp"};
     for (size_t i = 0; i < 5; i++) {
         snprintf(p, sizeof p, "%s/%s", paths.quarantine, names[i]);
-        write_text(p, "x");
+        test_write_text(p, "x");
     }
     serve_commit c;
     assert_int_equal(serve_committed_read(&paths, &c, NULL), BS_OK);

@@ -16,24 +16,21 @@
 #include <cmocka.h>
 
 #include "btcstream/stages.h"
+#include "test_util.h"
 
 static char work[64], history[128], out_dir[128];
 
 static int setup(void **state) {
     (void)state;
-    snprintf(work, sizeof work, "test_stages_%ld", (long)getpid());
+    test_tmpdir(work, sizeof work, "stages");
     snprintf(history, sizeof history, "%s/h.json", work);
     snprintf(out_dir, sizeof out_dir, "%s/out", work);
-    char cmd[160];
-    snprintf(cmd, sizeof cmd, "rm -rf %s && mkdir -p %s", work, work);
-    return system(cmd) == 0 ? 0 : -1;
+    return 0;
 }
 
 static int teardown(void **state) {
     (void)state;
-    char cmd[160];
-    snprintf(cmd, sizeof cmd, "rm -rf %s", work);
-    return system(cmd) == 0 ? 0 : -1;
+    return test_rmtree(work);
 }
 
 /* n ticks a minute apart from 2025-05-12 00:00 UTC, closes on a deterministic zigzag walk. */

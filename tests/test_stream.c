@@ -21,6 +21,7 @@
 #include "btcstream/producer.h"
 #include "btcstream/reader.h"
 #include "btcstream/stream.h"
+#include "test_util.h"
 
 #define TICKS 5
 
@@ -28,8 +29,7 @@ static char dir[64], stream_dir[96], history[96];
 
 static int setup(void **state) {
     (void)state;
-    strcpy(dir, "/tmp/bs_stream_XXXXXX");
-    assert_non_null(mkdtemp(dir));
+    test_tmpdir(dir, sizeof dir, "stream");
     snprintf(stream_dir, sizeof stream_dir, "%s/stream", dir);
     snprintf(history, sizeof history, "%s/history.json", dir);
     bs_producer p;
@@ -43,9 +43,7 @@ static int setup(void **state) {
 
 static int teardown(void **state) {
     (void)state;
-    char cmd[128];
-    snprintf(cmd, sizeof cmd, "rm -rf %s", dir);
-    return system(cmd);
+    return test_rmtree(dir);
 }
 
 typedef struct {
