@@ -5,7 +5,7 @@
 . "$BS_SOURCE_DIR/tests/lib.sh"
 
 "$BTCSTREAM" --help > help.txt
-commands=$(awk '/^Commands:/ { listed = 1; next } listed && /^  [a-z]/ { print $1 }' help.txt)
+commands=$(awk '/^Commands:/ { listed = 1; next } /^$/ { listed = 0 } listed && /^  [a-z]/ { print $1 }' help.txt)
 [ "$(echo "$commands" | wc -w)" -ge 9 ] || fail "--help lists too few commands: $commands"
 
 # A printf conversion left in the text: %% or %[flags][width][.prec]conversion (no space flag:
