@@ -10,8 +10,9 @@ lib=$(dirname "$BTCSTREAM")/libbtcstream.a
 nm -g --defined-only "$lib" | awk 'NF == 3 { print $3 }' | sort > exported.txt
 grep -v '^bs_' exported.txt > foreign.txt || true
 [ ! -s foreign.txt ] || fail "libbtcstream.a exports non-bs_ names: $(head -5 foreign.txt | tr '\n' ' ')"
-cat "$BS_SOURCE_DIR"/include/btcstream/*.h | tr '\n' ' ' | grep -oE 'BS_API [^;{(]*\(' |
-    grep -oE 'bs_[a-z0-9_]+\($' | tr -d '(' | sort -u > declared.txt
+# functions (BS_API ... bs_name(), and the registries' tables (BS_API extern ... bs_name[])
+cat "$BS_SOURCE_DIR"/include/btcstream/*.h | tr '\n' ' ' | grep -oE 'BS_API [^;{(]*[(\[]' |
+    grep -oE 'bs_[a-z0-9_]+[(\[]$' | tr -d '([' | sort -u > declared.txt
 [ "$(wc -l < declared.txt)" -gt 50 ] || fail "too few BS_API declarations found"
 comm -13 declared.txt exported.txt > undeclared.txt
 comm -23 declared.txt exported.txt > missing.txt
