@@ -19,7 +19,16 @@ for i in $(seq 1 60); do # the cluster elects its JetStream leader first
     sleep 0.5
 done
 expect_contains init.txt "3 replicas" "bus init --replicas 3"
-leader() { "$BTCSTREAM" bus status --bus "$BUS" 2> /dev/null | sed -n 's/.*leader \([a-z0-9]*\).*/\1/p'; }
+# The stream's leader; asked again while the cluster has none (an election, a request timing out).
+leader() {
+    local i name
+    for i in $(seq 1 40); do
+        name=$("$BTCSTREAM" bus status --bus "$BUS" 2> /dev/null |
+            sed -n 's/.*leader \(n[0-9]\).*/\1/p' || true)
+        [ -n "$name" ] && { echo "$name"; return 0; }
+        sleep 0.25
+    done
+}
 
 n=100000
 [ -n "${BS_UNDER_SANITIZER:-}" ] && n=20000
