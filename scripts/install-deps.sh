@@ -12,30 +12,33 @@ packages=(
     libsnappy-dev libzstd-dev
     libplplot-dev plplot-driver-cairo fonts-dejavu-core
     python3
-    # the NATS JetStream bus (--bus): the C client, and the server the tests start on 127.0.0.1
-    libnats-dev nats-server
-    # The dashboard (btcstream serve): libmicrohttpd serves it; its tests drive a real browser
-    # (chromium) and scrape /metrics with a real Prometheus server (promtool checks the format).
-    libmicrohttpd-dev chromium prometheus
+    # the NATS JetStream bus (--bus): the C client
+    libnats-dev
+    # the dashboard (btcstream serve): libmicrohttpd serves it
+    libmicrohttpd-dev
 )
 # BS_DEPS_BUILD_ONLY=1 (the container image) installs what builds and runs btcstream, not the
-# tools only the tests use (the documentation's checkers below, Node.js).
+# tools only the tests use.
 build_only=${BS_DEPS_BUILD_ONLY:-0}
-# The documentation's checks: Doxygen (every public function documented), Graphviz (the
-# architecture diagram), groff (the man page, warnings as errors).
-[ "$build_only" = 1 ] || packages+=(doxygen graphviz groff-base)
+if [ "$build_only" != 1 ]; then
+    # the servers and browser the tests start on 127.0.0.1: nats-server for the bus, chromium
+    # for the dashboard's page, Prometheus (promtool too) for its /metrics
+    packages+=(nats-server chromium prometheus)
+    # the documentation's checks: Doxygen (every public function documented), Graphviz (the
+    # architecture diagram), groff (the man page, warnings as errors)
+    packages+=(doxygen graphviz groff-base)
+    # clang with its libFuzzer runtime: `make fuzz` builds the fuzz/ harnesses with it (the
+    # regression run in `make test` needs only gcc)
+    packages+=(clang libclang-rt-14-dev)
+fi
 # `make test-container` only (BS_DEPS_CONTAINER=1): podman with runc and
 # podman-compose, debootstrap for the base image.
 [ "${BS_DEPS_CONTAINER:-0}" = 1 ] && packages+=(podman podman-compose runc debootstrap)
-# clang with its libFuzzer runtime: `make fuzz` builds the fuzz/ harnesses with it (the regression
-# run in `make test` needs only gcc).
-packages+=(clang libclang-rt-14-dev)
-# Node.js runs the independent peers in tests (DuckDB, hyparquet, S3 server). A Node.js from
-# another source (one that bundles npm) conflicts with Debian's npm, so ask only for what is absent.
-if [ "$build_only" != 1 ]; then
-    command -v node >/dev/null || packages+=(nodejs)
-    command -v npm >/dev/null || packages+=(npm)
-fi
+# Node.js: the build fetches the dashboard's chart library (uPlot) with npm, and the tests run
+# their independent peers with it (DuckDB, hyparquet, an S3 server). A Node.js from another
+# source (one that bundles npm) conflicts with Debian's npm, so ask only for what is absent.
+command -v node >/dev/null || packages+=(nodejs)
+command -v npm >/dev/null || packages+=(npm)
 
 missing=()
 for p in "${packages[@]}"; do

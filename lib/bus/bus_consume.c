@@ -128,13 +128,25 @@ bs_status bs_bus_settle(bs_bus_consumer *c, const unsigned char *reject, bs_erro
     return BS_OK;
 }
 
+/*
+ * Idle means every message the stream holds is acknowledged: the consumer's ack floor has reached
+ * the stream's last sequence, and nothing waits or is delivered unacknowledged. Its pending count
+ * alone is not enough: right after a node failure a newly elected consumer leader can report 0
+ * pending before it has caught up with messages stored while it was down.
+ */
 bs_status bs_bus_consumer_idle(bs_bus_consumer *c, int *idle, bs_error *err) {
     jsConsumerInfo *ci = NULL;
+    jsStreamInfo *si = NULL;
     jsErrCode code = 0;
+    *idle = 0;
     natsStatus s = NATS(js_GetConsumerInfo)(&ci, c->c.js, c->stream, c->durable, NULL, &code);
-    if (s != NATS_OK) return bus_fail(err, &c->c, "cannot read the consumer's state", s, code);
-    *idle = ci->NumPending == 0 && ci->NumAckPending == 0;
+    if (s == NATS_OK) s = NATS(js_GetStreamInfo)(&si, c->c.js, c->stream, NULL, &code);
+    if (s == NATS_OK)
+        *idle = ci->NumPending == 0 && ci->NumAckPending == 0 &&
+                ci->AckFloor.Stream >= si->State.LastSeq;
     NATS(jsConsumerInfo_Destroy)(ci);
+    NATS(jsStreamInfo_Destroy)(si);
+    if (s != NATS_OK) return bus_fail(err, &c->c, "cannot read the consumer's state", s, code);
     return BS_OK;
 }
 
