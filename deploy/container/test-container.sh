@@ -61,10 +61,21 @@ dir=$(mktemp -d "${TMPDIR:-/tmp}/btcstream-compose.XXXXXX")
 trap 'rm -f "$out"; (cd "$dir" && podman-compose -p "$project" down -v >/dev/null 2>&1); rm -rf "$dir"' EXIT
 cp "$repo/compose.yaml" "$repo/.env.example" "$dir/"
 cp "$dir/.env.example" "$dir/.env"
-(cd "$dir" && BTCSTREAM_IMAGE="$image" podman-compose -p "$project" up) >"$out" 2>&1 ||
+(cd "$dir" && BTCSTREAM_IMAGE="$image" podman-compose -p "$project" up btcstream) >"$out" 2>&1 ||
     { tail -30 "$out" >&2; echo "FAIL: podman-compose up failed" >&2; exit 1; }
 listing=$(podman run --rm --entrypoint ls -v "${project}_btcstream-data:/data" "$image" /data)
 for f in Data bitcoin_predictions.parquet bitcoin_predictions.zip model.json output_plot.png; do
     grep -qx "$f" <<<"$listing" || { echo "FAIL: compose left no $f in its volume: $listing" >&2; exit 1; }
 done
 echo "ok - compose.yaml runs the pipeline with .env mounted and its outputs in the volume"
+
+# The dashboard service serves what the pipeline committed to the volume.
+(cd "$dir" && BTCSTREAM_IMAGE="$image" podman-compose -p "$project" up -d dashboard) >"$out" 2>&1 ||
+    { tail -30 "$out" >&2; echo "FAIL: podman-compose could not start the dashboard" >&2; exit 1; }
+summary=""
+for i in $(seq 1 50); do
+    summary=$(curl -fsS http://127.0.0.1:8080/api/summary 2>/dev/null) && break
+    sleep 0.2
+done
+grep -q '"ticks"' <<<"$summary" || { echo "FAIL: the dashboard did not answer: $summary" >&2; exit 1; }
+echo "ok - compose.yaml's dashboard serves the committed history on 127.0.0.1:8080"
