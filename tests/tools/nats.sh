@@ -23,7 +23,7 @@ nats_start() {
     done
     fail "nats-server $name did not start: $(tail -5 "$WORK/nats-$name.log")"
 }
-nats_kill() { kill -9 "${NATS_PID[$1]}" 2> /dev/null; wait "${NATS_PID[$1]}" 2> /dev/null || true; }
+nats_kill() { kill -9 "${NATS_PID[$1]}" 2> /dev/null || true; wait "${NATS_PID[$1]}" 2> /dev/null || true; }
 nats_stop_all() { local n; for n in "${!NATS_PID[@]}"; do nats_kill "$n"; done; }
 # nats_pub PORT SUBJECT PAYLOAD: a plain NATS publish (no JetStream ack), for bad messages.
 nats_pub() {
