@@ -9,6 +9,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "btcstream/timeutil.h"
+
 typedef struct {
     bs_pipeline_options *opts;
     bs_ingest_totals totals;
@@ -19,9 +21,22 @@ typedef struct {
     int wake_fd;                /* an eventfd that tells the waiting stream `done` is set */
 } ingest_job;
 
+/* With the bus, the producer is done only once the stream holds every tick: until then the
+ * stream processor's drain could find the bus idle and end before the last ticks arrive. It
+ * waits through a lost quorum, as `ingest --bus` does, until stopped. */
+static bs_status flush_bus(bs_ingest_options *o, bs_error *err) {
+    bs_status st = BS_OK;
+    while (o->bus && (st = bs_bus_publisher_flush(o->bus, 5 * BS_US_PER_SECOND, err)) != BS_OK) {
+        if (o->on_notice) o->on_notice(o->ctx, err->msg);
+        if (o->stop && *o->stop) break; /* told to stop: the error says how many are lost */
+    }
+    return st;
+}
+
 static void *run_ingest(void *arg) {
     ingest_job *job = arg;
     job->status = bs_ingest_run(&job->opts->ingest, &job->totals, &job->err);
+    if (job->status == BS_OK) job->status = flush_bus(&job->opts->ingest, &job->err);
     job->done = 1;
     uint64_t one = 1;
     if (job->wake_fd >= 0 && write(job->wake_fd, &one, sizeof one) < 0) {

@@ -11,6 +11,7 @@
 #include "btcstream/outputs.h"
 #include "btcstream/pipeline.h"
 #include "btcstream/sink.h"
+#include "btcstream/bus.h"
 #include "btcstream/serve.h"
 #include "btcstream/stages.h"
 #include "cli.h"
@@ -36,6 +37,9 @@ static const char usage_text[] =
     "  --out-dir P    where output files go (default .)\n"
     "  --no-upload    never upload to S3\n"
     "  --quiet        no batch lines: only the tables, the stages and the summary\n"
+    "  --bus URLS     producer and stream processor meet on NATS JetStream (nats://HOST:PORT\n"
+    "                 [,...]; create the stream first with 'btcstream bus init') instead of\n"
+    "                 the stream directory (docs/scale-out.md)\n"
     "  --serve [ADDR] serve the live dashboard (btcstream serve) while it runs, on ADDR\n"
     "                 (default 127.0.0.1:8080)\n";
 
@@ -44,6 +48,7 @@ typedef struct {
     const char *data_dir, *out_dir;
     int no_upload, quiet;
     const char *serve; /* the dashboard's address, NULL: none */
+    const char *bus;   /* NATS servers for --bus, NULL: the stream directory */
 } run_args;
 
 static int parse(int argc, char **argv, run_args *a) {
@@ -53,6 +58,7 @@ static int parse(int argc, char **argv, run_args *a) {
                                             {"no-upload", no_argument, 0, 'n'},
                                             {"quiet", no_argument, 0, 'q'},
                                             {"serve", optional_argument, 0, 's'},
+                                            {"bus", required_argument, 0, 'b'},
                                             {"help", no_argument, 0, 'h'},
                                             {0, 0, 0, 0}};
     int c, rc = CLI_OK;
@@ -63,6 +69,7 @@ static int parse(int argc, char **argv, run_args *a) {
         case 'o': a->out_dir = optarg; break;
         case 'n': a->no_upload = 1; break;
         case 'q': a->quiet = 1; break;
+        case 'b': a->bus = optarg; break;
         case 's': /* --serve, --serve=ADDR or --serve ADDR */
             a->serve = optarg ? optarg : BS_SERVE_DEFAULT_LISTEN;
             if (!optarg && optind < argc && argv[optind][0] != '-') a->serve = argv[optind++];
@@ -182,6 +189,17 @@ static void print_start(const run_args *a, const bs_source *source, const bs_dat
     fflush(stdout);
 }
 
+/* --bus: the producer publishes to JetStream and the stream processor consumes from it. */
+static bs_status open_bus(const run_args *a, bs_pipeline_options *o, bs_error *err) {
+    if (!a->bus) return BS_OK;
+    bs_bus_options bus = bs_bus_defaults();
+    bus.urls = a->bus;
+    bs_status st = bs_bus_publisher_open(&bus, 0, &o->ingest.bus, err);
+    if (st == BS_OK) st = bs_bus_consumer_open(&bus, "btcstream", &o->stream.bus, err);
+    o->ingest.market = a->in.source;
+    return st;
+}
+
 /* The dashboard beside the pipeline: a side view, so failing to bind says why and goes on. */
 static bs_serve *start_dashboard(const run_args *a) {
     bs_serve_options o = bs_serve_defaults();
@@ -234,7 +252,11 @@ int cmd_run(int argc, char **argv) {
     warn_if_too_short(&a, &paths);
     bs_serve *dashboard = a.serve ? start_dashboard(&a) : NULL;
     bs_pipeline_totals totals;
-    bs_status st = bs_pipeline_stream(&o, &totals, &err);
+    memset(&totals, 0, sizeof totals);
+    bs_status st = open_bus(&a, &o, &err);
+    if (st == BS_OK) st = bs_pipeline_stream(&o, &totals, &err);
+    bs_bus_publisher_close(o.ingest.bus);
+    bs_bus_consumer_close(o.stream.bus);
     bs_source_free(source);
     if (st != BS_OK) bs_serve_stop(dashboard);
     if (st != BS_OK && fresh && totals.stream.rows == 0) bs_pipeline_remove_empty_tree(a.data_dir);

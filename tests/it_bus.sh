@@ -70,6 +70,15 @@ for t in hourly daily moving_avg; do
 done
 pass "the bus and the stream directory give the same tables"
 
+# run --bus: the whole pipeline with the producer and the stream processor meeting on the bus.
+"$BTCSTREAM" run --source sim --duration 2500ms --interval 20ms --bus "$BUS" --data-dir R \
+    --out-dir RO --no-upload --quiet > run.txt 2>&1 || fail "run --bus: $(grep -v "^batch\|^  " run.txt | tail -5)"
+produced=$(sed -n 's/^ *ticks produced *\([0-9]*\).*/\1/p' run.txt)
+[ "${produced:-0}" -gt 73 ] || fail "run --bus produced too few ticks: $(cat run.txt)"
+expect_eq "$(wc -l < R/bitcoin_combined.json)" "$produced" "run --bus commits every tick it produced"
+[ -f RO/bitcoin_predictions.zip ] || fail "run --bus did not reach the batch stages"
+pass "run --bus: $produced ticks produced, committed once each through the bus, then every stage"
+
 "$BTCSTREAM" ingest --source sim --duration 1s --interval 100ms --bus nats://127.0.0.1:1 \
     > /dev/null 2> down.err &
 dpid=$!

@@ -47,8 +47,18 @@ bs_status bs_bus_consumer_open(const bs_bus_options *opts, const char *durable,
     natsStatus s = NATS_TIMEOUT;
     /* Right after a node failure the cluster may still be electing a leader: wait for it. */
     for (int tries = 0; tries < SUBSCRIBE_TRIES; tries++) {
+        /* Bind to the durable consumer when it exists, whatever settings it was created with
+         * (another processor's --ack-wait, say); create it otherwise. */
+        jsSubOptions bind;
+        NATS(jsSubOptions_Init)(&bind); /* no settings given: libnats then checks none */
+        bind.Stream = o.stream;
+        bind.Consumer = durable;
         code = 0;
-        s = NATS(js_PullSubscribe)(&c->sub, c->c.js, subject, durable, NULL, &so, &code);
+        s = NATS(js_PullSubscribe)(&c->sub, c->c.js, subject, NULL, NULL, &bind, &code);
+        if (s != NATS_OK && (code == JSConsumerNotFoundErr || s == NATS_NOT_FOUND)) {
+            code = 0;
+            s = NATS(js_PullSubscribe)(&c->sub, c->c.js, subject, durable, NULL, &so, &code);
+        }
         /* Anything but a missing stream may be the cluster still settling (no quorum yet,
          * "JetStream system temporarily unavailable"): try again. */
         if (s == NATS_OK || code == JSStreamNotFoundErr) break;
