@@ -46,8 +46,17 @@ void bs_path_dir(const char *path, char *dir, size_t size) {
 
 bs_status bs_atomic_open(bs_atomic_file *f, const char *path, bs_error *err) {
     f->fd = -1;
+    f->tmp[0] = '\0';
+    f->direct = 0;
     if (snprintf(f->path, sizeof f->path, "%s", path) >= (int)sizeof f->path)
         return bs_fail(err, BS_ERR_ARG, "path too long: %.200s...", path);
+    struct stat sb;
+    if (stat(path, &sb) == 0 && !S_ISREG(sb.st_mode) && !S_ISDIR(sb.st_mode)) {
+        f->direct = 1;
+        f->fd = open(path, O_WRONLY | O_CLOEXEC);
+        if (f->fd < 0) return bs_fail(err, BS_ERR_IO, "%s: cannot open: %s", path, strerror(errno));
+        return BS_OK;
+    }
     char dir[sizeof f->path];
     bs_path_dir(path, dir, sizeof dir);
     const char *slash = strrchr(path, '/');
@@ -72,6 +81,12 @@ bs_status bs_atomic_write(bs_atomic_file *f, const void *data, size_t len, bs_er
 bs_status bs_atomic_commit(bs_atomic_file *f, int flags, bs_error *err) {
     int sync = !(flags & BS_ATOMIC_NO_SYNC), sync_dir = sync && !(flags & BS_ATOMIC_NO_DIR_SYNC);
     bs_status st = BS_OK;
+    if (f->direct) { /* a device or a pipe: what was written is all there is to do */
+        if (close(f->fd) != 0)
+            st = bs_fail(err, BS_ERR_IO, "%s: close failed: %s", f->path, strerror(errno));
+        f->fd = -1;
+        return st;
+    }
     if (sync && fsync(f->fd) != 0)
         st = bs_fail(err, BS_ERR_IO, "%s: fsync failed: %s", f->path, strerror(errno));
     if (close(f->fd) != 0 && st == BS_OK)

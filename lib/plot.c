@@ -344,18 +344,12 @@ bs_status bs_plot_predictions_with(const bs_predictions *p, const char *png_path
     if (!have_memcairo())
         return bs_fail(err, BS_ERR_UNSUPPORTED,
                        "PLplot's memcairo driver is missing (install plplot-driver-cairo)");
-    char tmp[4096];
-    if (snprintf(tmp, sizeof tmp, "%s.tmp.png", png_path) >= (int)sizeof tmp)
-        return bs_fail(err, BS_ERR_ARG, "path too long: %s", png_path);
     size_t size = (size_t)CHART_WIDTH * CHART_HEIGHT * 3;
     uint8_t *rgb = malloc(size);
     if (!rgb) return bs_fail(err, BS_ERR_NOMEM, "out of memory for a %zu-byte chart", size);
     memset(rgb, 255, size); /* the white background (colour 0 in draw()) */
     bs_status st = draw(p, o, rgb, err);
-    if (st == BS_OK) st = bs_png_write_rgb(tmp, rgb, CHART_WIDTH, CHART_HEIGHT, err);
+    if (st == BS_OK) st = bs_png_write_rgb(png_path, rgb, CHART_WIDTH, CHART_HEIGHT, err);
     free(rgb);
-    if (st == BS_OK && rename(tmp, png_path) != 0)
-        st = bs_fail(err, BS_ERR_IO, "%s: %s", png_path, strerror(errno));
-    if (st != BS_OK) remove(tmp);
     return st;
 }

@@ -14,6 +14,8 @@
 #include <string.h>
 #include <zlib.h>
 
+#include "btcstream/fsutil.h"
+
 #define PNG_OUT_CHUNK 65536
 #define PNG_FILTER_UP 2
 
@@ -110,8 +112,12 @@ bs_status bs_png_write_rgb(const char *path, const uint8_t *rgb, uint32_t width,
     static const uint8_t signature[8] = {0x89, 'P', 'N', 'G', '\r', '\n', 0x1a, '\n'};
     if (width == 0 || height == 0 || width > 0x7fffffff / 3 || height > 0x7fffffff)
         return bs_fail(err, BS_ERR_ARG, "%s: bad PNG size %ux%u", path, width, height);
-    FILE *f = fopen(path, "wb");
-    if (!f) return bs_fail(err, BS_ERR_IO, "%s: %s", path, strerror(errno));
+    /* Built in memory, then written whole through fsutil.h's atomic file: a reader never sees
+     * half a chart, and a crash keeps the previous one. */
+    char *png = NULL;
+    size_t png_len = 0;
+    FILE *f = open_memstream(&png, &png_len);
+    if (!f) return bs_fail(err, BS_ERR_NOMEM, "%s: out of memory for the PNG", path);
     uint8_t ihdr[13];
     put_u32(ihdr, width);
     put_u32(ihdr + 4, height);
@@ -120,18 +126,17 @@ bs_status bs_png_write_rgb(const char *path, const uint8_t *rgb, uint32_t width,
     ihdr[10] = 0; /* deflate */
     ihdr[11] = 0; /* adaptive filtering, one filter type a row */
     ihdr[12] = 0; /* not interlaced */
-    errno = 0;
     int rc = fwrite(signature, 1, sizeof signature, f) == sizeof signature ? 0 : -1;
     if (rc == 0) rc = write_chunk(f, "IHDR", ihdr, sizeof ihdr);
     if (rc == 0) rc = write_image_data(f, rgb, width, height);
     if (rc == 0) rc = write_chunk(f, "IEND", NULL, 0);
-    int saved = errno;
-    if (fclose(f) != 0 && rc == 0) {
-        rc = -1;
-        saved = errno;
-    }
-    if (rc != 0)
-        return bs_fail(err, BS_ERR_IO, "%s: writing the PNG failed: %s", path,
-                       saved ? strerror(saved) : "out of memory");
-    return BS_OK;
+    if (fclose(f) != 0) rc = -1;
+    bs_status st = rc == 0 ? BS_OK : bs_fail(err, BS_ERR_NOMEM, "%s: out of memory for the PNG", path);
+    bs_atomic_file out = {.fd = -1};
+    if (st == BS_OK) st = bs_atomic_open(&out, path, err);
+    if (st == BS_OK) st = bs_atomic_write(&out, png, png_len, err);
+    if (st == BS_OK) st = bs_atomic_commit(&out, 0, err);
+    else bs_atomic_abort(&out);
+    free(png);
+    return st;
 }

@@ -29,7 +29,8 @@ BS_API bs_status bs_sync_dir(const char *dir, bs_error *err);
 typedef struct {
     int fd;          /* -1 when not open */
     char path[4096]; /* the target */
-    char tmp[4200];  /* the temporary name beside it */
+    char tmp[4200];  /* the temporary name beside it; "" when written directly (below) */
+    int direct;      /* the target is no regular file (a device, a pipe): written in place */
 } bs_atomic_file;
 
 /* Flags for bs_atomic_commit(). */
@@ -39,7 +40,12 @@ enum {
     BS_ATOMIC_NO_REPLACE = 4,  /* fail with BS_ERR_IO, errno EEXIST, if the target exists */
 };
 
-/* Creates the temporary file for path. On failure f is left closed (bs_atomic_abort is a no-op). */
+/*
+ * Creates the temporary file for path. A target that exists and is not a regular file (a device
+ * such as /dev/stdout or /dev/full, a pipe) is opened and written in place instead: renaming
+ * over it would replace the device, and there is nothing to make atomic. On failure f is left
+ * closed (bs_atomic_abort is a no-op).
+ */
 BS_API bs_status bs_atomic_open(bs_atomic_file *f, const char *path, bs_error *err);
 
 /* Writes all of data (retrying short writes). Errors name the target. */
