@@ -6,7 +6,7 @@
 . "$BS_SOURCE_DIR/tests/lib.sh"
 . "$BS_SOURCE_DIR/tests/tools/nats.sh"
 CHECK="$PY $BS_SOURCE_DIR/tests/tools/exactly_once.py"
-trap 'nats_stop_all; rm -rf "$WORK"' EXIT
+trap 'kill -9 $(jobs -p) 2> /dev/null || true; nats_stop_all; rm -rf "$WORK"' EXIT # nothing outlives the test
 port=$((20000 + RANDOM % 20000))
 BUS="nats://127.0.0.1:$port"
 nats_start one "$port"

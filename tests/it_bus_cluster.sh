@@ -8,7 +8,7 @@
 . "$BS_SOURCE_DIR/tests/lib.sh"
 . "$BS_SOURCE_DIR/tests/tools/nats.sh"
 CHECK="$PY $BS_SOURCE_DIR/tests/tools/exactly_once.py"
-trap 'nats_stop_all; rm -rf "$WORK"' EXIT
+trap 'kill -9 $(jobs -p) 2> /dev/null || true; nats_stop_all; rm -rf "$WORK"' EXIT # nothing outlives the test
 base=$((21000 + (RANDOM % 400) * 10))
 p1=$base p2=$((base + 1)) p3=$((base + 2))
 start_node() { nats_start_deploy "$1" "$base"; } # deploy/nats/*.conf, the documented cluster
