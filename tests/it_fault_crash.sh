@@ -4,42 +4,12 @@
 # then a clean restart must leave every tick in the history exactly once. The same for `import`,
 # whose restart is another import. The kills come from tests/fault/fault_shim.c (LD_PRELOAD).
 . "$BS_SOURCE_DIR/tests/lib.sh"
-[ -f "${BS_FAULT_SHIM:-}" ] || fail "the fault shim is not built (BS_FAULT_SHIM)"
-export ASAN_OPTIONS="${ASAN_OPTIONS:+$ASAN_OPTIONS:}verify_asan_link_order=0"
-CHECK="$PY $BS_SOURCE_DIR/tests/tools/exactly_once.py"
+. "$BS_SOURCE_DIR/tests/fault/fault.sh"
 recovery_kills=8
 [ -n "${BS_UNDER_SANITIZER:-}" ] && recovery_kills=4
 
-# make_ticks N FIRST: N ticks, one every 30 s from tick number FIRST, as JSON lines.
-make_ticks() {
-    $PY - "$1" "$2" <<'PY'
-import json, sys
-from datetime import datetime, timedelta, timezone
-n, first = int(sys.argv[1]), int(sys.argv[2])
-for i in range(first, first + n):
-    t = datetime(2024, 3, 1, tzinfo=timezone.utc) + timedelta(seconds=30 * i)
-    p = 60000 + (i * 7919) % 900 + 0.5
-    print(json.dumps({"Datetime": t.isoformat(), "Open": p, "High": p + 3, "Low": p - 3,
-                      "Close": p + 1, "Volume": str(100 + i)}))
-PY
-}
-
-# with_fault VAR=VALUE... -- CMD...: runs CMD under the shim; its exit status is returned.
-with_fault() {
-    local envs=()
-    while [ "$1" != "--" ]; do envs+=("$1"); shift; done
-    shift
-    env LD_PRELOAD="$BS_FAULT_SHIM" "${envs[@]}" "$@"
-}
-
-# count_calls CMD...: how many file-changing calls CMD makes when nothing fails.
-count_calls() {
-    with_fault BS_FAULT_COUNT_FILE="$WORK/count" -- "$@" > /dev/null 2>&1 || fail "clean run of $* failed"
-    cat "$WORK/count"
-}
-
 # ---- the stream processor -------------------------------------------------------------------
-make_ticks 12 0 > source.json
+make_ticks 12 0 30 > source.json
 mkdir seed
 i=0
 while read -r line; do
@@ -75,8 +45,8 @@ done
 pass "stream: killed at each of its $total file-changing calls, recovery killed $runs more times: exactly once"
 
 # ---- import ---------------------------------------------------------------------------------
-make_ticks 300 0 > first.json
-make_ticks 600 200 > second.json # overlaps the first by 100 ticks
+make_ticks 300 0 30 > first.json
+make_ticks 600 200 30 > second.json # overlaps the first by 100 ticks
 cat first.json second.json | $PY -c '
 import json, sys
 seen = {}

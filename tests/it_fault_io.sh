@@ -3,22 +3,7 @@
 # and one clear error line naming the file, leaves every committed tick and every earlier output
 # file as it was, and a later run without the fault finishes the job exactly once.
 . "$BS_SOURCE_DIR/tests/lib.sh"
-[ -f "${BS_FAULT_SHIM:-}" ] || fail "the fault shim is not built (BS_FAULT_SHIM)"
-export ASAN_OPTIONS="${ASAN_OPTIONS:+$ASAN_OPTIONS:}verify_asan_link_order=0"
-CHECK="$PY $BS_SOURCE_DIR/tests/tools/exactly_once.py"
-
-make_ticks() {
-    $PY - "$1" "$2" <<'PY'
-import json, sys
-from datetime import datetime, timedelta, timezone
-n, first = int(sys.argv[1]), int(sys.argv[2])
-for i in range(first, first + n):
-    t = datetime(2024, 3, 1, tzinfo=timezone.utc) + timedelta(minutes=i)
-    p = 60000 + (i * 7919) % 900 + 0.5
-    print(json.dumps({"Datetime": t.isoformat(), "Open": p, "High": p + 3, "Low": p - 3,
-                      "Close": p + 1, "Volume": str(100 + i)}))
-PY
-}
+. "$BS_SOURCE_DIR/tests/fault/fault.sh"
 
 # failing K CMD...: runs CMD with its K-th file-changing call failing (ENOSPC, or EIO when K is
 # even); output in out.txt and err.txt; returns CMD's status.
@@ -27,17 +12,10 @@ failing() {
     shift
     [ $((k % 2)) -eq 0 ] && errno=EIO
     local rc=0
-    env LD_PRELOAD="$BS_FAULT_SHIM" BS_FAULT_FAIL_AT="$k" BS_FAULT_ERRNO="$errno" "$@" \
-        > out.txt 2> err.all || rc=$?
+    with_fault BS_FAULT_FAIL_AT="$k" BS_FAULT_ERRNO="$errno" -- "$@" > out.txt 2> err.all || rc=$?
     # what the stream says it is about to do is not part of the error
     grep -v "^btcstream stream: \(committing the files\|waiting for\)" err.all > err.txt || true
     return $rc
-}
-
-count_calls() {
-    env LD_PRELOAD="$BS_FAULT_SHIM" BS_FAULT_COUNT_FILE="$WORK/count" "$@" > /dev/null 2>&1 ||
-        fail "clean run of $* failed"
-    cat "$WORK/count"
 }
 
 # expect_clear_error WHAT NAME...: err.txt is one line naming one of the files.

@@ -6,9 +6,7 @@
 #    a reason;
 #  - retention keeps _processed/ within --retain-files.
 . "$BS_SOURCE_DIR/tests/lib.sh"
-[ -f "${BS_FAULT_SHIM:-}" ] || fail "the fault shim is not built (BS_FAULT_SHIM)"
-export ASAN_OPTIONS="${ASAN_OPTIONS:+$ASAN_OPTIONS:}verify_asan_link_order=0"
-CHECK="$PY $BS_SOURCE_DIR/tests/tools/exactly_once.py"
+. "$BS_SOURCE_DIR/tests/fault/fault.sh"
 
 tick() { # tick I: one tick line, I minutes after 2024-05-01
     $PY -c "

@@ -1,27 +1,21 @@
 # Helpers for the bus tests, sourced: NATS servers on 127.0.0.1 that the test starts and kills.
-# nats_start NAME CLIENT_PORT [CLUSTER_PORT ROUTE_PORTS...]: starts (or restarts) a JetStream
-# server with its store in $WORK/nats-NAME; a cluster node when CLUSTER_PORT is given.
 command -v nats-server > /dev/null || skip "nats-server is not installed"
 declare -A NATS_PID
-nats_start() {
-    local name=$1 port=$2 cport=${3:-} routes=()
-    shift 2
-    [ -n "$cport" ] && shift
-    local args=(-a 127.0.0.1 -p "$port" -js -sd "$WORK/nats-$name" -n "$name")
-    if [ -n "$cport" ]; then
-        local r
-        for r in "$@"; do routes+=("nats://127.0.0.1:$r"); done
-        args+=(--cluster_name bs --cluster "nats://127.0.0.1:$cport"
-               --routes "$(IFS=,; echo "${routes[*]}")")
-    fi
-    nats-server "${args[@]}" > "$WORK/nats-$name.log" 2>&1 &
-    NATS_PID[$name]=$!
+# nats_wait NAME PORT: waits until the server just started as NAME answers on PORT.
+nats_wait() {
     local i
     for i in $(seq 1 100); do
-        if (exec 3<> "/dev/tcp/127.0.0.1/$port") 2> /dev/null; then return 0; fi
+        if (exec 3<> "/dev/tcp/127.0.0.1/$2") 2> /dev/null; then return 0; fi
         sleep 0.05
     done
-    fail "nats-server $name did not start: $(tail -5 "$WORK/nats-$name.log")"
+    fail "nats-server $1 did not start: $(tail -5 "$WORK/nats-$1.log")"
+}
+# nats_start NAME CLIENT_PORT: starts (or restarts) a JetStream server with its store in
+# $WORK/nats-NAME.
+nats_start() {
+    nats-server -a 127.0.0.1 -p "$2" -js -sd "$WORK/nats-$1" -n "$1" > "$WORK/nats-$1.log" 2>&1 &
+    NATS_PID[$1]=$!
+    nats_wait "$1" "$2"
 }
 nats_kill() { kill -9 "${NATS_PID[$1]}" 2> /dev/null || true; wait "${NATS_PID[$1]}" 2> /dev/null || true; }
 nats_stop_all() { local n; for n in "${!NATS_PID[@]}"; do nats_kill "$n"; done; }
@@ -50,10 +44,19 @@ nats_start_deploy() {
     port=$(sed -n 's/^listen: 127.0.0.1:\([0-9]*\)$/\1/p' "$conf")
     nats-server -c "$conf" > "$WORK/nats-$name.log" 2>&1 &
     NATS_PID[$name]=$!
-    local i
-    for i in $(seq 1 100); do
-        if (exec 3<> "/dev/tcp/127.0.0.1/$port") 2> /dev/null; then return 0; fi
-        sleep 0.05
+    nats_wait "$name" "$port"
+}
+# same_tables_as_directory SOURCE LINES WHAT: the history H.json that came through the bus holds
+# the tables that the same ticks (SOURCE, LINES a stream file) give through the stream directory.
+same_tables_as_directory() {
+    mkdir S
+    split -l "$2" -d -a 3 --additional-suffix=.json "$1" S/ohlc_
+    "$BTCSTREAM" stream --stream-dir S --history F.json --until-idle --trigger 0 --quiet > /dev/null 2>&1
+    local t
+    for t in hourly daily moving_avg; do
+        "$BTCSTREAM" aggregate --input H.json --table $t --format csv > bus_$t.csv
+        "$BTCSTREAM" aggregate --input F.json --table $t --format csv > dir_$t.csv
+        cmp -s bus_$t.csv dir_$t.csv || fail "the $t table differs between $3 and the directory"
     done
-    fail "nats-server $name did not start: $(tail -5 "$WORK/nats-$name.log")"
+    pass "$3 and the stream directory give the same tables"
 }
