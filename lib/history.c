@@ -11,6 +11,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <libgen.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -177,10 +178,9 @@ static bs_status lock_history(const char *path, const char *stream_dir, int *fd,
                               bs_error *err) {
     int created = access(path, F_OK) != 0;
     if (created) { /* a fresh data directory: make the history's folder first */
-        char *copy = strdup(path);
-        bs_status made = copy ? bs_mkdirs(dirname(copy), err)
-                              : bs_fail(err, BS_ERR_NOMEM, "out of memory");
-        free(copy);
+        char dir[PATH_MAX];
+        bs_path_dir(path, dir, sizeof dir);
+        bs_status made = bs_mkdirs(dir, err);
         if (made != BS_OK) return made;
     }
     *fd = open(path, O_RDWR | O_APPEND | O_CREAT | O_CLOEXEC, 0644); /* read: torn-line check */

@@ -504,14 +504,7 @@ static bs_status recover(const bs_stream_options *o, bs_checkpoint *cp, bs_error
 bs_status bs_stream_run(const bs_stream_options *opts, bs_stream_totals *totals, bs_error *err) {
     bs_stream_options o = opts ? *opts : bs_stream_defaults();
     memset(totals, 0, sizeof *totals);
-    const char *slash = strrchr(o.history, '/');
-    if (slash) {
-        char dir[4096];
-        snprintf(dir, sizeof dir, "%.*s", (int)(slash - o.history), o.history);
-        bs_status st = bs_mkdirs(dir, err);
-        if (st != BS_OK) return st;
-    }
-    bs_status st = bs_mkdirs(o.stream_dir, err);
+    bs_status st = bs_mkdirs(o.stream_dir, err); /* the history's folder: its lock makes it */
     bs_checkpoint cp = {.lock_fd = -1};
     if (st == BS_OK) st = recover(&o, &cp, err);
     live_view v = {NULL, INT64_MIN, {0}, 0, {0}};
