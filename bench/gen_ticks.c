@@ -51,7 +51,9 @@ int main(int argc, char **argv) {
                      fmax(open, price) * (1 + 0.0005 * uniform()),
                      fmin(open, price) * (1 - 0.0005 * uniform()),
                      price,
-                     round(uniform() * 1e10)};
+                     round(uniform() * 1e10),
+                     BS_TRADES_UNKNOWN,
+                     0};
         t.high = round(t.high * 100) / 100;
         t.low = round(t.low * 100) / 100;
         char line[BS_TICK_JSON_MAX];

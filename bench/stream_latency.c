@@ -52,7 +52,7 @@ static void *produce(void *arg) {
                 nanosleep(&ts, NULL);
             }
         }
-        bs_tick t = {INT64_C(1700000000000000) + i, 100, 101, 99, 100 + i % 7, 1};
+        bs_tick t = {INT64_C(1700000000000000) + i, 100, 101, 99, 100 + i % 7, 1, BS_TRADES_UNKNOWN, 0};
         if (bs_producer_write(&p, &t, NULL, &err) != BS_OK) {
             fprintf(stderr, "%s\n", err.msg);
             exit(1);

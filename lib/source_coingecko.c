@@ -103,7 +103,7 @@ bs_status coingecko_parse_answer(const char *body, size_t len, const char *url, 
     if (json_first_object_number(body, len, "total_volume", &volume, NULL) != BS_OK) volume = NAN;
     if (!(price > 0 && high > 0 && low > 0 && !(volume < 0)))
         return bs_fail(err, BS_ERR_PARSE, "%s: prices are not positive", url);
-    *t = (bs_tick){bs_now_us(), price, high, low, price, volume};
+    *t = (bs_tick){bs_now_us(), price, high, low, price, volume, BS_TRADES_UNKNOWN, 0};
     return BS_OK;
 }
 

@@ -47,6 +47,8 @@ static bs_status sim_next(bs_source *src, bs_tick *out, int *got, int64_t *retry
     out->high = fmax(open, s->price);
     out->low = fmin(open, s->price);
     out->volume = round(2.5e10 * (0.8 + 0.4 * uniform(s)));
+    out->trades = BS_TRADES_UNKNOWN;
+    out->recv_us = 0;
     *got = 1;
     return BS_OK;
 }

@@ -175,11 +175,24 @@ bs_format bs_format_detect_head(const char *head, size_t len, int *header_lines,
 
 /* ---- JSON -------------------------------------------------------------------------------- */
 
-enum { F_DATETIME, F_OPEN, F_HIGH, F_LOW, F_CLOSE, F_VOLUME, F_COUNT, F_UNKNOWN = F_COUNT };
-static const char *const field_names[] = {"Datetime", "Open", "High", "Low", "Close", "Volume"};
+/* The price fields (also CSV columns), then the fields only JSON lines carry. */
+enum {
+    F_DATETIME,
+    F_OPEN,
+    F_HIGH,
+    F_LOW,
+    F_CLOSE,
+    F_VOLUME,
+    F_COUNT,
+    F_TRADES = F_COUNT,
+    F_RECEIVED,
+    F_UNKNOWN
+};
+static const char *const field_names[] = {"Datetime", "Open",   "High",   "Low",
+                                          "Close",    "Volume", "Trades", "Received"};
 
 static int field_of(const char *s, size_t n) {
-    for (int f = 0; f < F_COUNT; f++)
+    for (int f = 0; f < F_UNKNOWN; f++)
         if (strlen(field_names[f]) == n && memcmp(field_names[f], s, n) == 0) return f;
     return F_UNKNOWN;
 }
@@ -239,11 +252,29 @@ static bs_status finish_tick(bs_tick *t, const int *present, bs_error *err) {
     return BS_OK;
 }
 
+/* "Trades": a whole number of trades, at least 0. */
+static bs_status read_trades(cursor *c, int64_t *trades, bs_error *err) {
+    double v;
+    int present = 0;
+    bs_status st = read_number_field(c, F_TRADES, &v, &present, err);
+    if (st != BS_OK) return st;
+    if (!present) return BS_OK;
+    if (!(v >= 0 && v <= 9e15) || v != (double)(int64_t)v)
+        return field_error(err, F_TRADES, "not a whole number of trades");
+    *trades = (int64_t)v;
+    return BS_OK;
+}
+
 static bs_status read_field(cursor *c, int field, bs_tick *t, int *present, bs_error *err) {
     double *slots[] = {NULL, &t->open, &t->high, &t->low, &t->close, &t->volume};
     if (field == F_DATETIME) {
         present[field] = 1;
         return read_datetime(c, &t->ts_us, err);
+    }
+    if (field == F_TRADES) return read_trades(c, &t->trades, err);
+    if (field == F_RECEIVED) {
+        bs_status st = read_datetime(c, &t->recv_us, err);
+        return st == BS_OK || !err ? st : field_error(err, F_RECEIVED, "not a time");
     }
     if (field == F_UNKNOWN)
         return json_skip_value(c, 1) ? BS_OK : bs_fail(err, BS_ERR_PARSE, "invalid JSON value");
@@ -261,6 +292,8 @@ static const char *expect_text(const char *p, const char *end, const char *text,
 const char *bs_tick_parse_canonical(const char *line, const char *end, bs_tick *t) {
     const char *p = EXPECT(line, "{\"Datetime\": \"");
     if (!p) return NULL;
+    t->trades = BS_TRADES_UNKNOWN;
+    t->recv_us = 0;
     const char *quote = end - p > 32 && p[32] == '"' /* the length btcstream writes */
                             ? p + 32
                             : memchr(p, '"', (size_t)(end - p) < 40 ? (size_t)(end - p) : 40);
@@ -282,6 +315,8 @@ const char *bs_tick_parse_canonical(const char *line, const char *end, bs_tick *
 
 static bs_status parse_json(const char *line, size_t len, bs_tick *t, bs_error *err) {
     cursor c = {line, line + len};
+    t->trades = BS_TRADES_UNKNOWN;
+    t->recv_us = 0;
     int present[F_COUNT] = {0};
     json_skip_ws(&c);
     if (c.p >= c.end || *c.p++ != '{') return bs_fail(err, BS_ERR_PARSE, "not a JSON object");
@@ -370,6 +405,8 @@ static void skip_bom(const char **line, size_t *len) {
 bs_status bs_tick_parse_csv(const bs_csv_layout *layout, const char *line, size_t len, bs_tick *t,
                             bs_error *err) {
     skip_bom(&line, &len);
+    t->trades = BS_TRADES_UNKNOWN;
+    t->recv_us = 0;
     const int col[F_COUNT] = {layout->time, layout->open,  layout->high,
                               layout->low,  layout->close, layout->volume};
     if (layout->time < 0 || layout->close < 0)
@@ -422,25 +459,39 @@ bs_status bs_tick_parse(bs_format format, const char *line, size_t len, bs_tick 
 }
 
 size_t bs_tick_format_json(const bs_tick *t, char *buf) {
-    char when[BS_TIME_ISO_SIZE], o[32], h[32], l[32], c[32], v[32];
+    return bs_tick_format_json_market(t, NULL, buf);
+}
+
+size_t bs_tick_format_json_market(const bs_tick *t, const char *market, char *buf) {
+    char when[BS_TIME_ISO_SIZE], num[32];
+    size_t n = 0;
+    /* Every piece is bounded (a market is checked to be short, numbers fit 32 bytes), so the
+     * line fits BS_TICK_JSON_MAX; the guard keeps a caller's unchecked market from overflowing. */
+#define PUT(...)                                                                                   \
+    do {                                                                                           \
+        int k = snprintf(buf + n, BS_TICK_JSON_MAX - n, __VA_ARGS__);                              \
+        if (k < 0 || (size_t)k >= BS_TICK_JSON_MAX - n) return 0;                                  \
+        n += (size_t)k;                                                                            \
+    } while (0)
     bs_time_format_iso(t->ts_us, when);
-    bs_number_format(t->open, o, sizeof o);
-    bs_number_format(t->high, h, sizeof h);
-    bs_number_format(t->low, l, sizeof l);
-    bs_number_format(t->close, c, sizeof c);
-    int n;
-    if (isnan(t->volume)) {
-        n = snprintf(
-            buf, BS_TICK_JSON_MAX,
-            "{\"Datetime\": \"%s\", \"Open\": %s, \"High\": %s, \"Low\": %s, \"Close\": %s}\n",
-            when, o, h, l, c);
-    } else {
-        bs_number_format(t->volume, v, sizeof v);
-        n = snprintf(
-            buf, BS_TICK_JSON_MAX,
-            "{\"Datetime\": \"%s\", \"Open\": %s, \"High\": %s, \"Low\": %s, \"Close\": %s, "
-            "\"Volume\": \"%s\"}\n",
-            when, o, h, l, c, v);
+    PUT("{\"Datetime\": \"%s\"", when);
+    if (market) PUT(", \"Market\": \"%.*s\"", BS_TICK_JSON_MAX / 4, market);
+    const double prices[] = {t->open, t->high, t->low, t->close};
+    const char *const names[] = {"Open", "High", "Low", "Close"};
+    for (int i = 0; i < 4; i++) {
+        bs_number_format(prices[i], num, sizeof num);
+        PUT(", \"%s\": %s", names[i], num);
     }
-    return n < 0 ? 0 : (size_t)n;
+    if (!isnan(t->volume)) {
+        bs_number_format(t->volume, num, sizeof num);
+        PUT(", \"Volume\": \"%s\"", num);
+    }
+    if (t->trades >= 0) PUT(", \"Trades\": %lld", (long long)t->trades);
+    if (t->recv_us != 0) {
+        bs_time_format_iso(t->recv_us, when);
+        PUT(", \"Received\": \"%s\"", when);
+    }
+    PUT("}\n");
+#undef PUT
+    return n;
 }

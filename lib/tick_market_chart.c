@@ -126,7 +126,7 @@ static int make_tick(walk *w, const char *at, double ms, double price, bs_tick *
         return *st = bad_pair(w, at, "time is not epoch milliseconds in the years 0000 to 9999"), 0;
     if (!(price > 0) || !isfinite(price))
         return *st = bad_pair(w, at, "price is not a positive number"), 0;
-    *t = (bs_tick){(int64_t)us, price, price, price, price, NAN};
+    *t = (bs_tick){(int64_t)us, price, price, price, price, NAN, BS_TRADES_UNKNOWN, 0};
     return 1;
 }
 

@@ -17,7 +17,7 @@ static int64_t at(const char *text) {
 }
 
 static bs_tick tick(const char *when, double open, double close) {
-    bs_tick t = {at(when), open, close + 1, close - 1, close, 1.0};
+    bs_tick t = {at(when), open, close + 1, close - 1, close, 1.0, BS_TRADES_UNKNOWN, 0};
     return t;
 }
 

@@ -41,7 +41,8 @@ static bs_tick *ar_series(size_t n, double phi, double sigma, uint64_t seed) {
         r = phi * r + sigma * gaussian();
         price *= exp(r);
         t[i] = (bs_tick){
-            INT64_C(1700000000000000) + (int64_t)i * 60000000, price, price, price, price, 1};
+            INT64_C(1700000000000000) + (int64_t)i * 60000000, price, price, price, price, 1,
+            BS_TRADES_UNKNOWN, 0};
     }
     return t;
 }

@@ -17,7 +17,7 @@ static bs_tick *series(size_t n) {
     for (size_t i = 0; i < n; i++) {
         price *= 1 + 0.001 * sin((double)i * 0.7) + 0.0005 * cos((double)i * 1.3);
         int64_t ts = INT64_C(1700000000000000) + (int64_t)i * 30000000 + (int64_t)(i % 5) * 1000000;
-        t[i] = (bs_tick){ts, price, price + 1, price - 1, price, 1};
+        t[i] = (bs_tick){ts, price, price + 1, price - 1, price, 1, BS_TRADES_UNKNOWN, 0};
     }
     return t;
 }
@@ -58,7 +58,7 @@ static void test_label_is_log_return_to_horizon(void **state) {
 static void test_seed_features_use_spark_dayofweek(void **state) {
     (void)state;
     /* 2025-05-11 12:34:56 UTC, a Sunday: Spark's dayofweek is 1. */
-    bs_tick t = {INT64_C(1746966896000000), 1, 1, 1, 5, 1};
+    bs_tick t = {INT64_C(1746966896000000), 1, 1, 1, 5, 1, BS_TRADES_UNKNOWN, 0};
     bs_features f;
     assert_int_equal(bs_features_build(&t, 1, BS_MODE_SEED, 1, &f, NULL), BS_OK);
     assert_true(f.x[0] == (float)1746966896.0 && f.x[1] == 12 && f.x[2] == 1);

@@ -27,7 +27,7 @@ static bs_tick *series(size_t n) {
     for (size_t i = 0; i < n; i++) {
         ts += (i % 9 ? 60 : 90) * INT64_C(1000000);
         price *= exp(0.002 * sin((double)i * 0.37) + 0.001 * sin((double)i * 1.91));
-        t[i] = (bs_tick){ts, price, price + 9, price - 9, price, 12};
+        t[i] = (bs_tick){ts, price, price + 9, price - 9, price, 12, BS_TRADES_UNKNOWN, 0};
     }
     return t;
 }

@@ -126,7 +126,7 @@ static void test_stable_sort_keeps_file_order_of_equal_times(void **state) {
     (void)state;
     bs_tick_vec vec = {0};
     for (int i = 0; i < 5000; i++) {
-        bs_tick t = {(i * 7919) % 100, 1, 1, 1, (double)i, 0};
+        bs_tick t = {(i * 7919) % 100, 1, 1, 1, (double)i, 0, BS_TRADES_UNKNOWN, 0};
         assert_int_equal(bs_tick_vec_push(&vec, &t), BS_OK);
     }
     assert_int_equal(bs_tick_vec_sort(&vec), BS_OK);

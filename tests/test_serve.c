@@ -144,7 +144,7 @@ static void test_json_strings_are_escaped(void **state) {
 #define H INT64_C(3600000000)
 
 static bs_tick tick(int64_t ts, double open, double high, double low, double close) {
-    bs_tick t = {ts, open, high, low, close, NAN};
+    bs_tick t = {ts, open, high, low, close, NAN, BS_TRADES_UNKNOWN, 0};
     return t;
 }
 

@@ -39,7 +39,8 @@ static void make_ticks(bs_tick *t, size_t n) {
     for (size_t i = 0; i < n; i++) {
         close += (double)((i * 7919) % 23) - 11.0;
         t[i] = (bs_tick){
-            INT64_C(1747008000000000) + (int64_t)i * 60000000, close, close, close, close, 1.0};
+            INT64_C(1747008000000000) + (int64_t)i * 60000000, close, close, close, close, 1.0,
+            BS_TRADES_UNKNOWN, 0};
     }
 }
 

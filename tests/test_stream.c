@@ -35,7 +35,7 @@ static int setup(void **state) {
     bs_producer p;
     assert_int_equal(bs_producer_open(&p, stream_dir, NULL), BS_OK);
     for (int i = 0; i < TICKS; i++) {
-        bs_tick t = {INT64_C(1714557600000000) + i * INT64_C(30000000), 100, 110, 90, 100 + i, 7};
+        bs_tick t = {INT64_C(1714557600000000) + i * INT64_C(30000000), 100, 110, 90, 100 + i, 7, BS_TRADES_UNKNOWN, 0};
         assert_int_equal(bs_producer_write(&p, &t, NULL, NULL), BS_OK);
     }
     return 0;

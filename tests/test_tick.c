@@ -334,10 +334,46 @@ static void test_number_format_equals_printf_near_powers_of_ten_and_at_random(vo
     }
 }
 
+static void test_candle_fields_and_market_are_written_and_read_back(void **state) {
+    (void)state;
+    bs_tick in = {INT64_C(1747012920000000), 100.5, 101, 100, 100.25, 2.5, 7,
+                  INT64_C(1747012979250000)};
+    char buf[BS_TICK_JSON_MAX];
+    size_t n = bs_tick_format_json_market(&in, "kraken:BTC/USD", buf);
+    assert_string_equal(buf, "{\"Datetime\": \"2025-05-12T01:22:00.000000+00:00\", "
+                             "\"Market\": \"kraken:BTC/USD\", \"Open\": 100.5, \"High\": 101, "
+                             "\"Low\": 100, \"Close\": 100.25, \"Volume\": \"2.5\", \"Trades\": 7, "
+                             "\"Received\": \"2025-05-12T01:22:59.250000+00:00\"}\n");
+    bs_tick out = parse_json_ok(buf);
+    assert_int_equal(n, strlen(buf));
+    assert_int_equal(out.trades, 7);
+    assert_int_equal(out.recv_us, in.recv_us);
+    assert_true(out.close == 100.25 && out.volume == 2.5);
+    /* an empty minute: zero trades is written, not taken for "unknown" */
+    in.trades = 0;
+    in.recv_us = 0;
+    bs_tick_format_json(&in, buf);
+    assert_non_null(strstr(buf, "\"Trades\": 0}"));
+    assert_int_equal(parse_json_ok(buf).trades, 0);
+    /* a plain tick has neither field, whichever parser path reads it */
+    out = parse_json_ok("{\"Datetime\": \"2025-05-12T01:22:00+00:00\", \"Open\": 1, \"High\": 1, "
+                        "\"Low\": 1, \"Close\": 1}");
+    assert_int_equal(out.trades, BS_TRADES_UNKNOWN);
+    assert_int_equal(out.recv_us, 0);
+    out = parse_json_ok("{\"Close\": 1, \"Datetime\": \"2025-05-12T01:22:00\"}");
+    assert_int_equal(out.trades, BS_TRADES_UNKNOWN);
+    expect_bad(BS_FORMAT_JSONL, "{\"Datetime\": \"2025-05-12\", \"Close\": 1, \"Trades\": 1.5}",
+               "field \"Trades\": not a whole number");
+    expect_bad(BS_FORMAT_JSONL, "{\"Datetime\": \"2025-05-12\", \"Close\": 1, \"Trades\": -1}",
+               "field \"Trades\"");
+    expect_bad(BS_FORMAT_JSONL, "{\"Datetime\": \"2025-05-12\", \"Close\": 1, \"Received\": 5}",
+               "field \"Received\"");
+}
+
 static void test_json_output_parses_back_identically(void **state) {
     (void)state;
-    bs_tick in = {INT64_C(1747012974181814), 104579,     104899.25, 0.1,
-                  1.9265781400000002,        26503597248};
+    bs_tick in = {INT64_C(1747012974181814), 104579,      104899.25,         0.1,
+                  1.9265781400000002,        26503597248, BS_TRADES_UNKNOWN, 0};
     char buf[BS_TICK_JSON_MAX];
     size_t n = bs_tick_format_json(&in, buf);
     assert_true(n > 0 && buf[n - 1] == '\n');
@@ -405,6 +441,7 @@ int main(void) {
         cmocka_unit_test(test_digit_masks_equal_a_byte_loop),
         cmocka_unit_test(test_detects_each_format),
         cmocka_unit_test(test_json_output_parses_back_identically),
+        cmocka_unit_test(test_candle_fields_and_market_are_written_and_read_back),
         cmocka_unit_test(test_number_format_is_shortest_and_exact),
         cmocka_unit_test(test_number_format_equals_printf_near_powers_of_ten_and_at_random),
     };

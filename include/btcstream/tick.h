@@ -2,12 +2,15 @@
  * tick.h - one price observation and the text formats it travels in.
  *
  * A tick is what the producer writes and the history holds: a time and the OHLC prices of the
- * CoinGecko snapshot (or of a candle from an imported CSV). Input formats:
- *   BS_FORMAT_JSONL       {"Datetime": "...", "Open": 1, "High": 1, "Low": 1, "Close": 1, "Volume":
- * "1"} BS_FORMAT_BINANCE_CSV header open_time,open,high,low,close,volume[,...] BS_FORMAT_KRAKEN_CSV
- * no header: unix_seconds,open,high,low,close,volume,trade_count BS_FORMAT_DAILY_CSV   header
- * timestamp,open,close,volume,unix_timestamp,high,low Parsers validate everything they read: a tick
- * that comes out is finite, with positive prices.
+ * CoinGecko snapshot, a candle from an imported CSV, or a 1-minute candle built from trades.
+ * Input formats:
+ *   BS_FORMAT_JSONL        {"Datetime": "...", "Open": 1, "High": 1, "Low": 1, "Close": 1,
+ *                          "Volume": "1"}, optionally with "Market" (market.h), and "Trades" and
+ *                          "Received" (a candle built from trades)
+ *   BS_FORMAT_BINANCE_CSV  header open_time,open,high,low,close,volume[,...]
+ *   BS_FORMAT_KRAKEN_CSV   no header: unix_seconds,open,high,low,close,volume,trade_count
+ *   BS_FORMAT_DAILY_CSV    header timestamp,open,close,volume,unix_timestamp,high,low
+ * Parsers validate everything they read: a tick that comes out is finite, with positive prices.
  */
 #ifndef BTCSTREAM_TICK_H
 #define BTCSTREAM_TICK_H
@@ -24,7 +27,14 @@ typedef struct {
     int64_t ts_us; /* UTC microseconds since the epoch */
     double open, high, low, close;
     double volume; /* NaN when the source gave none */
+    /* A candle built from trades also knows how many trades it holds (0: a minute without one)
+     * and when its last trade was received; other ticks have trades = -1 and recv_us = 0. */
+    int64_t trades;
+    int64_t recv_us; /* UTC microseconds; 0 when unknown */
 } bs_tick;
+
+/* bs_tick.trades of a tick that is not a candle built from trades. */
+#define BS_TRADES_UNKNOWN (-1)
 
 typedef enum {
     BS_FORMAT_AUTO = 0,
@@ -50,7 +60,7 @@ typedef struct {
 #define BS_MAX_LINE_BYTES (64 * 1024)
 
 /* Room for the longest line bs_tick_format_json() writes. */
-#define BS_TICK_JSON_MAX 256
+#define BS_TICK_JSON_MAX 512
 
 /* A short name for a format ("JSON lines", "Binance CSV", ...). */
 BS_API const char *bs_format_name(bs_format format);
@@ -99,5 +109,11 @@ BS_API bs_status bs_tick_parse_csv(const bs_csv_layout *layout, const char *line
  * Returns the number of bytes written.
  */
 BS_API size_t bs_tick_format_json(const bs_tick *tick, char *buf);
+
+/*
+ * bs_tick_format_json() with the tick's market (market.h) as a "Market" field after "Datetime";
+ * market NULL writes none. "Trades" and "Received" follow "Volume" when the tick has them.
+ */
+BS_API size_t bs_tick_format_json_market(const bs_tick *tick, const char *market, char *buf);
 
 #endif
