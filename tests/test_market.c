@@ -3,7 +3,10 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include <cmocka.h>
 
@@ -77,12 +80,81 @@ static void test_paths_under_roots(void **state) {
                      BS_ERR_ARG);
 }
 
+static void touch(const char *path) {
+    char dir[512];
+    snprintf(dir, sizeof dir, "%s", path);
+    for (char *p = dir + 1; *p; p++)
+        if (*p == '/') {
+            *p = '\0';
+            mkdir(dir, 0755);
+            *p = '/';
+        }
+    FILE *f = fopen(path, "w");
+    assert_non_null(f);
+    fclose(f);
+}
+
+static void test_markets_of_a_data_folder_and_the_default_one(void **state) {
+    (void)state;
+    char root[] = "/tmp/bs_market_XXXXXX";
+    assert_non_null(mkdtemp(root));
+    char path[512], history[512], chosen[BS_MARKET_MAX];
+    bs_error err = {{0}};
+    bs_market_entry *list;
+    size_t n;
+    /* nothing yet: an empty list, and no default */
+    assert_int_equal(bs_market_list(root, &list, &n, &err), BS_OK);
+    assert_int_equal(n, 0);
+    bs_market_list_free(list);
+    assert_int_equal(bs_market_resolve(root, NULL, history, sizeof history, chosen, &err),
+                     BS_ERR_EMPTY);
+    /* one market: the default */
+    snprintf(path, sizeof path, "%s/markets/kraken/BTC%%2FUSD/history.json", root);
+    touch(path);
+    assert_int_equal(bs_market_resolve(root, NULL, history, sizeof history, chosen, &err), BS_OK);
+    assert_string_equal(history, path);
+    assert_string_equal(chosen, "kraken:BTC/USD");
+    /* folders that are no market's are not listed */
+    snprintf(path, sizeof path, "%s/markets/kraken/_quarantine/history.json", root);
+    touch(path);
+    snprintf(path, sizeof path, "%s/markets/kraken/BTC%%2fUSD/history.json", root);
+    touch(path);
+    snprintf(path, sizeof path, "%s/markets/binance/BTCUSDT/other.json", root);
+    touch(path);
+    /* two markets and the legacy history: listed by name, the legacy one last; no default */
+    snprintf(path, sizeof path, "%s/markets/binance/BTCUSDT/history.json", root);
+    touch(path);
+    snprintf(path, sizeof path, "%s/bitcoin_combined.json", root);
+    touch(path);
+    assert_int_equal(bs_market_list(root, &list, &n, &err), BS_OK);
+    assert_int_equal(n, 3);
+    assert_string_equal(list[0].name, "binance:BTCUSDT");
+    assert_string_equal(list[1].name, "kraken:BTC/USD");
+    assert_string_equal(list[2].name, "");
+    assert_string_equal(list[2].history, path);
+    bs_market_list_free(list);
+    assert_int_equal(bs_market_resolve(root, NULL, history, sizeof history, chosen, &err),
+                     BS_ERR_ARG);
+    if (!strstr(err.msg, "pass --market (one of binance:BTCUSDT, kraken:BTC/USD, "
+                         "bitcoin_combined.json (no market))"))
+        fail_msg("%s", err.msg);
+    /* a named market is its own history, whether it exists yet or not */
+    assert_int_equal(
+        bs_market_resolve(root, "coinbase:BTC-USD", history, sizeof history, chosen, &err), BS_OK);
+    snprintf(path, sizeof path, "%s/markets/coinbase/BTC-USD/history.json", root);
+    assert_string_equal(history, path);
+    char cmd[600];
+    snprintf(cmd, sizeof cmd, "rm -rf '%s'", root);
+    assert_int_equal(system(cmd), 0);
+}
+
 int main(void) {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_folders_of_real_markets),
         cmocka_unit_test(test_bad_names_are_refused_with_the_reason),
         cmocka_unit_test(test_folders_that_are_no_market_are_refused),
         cmocka_unit_test(test_paths_under_roots),
+        cmocka_unit_test(test_markets_of_a_data_folder_and_the_default_one),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

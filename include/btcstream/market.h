@@ -52,4 +52,29 @@ BS_API bs_status bs_market_stream_dir(const char *stream_root, const char *marke
 BS_API bs_status bs_market_history(const char *data_dir, const char *market, char *buf, size_t size,
                                    bs_error *err);
 
+/* A market found in a data folder. */
+typedef struct {
+    char name[BS_MARKET_MAX]; /* "binance:BTCUSDT"; "" for the legacy history */
+    char history[4096];       /* its history's path */
+} bs_market_entry;
+
+/*
+ * The markets of a data folder: every DATA_DIR/markets/SOURCE/SYMBOL_ENC/ holding a history.json,
+ * sorted by name, then the legacy history DATA_DIR/bitcoin_combined.json (a data folder from
+ * before markets, name "") when it exists. A missing folder is an empty list. Free *out with
+ * bs_market_list_free().
+ */
+BS_API bs_status bs_market_list(const char *data_dir, bs_market_entry **out, size_t *n,
+                                bs_error *err);
+BS_API void bs_market_list_free(bs_market_entry *list);
+
+/*
+ * The history a command works on, for its --market flag: the market's own when market is not
+ * NULL (whether or not it exists yet); otherwise the only one bs_market_list() finds. BS_ERR_ARG
+ * listing them when there are several ("pass --market"), BS_ERR_EMPTY when there is none.
+ * *chosen (BS_MARKET_MAX bytes, may be NULL) receives the market's name ("" for the legacy one).
+ */
+BS_API bs_status bs_market_resolve(const char *data_dir, const char *market, char *history,
+                                   size_t size, char *chosen, bs_error *err);
+
 #endif
