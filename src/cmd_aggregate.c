@@ -42,6 +42,7 @@ static const char usage_text[] =
 typedef struct {
     const char *input; /* --input; NULL: the market's history */
     const char *market, *data_dir;
+    const char *market_name; /* the market resolved (--input: --market's, if given) */
     int table; /* -1: all */
     bs_aggregate_options windows;
     const char *format; /* a sink's name (sink.h) */
@@ -109,7 +110,11 @@ static int print_tables(const bs_aggregate *agg, const aggregate_args *a) {
     int grid = strcmp(a->format, "table") == 0;
     const char *dir = a->out_dir ? a->out_dir : strcmp(a->format, "parquet") == 0 ? "." : NULL;
     /* the grid always names its table; csv and json only when several share the stream */
-    bs_sink_options o = {stdout, dir, grid || a->table < 0, print_written, NULL};
+    bs_sink_options o = {.out = stdout,
+                         .dir = dir,
+                         .label = grid || a->table < 0,
+                         .on_file = print_written,
+                         .market = a->market_name};
     bs_sink *sink;
     bs_error err = {{0}};
     if (bs_sink_open(a->format, &o, &sink, &err) != BS_OK) return cli_fail("aggregate", &err);
@@ -126,13 +131,15 @@ static int print_tables(const bs_aggregate *agg, const aggregate_args *a) {
 }
 
 int cmd_aggregate(int argc, char **argv) {
-    aggregate_args a = {NULL, NULL, NULL, -1, bs_aggregate_defaults(), "table", 0, 0, NULL};
+    aggregate_args a = {.table = -1, .windows = bs_aggregate_defaults(), .format = "table"};
     int rc = parse_args(argc, argv, &a);
     if (rc != CLI_OK) return rc < 0 ? CLI_OK : rc;
-    char history[4096];
-    rc = cli_market_history(argv[0], a.input, a.data_dir, a.market, history, sizeof history, NULL);
+    char history[4096], market[BS_MARKET_MAX];
+    rc = cli_market_history(argv[0], a.input, a.data_dir, a.market, history, sizeof history,
+                            market);
     if (rc != CLI_OK) return rc;
     a.input = history;
+    a.market_name = market;
 
     bs_scan_options scan = {.strict = a.strict};
     bs_scan_stats stats;

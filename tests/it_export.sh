@@ -94,6 +94,20 @@ mkdir other
 expect_contains none.err "other/bitcoin_combined.json" "a data dir without markets names the history it lacks"
 pass "aggregate --market reads the market's history; a data dir without one fails as before"
 
+"$BTCSTREAM" aggregate --market kraken:BTC/USD --table daily --format parquet --out tables > /dev/null
+duck "SELECT count(*), min(market), max(market), sum(Daily_Avg_Close) FROM read_parquet('tables/daily.parquet')" > tables.duck
+$PY - tables.duck by_market.csv <<'PY' || fail "the daily table's Parquet with its market"
+import json, sys
+got = json.load(open(sys.argv[1]))
+rows = [l.split(",") for l in open(sys.argv[2]).read().splitlines()[1:]]
+assert int(got[0]) == len(rows) and got[1] == got[2] == "kraken:BTC/USD", got
+assert abs(got[3] - sum(float(r[1]) for r in rows)) < 1e-6, got
+PY
+"$BTCSTREAM" aggregate --input Data/markets/kraken/BTC%2FUSD/history.json --table daily --format parquet --out plain > /dev/null
+duck "SELECT count(*) FROM (DESCRIBE SELECT * FROM read_parquet('plain/daily.parquet')) WHERE column_name = 'market'" > plain.duck
+expect_eq "$(cat plain.duck)" '["0"]' "no market column when the market is unknown"
+pass "aggregate's Parquet tables carry the market column when the market is known"
+
 "$BTCSTREAM" train --market kraken:BTC/USD --max-iter 5 --out-dir k > train.txt || fail "train --market"
 duck "SELECT count(*), min(market), max(market) FROM read_parquet('k/bitcoin_predictions.parquet/*.parquet')" > pred.duck
 expect_eq "$($PY -c 'import json,sys; r=json.load(open(sys.argv[1])); print(r[1], r[2])' pred.duck)" "kraken:BTC/USD kraken:BTC/USD" "predictions market"
