@@ -268,8 +268,8 @@ static const tc_writer *optional_page(compress_job *job, const column *c) {
     }
     uint32_t len = (uint32_t)runs.len;
     tc_bytes(&job->page, &len, 4);
-    tc_bytes(&job->page, runs.data, runs.len);
-    tc_bytes(&job->page, c->values.data, c->values.len);
+    if (runs.len) tc_bytes(&job->page, runs.data, runs.len);
+    if (c->values.len) tc_bytes(&job->page, c->values.data, c->values.len); /* none: all null */
     job->page.failed |= runs.failed;
     tc_free(&runs);
     return &job->page;
