@@ -99,9 +99,10 @@ static int export_one(const char *cmd, const export_args *a) {
     bs_export_rows rows;
     bs_error err = {{0}};
     if (bs_export_load(history, a->from_us, a->to_us, &rows, &err) != BS_OK) {
-        if (a->market) cli_errorf(cmd, "market %s has no history yet ('btcstream markets' "
-                                       "lists the markets of %s)", a->market, a->data_dir);
-        return cli_fail(cmd, &err);
+        if (!a->market || a->history) return cli_fail(cmd, &err);
+        cli_errorf(cmd, "market %s: %s ('btcstream markets --data-dir %s' lists the markets)",
+                   a->market, err.msg, a->data_dir);
+        return CLI_FAIL;
     }
     cli_report_bad_lines(cmd, history, &rows.stats);
     bs_status st = a->out ? bs_export_write_file(&rows, market, a->format, a->out, &err)

@@ -25,7 +25,12 @@ if "$BTCSTREAM" export > out.csv 2> ambiguous.err; then fail "export without --m
 for m in binance:BTCUSDT kraken:BTC/USD coingecko:bitcoin/usd; do
     expect_contains ambiguous.err "$m" "ambiguous error names $m"
 done
-pass "without --market, several markets are an error naming them"
+rc=0; "$BTCSTREAM" export --market "no colon" > /dev/null 2> bad.err || rc=$?
+expect_eq $rc 2 "a bad market name is a usage error"
+"$BTCSTREAM" export --market binance:ETHUSDT > /dev/null 2> missing.err && fail "a market without a history exported"
+expect_eq "$(wc -l < missing.err)" 1 "one line for a market without a history"
+expect_contains missing.err "market binance:ETHUSDT: Data/markets/binance/ETHUSDT/history.json" "names the market and its history"
+pass "without --market, several markets are an error naming them; an unknown market is one clear line"
 
 for m in binance:BTCUSDT kraken:BTC/USD coingecko:bitcoin/usd; do
     src=${m%%:*}
