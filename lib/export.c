@@ -20,7 +20,9 @@ bs_status bs_export_format_parse(const char *name, bs_export_format *out, bs_err
     if (strcmp(name, "csv") == 0) *out = BS_EXPORT_CSV;
     else if (strcmp(name, "json") == 0) *out = BS_EXPORT_JSON;
     else if (strcmp(name, "parquet") == 0) *out = BS_EXPORT_PARQUET;
-    else return bs_fail(err, BS_ERR_ARG, "unknown export format \"%s\" (csv, json or parquet)", name);
+    else
+        return bs_fail(err, BS_ERR_ARG, "unknown export format \"%s\" (csv, json or parquet)",
+                       name);
     return BS_OK;
 }
 
@@ -160,15 +162,15 @@ bs_status bs_export_write_stream(const bs_export_rows *rows, const char *market,
 
 static bs_status write_parquet(const bs_export_rows *r, const char *market, const char *path,
                                bs_error *err) {
-    const bs_parquet_column cols[] = {{"market", BS_PARQUET_STRING},
-                                      {r->candles ? "start" : "timestamp",
-                                       BS_PARQUET_TIMESTAMP_MICROS},
-                                      {"open", BS_PARQUET_DOUBLE},
-                                      {"high", BS_PARQUET_DOUBLE},
-                                      {"low", BS_PARQUET_DOUBLE},
-                                      {"close", BS_PARQUET_DOUBLE},
-                                      {"volume", BS_PARQUET_DOUBLE},
-                                      {"trades", BS_PARQUET_INT64_OPTIONAL}};
+    const bs_parquet_column cols[] = {
+        {"market", BS_PARQUET_STRING},
+        {r->candles ? "start" : "timestamp", BS_PARQUET_TIMESTAMP_MICROS},
+        {"open", BS_PARQUET_DOUBLE},
+        {"high", BS_PARQUET_DOUBLE},
+        {"low", BS_PARQUET_DOUBLE},
+        {"close", BS_PARQUET_DOUBLE},
+        {"volume", BS_PARQUET_DOUBLE},
+        {"trades", BS_PARQUET_INT64_OPTIONAL}};
     enum { BATCH = 65536 };
     const char **mk = malloc(BATCH * sizeof *mk);
     int64_t *ts = malloc(BATCH * sizeof *ts), *trades = malloc(BATCH * sizeof *trades);
@@ -187,8 +189,8 @@ static bs_status write_parquet(const bs_export_rows *r, const char *market, cons
             num[3 * BATCH + i] = t->close, num[4 * BATCH + i] = t->volume;
             trades[i] = t->trades >= 0 ? t->trades : BS_PARQUET_NULL_INT64;
         }
-        const void *values[] = {mk,  ts, num, num + BATCH, num + 2 * BATCH, num + 3 * BATCH,
-                                num + 4 * BATCH, trades};
+        const void *values[] = {
+            mk, ts, num, num + BATCH, num + 2 * BATCH, num + 3 * BATCH, num + 4 * BATCH, trades};
         st = bs_parquet_write(w, k, values, err);
         done += k;
     }

@@ -166,12 +166,11 @@ static bs_status manifest_write(const char *dir, const char *name, const char *d
     n += (size_t)snprintf(text + n, cap - n, "\"partitions\": [\n");
     for (size_t i = 0; i < l->n; i++) {
         const part *p = &l->items[i];
-        n += (size_t)snprintf(text + n, cap - n,
-                              "{\"path\": \"%s\", \"market\": \"%s\", \"date\": \"%s\", \"rows\": "
-                              "%" PRIu64 ", \"bytes\": %" PRIu64 ", \"hash\": \"%016" PRIx64
-                              "\"}%s\n",
-                              p->path, p->market, p->date, p->rows, p->bytes, p->hash,
-                              i + 1 < l->n ? "," : "");
+        n += (size_t)snprintf(
+            text + n, cap - n,
+            "{\"path\": \"%s\", \"market\": \"%s\", \"date\": \"%s\", \"rows\": "
+            "%" PRIu64 ", \"bytes\": %" PRIu64 ", \"hash\": \"%016" PRIx64 "\"}%s\n",
+            p->path, p->market, p->date, p->rows, p->bytes, p->hash, i + 1 < l->n ? "," : "");
     }
     n += (size_t)snprintf(text + n, cap - n, "]}\n");
     bs_status st = bs_write_file_atomic(dir, name, text, n, 1, 0, err);
@@ -187,11 +186,13 @@ static bs_status write_partition(const char *root, const part *p, const bs_tick 
     snprintf(path, sizeof path, "%s/%s", root, p->path);
     bs_path_dir(path, dir, sizeof dir);
     bs_status st = bs_mkdirs(dir, err);
-    const bs_parquet_column cols[] = {
-        {"timestamp", BS_PARQUET_TIMESTAMP_MICROS}, {"open", BS_PARQUET_DOUBLE},
-        {"high", BS_PARQUET_DOUBLE},   {"low", BS_PARQUET_DOUBLE},
-        {"close", BS_PARQUET_DOUBLE},  {"volume", BS_PARQUET_DOUBLE},
-        {"trades", BS_PARQUET_INT64_OPTIONAL}};
+    const bs_parquet_column cols[] = {{"timestamp", BS_PARQUET_TIMESTAMP_MICROS},
+                                      {"open", BS_PARQUET_DOUBLE},
+                                      {"high", BS_PARQUET_DOUBLE},
+                                      {"low", BS_PARQUET_DOUBLE},
+                                      {"close", BS_PARQUET_DOUBLE},
+                                      {"volume", BS_PARQUET_DOUBLE},
+                                      {"trades", BS_PARQUET_INT64_OPTIONAL}};
     size_t n = (size_t)p->rows;
     int64_t *ts = malloc(n * sizeof *ts), *trades = malloc(n * sizeof *trades);
     double *num = malloc(5 * n * sizeof *num);

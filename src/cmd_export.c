@@ -56,13 +56,17 @@ static int parse_time(const char *cmd, const char *flag, const char *text, int64
 }
 
 static int parse_args(int argc, char **argv, export_args *a) {
-    static const struct option options[] = {
-        {"market", required_argument, 0, 'm'}, {"data-dir", required_argument, 0, 'd'},
-        {"history", required_argument, 0, 'H'}, {"from", required_argument, 0, 'F'},
-        {"to", required_argument, 0, 'T'},      {"format", required_argument, 0, 'f'},
-        {"out", required_argument, 0, 'o'},     {"stage", required_argument, 0, 's'},
-        {"partition", no_argument, 0, 'p'},     {"help", no_argument, 0, 'h'},
-        {0, 0, 0, 0}};
+    static const struct option options[] = {{"market", required_argument, 0, 'm'},
+                                            {"data-dir", required_argument, 0, 'd'},
+                                            {"history", required_argument, 0, 'H'},
+                                            {"from", required_argument, 0, 'F'},
+                                            {"to", required_argument, 0, 'T'},
+                                            {"format", required_argument, 0, 'f'},
+                                            {"out", required_argument, 0, 'o'},
+                                            {"stage", required_argument, 0, 's'},
+                                            {"partition", no_argument, 0, 'p'},
+                                            {"help", no_argument, 0, 'h'},
+                                            {0, 0, 0, 0}};
     const char *cmd = argv[0];
     int c, rc = CLI_OK;
     bs_error err = {{0}};
@@ -155,12 +159,14 @@ static int export_dataset(const char *cmd, const export_args *a) {
     if (bs_dataset_export(data_dir, local, &r, &err) != BS_OK) return cli_fail(cmd, &err);
     printf("dataset %s: %zu market%s, %zu partition%s, %llu rows; wrote %zu (%llu bytes), "
            "removed %zu, unchanged %zu\n",
-           local, r.markets, r.markets == 1 ? "" : "s", r.partitions,
-           r.partitions == 1 ? "" : "s", (unsigned long long)r.rows, r.written,
-           (unsigned long long)r.bytes_written, r.removed, r.partitions - r.written);
+           local, r.markets, r.markets == 1 ? "" : "s", r.partitions, r.partitions == 1 ? "" : "s",
+           (unsigned long long)r.rows, r.written, (unsigned long long)r.bytes_written, r.removed,
+           r.partitions - r.written);
     if (r.legacy_skipped)
-        fprintf(stderr, "btcstream %s: %s/bitcoin_combined.json has no market and is left out: "
-                        "'btcstream markets migrate --market M' first\n", cmd, data_dir);
+        fprintf(stderr,
+                "btcstream %s: %s/bitcoin_combined.json has no market and is left out: "
+                "'btcstream markets migrate --market M' first\n",
+                cmd, data_dir);
     if (!to_s3) return CLI_OK;
     bs_dataset_upload_report u;
     if (bs_dataset_upload(local, &c, prefix, &u, &err) != BS_OK) return cli_fail(cmd, &err);

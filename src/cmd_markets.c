@@ -63,8 +63,9 @@ static int list_markets(const char *cmd, const char *data_dir, const char *forma
             bs_market_list_free(list);
             return cli_fail(cmd, &err);
         }
-        if (r.s.bad) cli_errorf(cmd, "%s: %llu bad lines skipped", list[i].history,
-                                (unsigned long long)r.s.bad);
+        if (r.s.bad)
+            cli_errorf(cmd, "%s: %llu bad lines skipped", list[i].history,
+                       (unsigned long long)r.s.bad);
         legacy |= !list[i].name[0];
         print_row(format, &r);
         if (r.s.rows && (!total.s.rows || r.s.first_us < total.s.first_us))

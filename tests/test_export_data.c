@@ -15,7 +15,7 @@
 #define MIN(m) "\"2024-05-01T00:" #m ":00Z\""
 #define CANDLE(m, close, trades)                                                                   \
     "{\"Datetime\": " MIN(m) ", \"Open\": 1, \"High\": 2, \"Low\": 0.5, \"Close\": " #close        \
-    ", \"Volume\": \"3\", \"Trades\": " #trades "}\n"
+                             ", \"Volume\": \"3\", \"Trades\": " #trades "}\n"
 
 static char dir[64];
 
@@ -54,9 +54,10 @@ static void test_stats_count_missing_minutes_and_holes(void **state) {
 
 static void test_stats_of_ticks_have_no_gaps(void **state) {
     (void)state;
-    const char *path = history("{\"Datetime\": " MIN(10) ", \"Close\": 5}\n"
-                               "not json\n"
-                               "{\"Datetime\": " MIN(50) ", \"Close\": 6}\n");
+    const char *path =
+        history("{\"Datetime\": " MIN(10) ", \"Close\": 5}\n"
+                                          "not json\n"
+                                          "{\"Datetime\": " MIN(50) ", \"Close\": 6}\n");
     bs_market_stats s;
     bs_error err = {{0}};
     assert_int_equal(bs_market_stats_scan(path, &s, &err), BS_OK);
@@ -77,8 +78,8 @@ static void test_stats_of_an_empty_history_are_zero(void **state) {
 /* Sorted, the later of two lines for minute 11 kept, the range [11, 15) applied. */
 static void test_export_csv_sorted_last_per_instant_in_range(void **state) {
     (void)state;
-    const char *path = history(CANDLE(14, 1.5, 3) CANDLE(10, 1, 0) CANDLE(11, 1, 2)
-                                   CANDLE(15, 1, 4) CANDLE(11, 0.25, 5));
+    const char *path = history(CANDLE(14, 1.5, 3) CANDLE(10, 1, 0) CANDLE(11, 1, 2) CANDLE(15, 1, 4)
+                                   CANDLE(11, 0.25, 5));
     bs_export_rows rows;
     bs_error err = {{0}};
     int64_t from = INT64_C(1714522260000000), to = from + 4 * 60 * INT64_C(1000000);
@@ -122,13 +123,14 @@ static void test_export_of_a_missing_history_names_it(void **state) {
 
 int main(void) {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test_setup_teardown(test_stats_count_missing_minutes_and_holes, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_stats_count_missing_minutes_and_holes, setup,
+                                        teardown),
         cmocka_unit_test_setup_teardown(test_stats_of_ticks_have_no_gaps, setup, teardown),
         cmocka_unit_test_setup_teardown(test_stats_of_an_empty_history_are_zero, setup, teardown),
         cmocka_unit_test_setup_teardown(test_export_csv_sorted_last_per_instant_in_range, setup,
                                         teardown),
-        cmocka_unit_test_setup_teardown(test_export_csv_of_ticks_keeps_the_datetime_and_empty_volume,
-                                        setup, teardown),
+        cmocka_unit_test_setup_teardown(
+            test_export_csv_of_ticks_keeps_the_datetime_and_empty_volume, setup, teardown),
         cmocka_unit_test_setup_teardown(test_export_of_a_missing_history_names_it, setup, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

@@ -29,9 +29,9 @@
 /* ---- a market's summary (`btcstream markets`) ------------------------------------------ */
 
 typedef struct {
-    uint64_t rows;    /* good lines */
-    uint64_t candles; /* rows that are candles built from trades (Trades >= 0) */
-    uint64_t bad;     /* bad lines skipped */
+    uint64_t rows;             /* good lines */
+    uint64_t candles;          /* rows that are candles built from trades (Trades >= 0) */
+    uint64_t bad;              /* bad lines skipped */
     int64_t first_us, last_us; /* the oldest and newest row's time; 0 when rows is 0 */
     /*
      * Candle histories only (candles > 0): the 1-minute starts between the first and the last
@@ -95,13 +95,13 @@ BS_API bs_status bs_export_write_file(const bs_export_rows *rows, const char *ma
 #define BS_DATASET_MANIFEST "_btcstream_manifest.json"
 
 typedef struct {
-    size_t markets;      /* markets exported (the legacy history is not one: migrate it) */
-    size_t partitions;   /* partitions in the dataset after the run */
-    size_t written;      /* partition files (re)written by this run */
-    size_t removed;      /* partition files removed (their day no longer holds rows) */
-    uint64_t rows;       /* rows in the dataset */
+    size_t markets;    /* markets exported (the legacy history is not one: migrate it) */
+    size_t partitions; /* partitions in the dataset after the run */
+    size_t written;    /* partition files (re)written by this run */
+    size_t removed;    /* partition files removed (their day no longer holds rows) */
+    uint64_t rows;     /* rows in the dataset */
     uint64_t bytes_written;
-    int legacy_skipped;  /* the data folder has a legacy history, left out */
+    int legacy_skipped; /* the data folder has a legacy history, left out */
 } bs_dataset_report;
 
 /*
