@@ -62,6 +62,24 @@ expect_contains repair.txt "wrote 1 (" "a missing partition is written again"
 check_days "after the repair"
 pass "a partition file gone missing is written again"
 
+k=Data/markets/kraken/BTC%2FUSD/history.json
+cp $k kraken.keep
+grep -v '"2024-05-02T' kraken.keep > $k
+"$BTCSTREAM" export --format parquet --partition --out "$ds" > removed.txt
+expect_contains removed.txt "removed 1," "a day without rows any more"
+[ ! -e "$ds/market=kraken%3ABTC%2FUSD/date=2024-05-02" ] || fail "the emptied day's partition is still there"
+cp kraken.keep $k
+"$BTCSTREAM" export --format parquet --partition --out "$ds" > back.txt
+check_days "after the day came back"
+pass "a day that no longer holds a row loses its partition, and gets it back with its rows"
+
+cp "$ds/_btcstream_manifest.json" manifest.keep
+sed -i '3s/"rows": [0-9]*/"rows": many/' "$ds/_btcstream_manifest.json"
+"$BTCSTREAM" export --format parquet --partition --out "$ds" > damaged.txt 2>&1 && fail "a damaged manifest trusted"
+expect_contains damaged.txt "_btcstream_manifest.json:3: not a partition entry" "names the manifest's line"
+cp manifest.keep "$ds/_btcstream_manifest.json"
+pass "a damaged manifest is refused naming its line, not trusted"
+
 # S3: the server of it_s3.sh (s3rver behind a proxy checking every SigV4 signature)
 server_pid=""
 trap '[ -n "$server_pid" ] && kill $server_pid 2>/dev/null; wait 2>/dev/null; rm -rf "$WORK"' EXIT
