@@ -233,6 +233,7 @@ static bs_status export_market(const char *root, const bs_market_entry *m, const
     bs_export_rows rows;
     bs_status st = bs_export_load(m->history, INT64_MIN, INT64_MAX, &rows, err);
     if (st != BS_OK) return st;
+    r->bad_lines += rows.stats.bad;
     char value[3 * BS_MARKET_MAX];
     hive_escape(m->name, value, sizeof value);
     for (size_t i = 0; st == BS_OK && i < rows.n;) {

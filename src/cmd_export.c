@@ -162,6 +162,11 @@ static int export_dataset(const char *cmd, const export_args *a) {
            local, r.markets, r.markets == 1 ? "" : "s", r.partitions, r.partitions == 1 ? "" : "s",
            (unsigned long long)r.rows, r.written, (unsigned long long)r.bytes_written, r.removed,
            r.partitions - r.written);
+    if (r.bad_lines)
+        cli_errorf(cmd,
+                   "%llu bad lines skipped in the histories ('btcstream markets' counts "
+                   "them per market)",
+                   (unsigned long long)r.bad_lines);
     if (r.legacy_skipped)
         fprintf(stderr,
                 "btcstream %s: %s/bitcoin_combined.json has no market and is left out: "

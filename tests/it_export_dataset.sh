@@ -80,6 +80,12 @@ expect_contains damaged.txt "_btcstream_manifest.json:3: not a partition entry" 
 cp manifest.keep "$ds/_btcstream_manifest.json"
 pass "a damaged manifest is refused naming its line, not trusted"
 
+echo '{"Datetime": "2024-05-01T25:00:00Z", "Close": 1}' >> Data/markets/coingecko/bitcoin%2Fusd/history.json
+"$BTCSTREAM" export --format parquet --partition --out "$ds" > bad.txt 2> bad.err
+expect_contains bad.err "1 bad lines skipped" "bad lines are counted"
+expect_contains bad.txt "wrote 0 (0 bytes)" "a bad line changes no partition"
+pass "bad lines in a history are skipped and counted"
+
 # S3: the server of it_s3.sh (s3rver behind a proxy checking every SigV4 signature)
 server_pid=""
 trap '[ -n "$server_pid" ] && kill $server_pid 2>/dev/null; wait 2>/dev/null; rm -rf "$WORK"' EXIT

@@ -101,6 +101,7 @@ typedef struct {
     size_t removed;    /* partition files removed (their day no longer holds rows) */
     uint64_t rows;     /* rows in the dataset */
     uint64_t bytes_written;
+    uint64_t bad_lines; /* bad lines skipped in the histories */
     int legacy_skipped; /* the data folder has a legacy history, left out */
 } bs_dataset_report;
 
