@@ -35,8 +35,10 @@ static void print_row(const char *format, const market_row *r) {
     if (r->s.rows) bs_time_format(r->s.first_us, first), bs_time_format(r->s.last_us, last);
     const char *kind = r->is_total ? "-" : r->s.candles ? "candles" : "ticks";
     unsigned long long rows = r->s.rows, missing = r->s.missing_minutes, holes = r->s.holes;
-    if (strcmp(format, "csv") == 0)
-        printf("%s,%s,%s,%llu,%s,%llu,%llu\n", r->name, first, last, rows, kind, missing, holes);
+    if (strcmp(format, "csv") == 0) /* a name never holds '"' (market.h): quoting is safe */
+        printf(strchr(r->name, ',') ? "\"%s\",%s,%s,%llu,%s,%llu,%llu\n"
+                                    : "%s,%s,%s,%llu,%s,%llu,%llu\n",
+               r->name, first, last, rows, kind, missing, holes);
     else if (strcmp(format, "json") == 0)
         printf("{\"market\":\"%s\",\"first\":\"%s\",\"last\":\"%s\",\"rows\":%llu,\"kind\":\"%s\","
                "\"missing_minutes\":%llu,\"holes\":%llu}\n",
