@@ -89,7 +89,16 @@ assert int(got[5]) == nan and got[6] == got[7] == sys.argv[3], got
 assert got[8] == rows[0][0][:19].replace("T", " ") and got[9] == "TIMESTAMP WITH TIME ZONE", got
 PY
 done
-pass "Parquet read by DuckDB: market, UTC timestamps, null trades and NaN volumes as in the CSV"
+for src in binance coingecko; do
+    node "$BS_SOURCE_DIR/tests/export/hyparquet_sum.mjs" $src.parquet > $src.hyp || fail "hyparquet reads $src.parquet"
+    $PY - $src.hyp $src.duck <<'PY' || fail "hyparquet and DuckDB disagree on $src.parquet"
+import json, sys
+h, d = json.load(open(sys.argv[1])), json.load(open(sys.argv[2]))
+assert [h[0], h[1], int(h[2])] == [int(d[0]), int(d[1]), int(d[2])], (h, d)
+assert abs(h[3] - d[3]) <= 1e-9 * d[3], (h, d)
+PY
+done
+pass "Parquet read by DuckDB and hyparquet: market, UTC timestamps, null trades and NaN volumes as in the CSV"
 
 "$BTCSTREAM" aggregate --market kraken:BTC/USD --table daily --format csv > by_market.csv
 "$BTCSTREAM" aggregate --input Data/markets/kraken/BTC%2FUSD/history.json --table daily --format csv > by_input.csv
