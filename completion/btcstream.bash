@@ -33,10 +33,16 @@ _btcstream() {
     --format)
         local formats="table csv json parquet"
         [ "$cmd" = train ] && formats="text json"
+        [ "$cmd" = markets ] && formats="table csv json"
+        [ "$cmd" = export ] && formats="csv json parquet"
         COMPREPLY=($(compgen -W "$formats" -- "$cur")); return ;;
+    --market)
+        local markets
+        markets=$("$prog" markets --format csv 2>/dev/null | awk -F, 'NR > 1 && $1 != "total" && $1 != "(no market)" { print $1 }')
+        COMPREPLY=($(compgen -W "$markets" -- "$cur")); return ;;
     --input | --history | --model | --predictions | --out)
         COMPREPLY=($(compgen -f -- "$cur")); return ;;
-    --data-dir | --out-dir | --stream-dir)
+    --data-dir | --out-dir | --stream-dir | --stage)
         COMPREPLY=($(compgen -d -- "$cur")); return ;;
     esac
     if [[ $cur == -* ]]; then

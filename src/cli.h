@@ -22,6 +22,8 @@ int cmd_plot(int argc, char **argv);
 int cmd_upload(int argc, char **argv);
 int cmd_bus(int argc, char **argv);
 int cmd_serve(int argc, char **argv);
+int cmd_markets(int argc, char **argv);
+int cmd_export(int argc, char **argv);
 
 /* Prints "btcstream CMD: message" on stderr. */
 void cli_errorf(const char *cmd, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
