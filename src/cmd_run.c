@@ -204,10 +204,11 @@ static bs_status open_bus(const run_args *a, bs_pipeline_options *o, bs_error *e
 }
 
 /* The dashboard beside the pipeline: a side view, so failing to bind says why and goes on. */
-static bs_serve *start_dashboard(const run_args *a) {
+static bs_serve *start_dashboard(const run_args *a, const char *market) {
     bs_serve_options o = bs_serve_defaults();
     o.listen = a->serve;
     o.data_dir = a->data_dir;
+    o.market = market; /* the run's market: its history is the one shown */
     static bs_output_paths out; /* the server reads the name while it runs */
     bs_error err = {{0}};
     if (bs_output_paths_make(a->out_dir, &out, &err) == BS_OK) o.predictions = out.predictions;
@@ -269,7 +270,7 @@ int cmd_run(int argc, char **argv) {
     o.stream.ctx = &how;
     print_start(&a, source, &paths);
     warn_if_too_short(&a, &paths);
-    bs_serve *dashboard = a.serve ? start_dashboard(&a) : NULL;
+    bs_serve *dashboard = a.serve ? start_dashboard(&a, legacy ? NULL : market) : NULL;
     bs_pipeline_totals totals;
     memset(&totals, 0, sizeof totals);
     bs_status st = open_bus(&a, &o, &err);
