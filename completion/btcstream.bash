@@ -42,7 +42,7 @@ _btcstream() {
         COMPREPLY=($(compgen -W "$markets" -- "$cur")); return ;;
     --input | --history | --model | --predictions | --out)
         COMPREPLY=($(compgen -f -- "$cur")); return ;;
-    --data-dir | --out-dir | --stream-dir | --stage)
+    --data-dir | --out-dir | --stream-dir | --stream-root | --stage)
         COMPREPLY=($(compgen -d -- "$cur")); return ;;
     esac
     if [[ $cur == -* ]]; then

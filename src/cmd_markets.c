@@ -90,30 +90,12 @@ static int list_markets(const char *cmd, const char *data_dir, const char *forma
     return fflush(stdout) == 0 ? CLI_OK : CLI_FAIL;
 }
 
-/* `markets migrate`: the legacy history becomes a market's (bs_market_migrate(), branch mcore). */
-static int migrate(int argc, char **argv) {
-    static const struct option options[] = {{"market", required_argument, 0, 'm'},
-                                            {"data-dir", required_argument, 0, 'd'},
-                                            {"help", no_argument, 0, 'h'},
-                                            {0, 0, 0, 0}};
-    const char *market = NULL, *data_dir = CLI_DEFAULT_DATA_DIR;
-    int c;
-    opterr = 0;
-    while ((c = getopt_long(argc, argv, ":h", options, NULL)) != -1) {
-        if (c == 'm') market = optarg;
-        else if (c == 'd') data_dir = optarg;
-        else if (c == 'h') return fputs(usage_text, stdout), CLI_OK;
-        else return cli_option_error("markets migrate", c, argv);
-    }
-    if (!market) return cli_usage_error("markets migrate", "--market M is required");
-    /* TODO(integrator): call bs_market_migrate(data_dir, market, ...) from the mcore branch here
-     * and print what it moved; until it is on main, migrate says it is not available. */
-    cli_errorf("markets migrate", "not available in this build (%s -> %s)", data_dir, market);
-    return CLI_FAIL;
-}
-
 int cmd_markets(int argc, char **argv) {
-    if (argc > 1 && strcmp(argv[1], "migrate") == 0) return migrate(argc - 1, argv + 1);
+    if (argc > 1 && strcmp(argv[1], "migrate") == 0) {
+        static char name[] = "markets migrate"; /* what its messages are prefixed with */
+        argv[1] = name;
+        return cmd_markets_migrate(argc - 1, argv + 1);
+    }
     static const struct option options[] = {{"data-dir", required_argument, 0, 'd'},
                                             {"format", required_argument, 0, 'f'},
                                             {"help", no_argument, 0, 'h'},
