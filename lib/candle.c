@@ -305,9 +305,9 @@ void bs_candle_fill(bs_candle_builder *b, const bs_tick *candles, size_t n, int6
         memmove(b->held, b->held + next_held, (b->n_held - next_held) * sizeof *b->held);
         b->n_held -= next_held;
     }
-    if (!b->n_holds && b->emitted_known && b->emitted == b->closed) {
+    if (b->emitted_known && b->emitted == b->closed) {
         /* Everything closed is out: an empty minute repeats what was emitted last, not the close
-         * of trades the fill replaced. */
+         * of trades the fill replaced (nor nothing, when the fill began with no close known). */
         b->prev_close = b->emitted_close;
         b->has_close = 1;
     }
