@@ -269,6 +269,28 @@ static void test_a_fill_past_the_open_minute_supersedes_it(void **state) {
     bs_candle_builder_free(b);
 }
 
+static void test_empty_minutes_follow_a_fill_that_began_with_nothing(void **state) {
+    (void)state;
+    got g;
+    bs_candle_builder *b = builder(&g, 0);
+    add(b, T0 + 12 * MIN, T0 + 12 * MIN, 100, 1, 1);
+    bs_candle_hold(b, T0 + 3 * MIN);
+    bs_candle_fill(b, NULL, 0, T0 + 13 * MIN); /* no candles, no close known: nothing to write */
+    assert_int_equal(g.n, 0);
+    bs_candle_hold(b, T0 + 13 * MIN);
+    bs_candle_hold(b, T0 + 25 * MIN);
+    bs_candle_clock(b, T0 + 23 * MIN); /* minutes 13 to 22 close, held */
+    bs_tick fill = {T0 + 17 * MIN, 5, 6, 4, 5.5, 1, 2, 0};
+    bs_candle_fill(b, &fill, 1, T0 + 21 * MIN);
+    assert_int_equal(g.n, 6); /* 17 from the fill, 18 to 20 empty, 21 and 22 released empty */
+    expect_candle(&g.c[5], T0 + 22 * MIN, 5.5, 5.5, 5.5, 5.5, 0, 0);
+    bs_candle_fill(b, NULL, 0, T0 + 27 * MIN); /* the second hold, at 25, filled with nothing */
+    assert_int_equal(g.n, 10); /* 23 and 24 (not held), then 25 and 26: all empty, in order */
+    expect_candle(&g.c[6], T0 + 23 * MIN, 5.5, 5.5, 5.5, 5.5, 0, 0);
+    expect_candle(&g.c[9], T0 + 26 * MIN, 5.5, 5.5, 5.5, 5.5, 0, 0);
+    bs_candle_builder_free(b);
+}
+
 static void test_volume_is_a_compensated_sum(void **state) {
     (void)state;
     got g;
@@ -508,6 +530,7 @@ int main(void) {
         cmocka_unit_test(test_resume_continues_after_the_stored_candle),
         cmocka_unit_test(test_held_minutes_wait_for_the_fill_which_replaces_them),
         cmocka_unit_test(test_a_fill_past_the_open_minute_supersedes_it),
+        cmocka_unit_test(test_empty_minutes_follow_a_fill_that_began_with_nothing),
         cmocka_unit_test(test_volume_is_a_compensated_sum),
         cmocka_unit_test(test_random_streams_match_the_independent_computation),
     };
