@@ -158,9 +158,12 @@ static bs_status grow(const bs_features *f, DMatrixHandle all, const size_t *row
     m->base = m->drift;
     if (st == BS_OK) st = set_params(m->booster, o, m->base, err);
     for (int round = 0; st == BS_OK && round < o->max_iter; round++) {
-        if (XGBoosterUpdateOneIter(m->booster, round, m->train) != 0)
+        if (XGBoosterUpdateOneIter(m->booster, round, m->train) != 0) {
             st = xgb_fail(err, "training");
-        else if (m->rounds++, o->progress) o->progress(o->ctx, stage, round + 1, o->max_iter);
+        } else {
+            m->rounds++;
+            if (o->progress) o->progress(o->ctx, stage, round + 1, o->max_iter);
+        }
     }
     if (st != BS_OK) model_fit_free(m);
     return st;
@@ -268,8 +271,12 @@ bs_status model_fit_continue(model_fit *m, const bs_features *f, DMatrixHandle a
     free(y);
     free(w);
     for (int r = 0; st == BS_OK && r < rounds; r++) {
-        if (XGBoosterUpdateOneIter(m->booster, m->rounds, all) != 0) st = xgb_fail(err, "training");
-        else if (m->rounds++, o->progress) o->progress(o->ctx, "training", r + 1, rounds);
+        if (XGBoosterUpdateOneIter(m->booster, m->rounds, all) != 0) {
+            st = xgb_fail(err, "training");
+        } else {
+            m->rounds++;
+            if (o->progress) o->progress(o->ctx, "training", r + 1, rounds);
+        }
     }
     if (st == BS_OK) m->drift = to > from ? sum / (double)(to - from) : 0.0;
     return st;
