@@ -30,6 +30,7 @@ _btcstream() {
         return ;;
     --table) COMPREPLY=($(compgen -W "hour_of_day hourly daily moving_avg" -- "$cur")); return ;;
     --mode) COMPREPLY=($(compgen -W "forecast seed" -- "$cur")); return ;;
+    --refit) COMPREPLY=($(compgen -W "warm full" -- "$cur")); return ;;
     --format)
         local formats="table csv json parquet"
         [ "$cmd" = train ] && formats="text json"
