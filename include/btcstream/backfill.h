@@ -66,6 +66,7 @@
 typedef struct bs_backfill_stats {
     uint64_t requests;      /* HTTP requests made, retries included */
     uint64_t pages;         /* pages completed */
+    uint64_t pages_planned; /* pages the range needs (for progress) */
     uint64_t candles;       /* candles delivered from the exchange */
     uint64_t filled;        /* empty minutes delivered by fill_empty */
     uint64_t absent;        /* minutes in range the exchange had no candle for (not delivered) */
