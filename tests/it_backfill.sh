@@ -26,6 +26,22 @@ trap 'stop_mock; rm -rf "$WORK"' EXIT
 iso() { date -u -d "@$1" +%Y-%m-%dT%H:%M:%SZ; }
 now_min=$(($(date +%s) / 60))
 
+# files_once DIR: the stream files the backfill wrote hold no minute twice (the history would hide
+# a duplicate: it keeps the first tick of an instant), each line naming the market.
+files_once() {
+    $PY - "$1" <<'PY' || fail "stream files in $1 hold a minute twice"
+import glob, json, sys
+seen = {}
+for f in sorted(glob.glob(sys.argv[1] + "/ohlc_*_backfill_*.json")):
+    for line in open(f):
+        r = json.loads(line)
+        assert r["Datetime"] not in seen, (r["Datetime"], f, seen[r["Datetime"]])
+        assert r["Market"] in ("binance:BTCUSDT", "coinbase:BTC-USD", "kraken:BTC/USD"), r
+        seen[r["Datetime"]] = f
+assert seen, "no stream file"
+PY
+}
+
 # stream DIR HISTORY: merge a market's stream folder into a history.
 stream() {
     "$BTCSTREAM" stream --stream-dir "$1" --history "$2" --until-idle --quiet > stream.out 2>&1 ||
@@ -40,6 +56,7 @@ start_mock --fault binance:2=429 --fault binance:4=418
 stop_mock
 expect_contains out.txt "4321 candles, 0 empty minutes filled, 0 absent; 5 stream files; 7 requests, 2 rate limited, 2 retries" "summary"
 expect_contains err.txt "backfill: 2/5 pages" "progress line"
+files_once S/binance/BTCUSDT
 stream S/binance/BTCUSDT binance.json
 $PY "$BS_SOURCE_DIR/tests/tools/backfill_check.py" binance.json binance $from $to ||
     fail "binance history is wrong"
@@ -72,6 +89,7 @@ start_mock --fault coinbase:3=429date
     --stream-dir S > out.txt 2> err.txt || fail "backfill failed: $(cat err.txt)"
 stop_mock
 expect_contains out.txt "4 stream files; 5 requests, 1 rate limited, 1 retries" "summary"
+files_once S/coinbase/BTC-USD
 stream S/coinbase/BTC-USD coinbase.json
 $PY "$BS_SOURCE_DIR/tests/tools/backfill_check.py" coinbase.json coinbase $from $to --fill ||
     fail "coinbase history is wrong"
@@ -104,6 +122,7 @@ expect_contains err.txt "older than kraken:BTC/USD keeps and were not fetched" "
 expect_contains out.txt "1 rate limited, 1 retries" "summary"
 grep -q '"path":"/0/public/OHLC?pair=XBTUSD&interval=1&since=' requests.log ||
     fail "kraken pair not mapped to XBTUSD: $(cat requests.log)"
+files_once S/kraken/BTC%2FUSD
 stream S/kraken/BTC%2FUSD kraken.json
 $PY "$BS_SOURCE_DIR/tests/tools/backfill_check.py" kraken.json kraken \
     $(((now_min - 719) * 60)) $to --fill --lo-slack 3 || fail "kraken history is wrong"
