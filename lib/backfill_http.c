@@ -269,7 +269,7 @@ bs_status backfill_http_get_page(backfill_http *h, const char *base, const char 
         if (r == ONE_FAIL) return h->last_error;
         if (attempt >= retries) {
             size_t n = err ? strlen(err->msg) : 0;
-            if (err && n + 32 < sizeof err->msg)
+            if (err && retries > 0 && n + 32 < sizeof err->msg)
                 snprintf(err->msg + n, sizeof err->msg - n, " (gave up after %d retries)", retries);
             return h->last_error;
         }

@@ -132,7 +132,10 @@ function withFault(kind, res, status, body) {
     case '500': return send(res, 500, 'Internal Server Error');
     case '400': return send(res, 400, { message: 'bad request' });
     case 'malformed': return send(res, 200, text.slice(0, Math.floor(text.length / 2)));
-    case 'badprice': return send(res, 200, text.replace(/\d+\.\d\d/, '-1.00'));
+    case 'badprice': { // a price in the middle of the answer (not the unfinished minute's)
+        const half = Math.floor(text.length / 2), rest = text.slice(half);
+        return send(res, 200, text.slice(0, half) + rest.replace(/\d+\.\d\d/, '-1.00'));
+    }
     case 'dup': {
         // the first row repeated (Kraken: inside its result array)
         const m = /\[\d+,[^\[\]]*\]/.exec(text);
