@@ -37,6 +37,7 @@ workload startup.sh 200
 workload bus.sh 100000 "$runs"
 workload dashboard.sh 1000
 workload walk_forward.sh 1000000 1 # minutes a run: one is enough for a ratio this large
+workload backfill.sh "$runs" 365
 
 {
     echo "# Benchmark results"

@@ -246,17 +246,16 @@ static bs_status fetch_window(fetch *f, int64_t from, int64_t to, bs_error *err)
 /* The range after rounding and cutting to what is final; BS_ERR_ARG when it is backwards. */
 static bs_status final_range(const bs_backfill_options *o, int64_t *from, int64_t *to,
                              bs_error *err) {
-    *from = bs_time_floor(*from, MINUTE);
-    *to = bs_time_floor(*to, MINUTE);
-    if (*from >= *to) {
+    if (*from > *to) {
         char a[BS_TIME_ISO_SIZE], b[BS_TIME_ISO_SIZE];
         bs_time_format_iso(*from, a);
         bs_time_format_iso(*to, b);
-        return bs_fail(err, BS_ERR_ARG,
-                       "backfill: the range %.16s to %.16s holds no whole minute (from must be "
-                       "before to)",
-                       a, b);
+        return bs_fail(err, BS_ERR_ARG, "backfill: the range %.19s to %.19s is backwards", a, b);
     }
+    /* A range within one minute is empty, not an error: a gap found early in a minute asks
+     * for the minutes up to now, which may be none yet. */
+    *from = bs_time_floor(*from, MINUTE);
+    *to = bs_time_floor(*to, MINUTE);
     int64_t now = o->now_us ? o->now_us : bs_now_us();
     int64_t settle = o->settle_us == 0 ? 2 * BS_US_PER_SECOND : o->settle_us < 0 ? 0 : o->settle_us;
     int64_t final_end = bs_time_floor(now - settle, MINUTE); /* minutes before it have ended */

@@ -457,9 +457,17 @@ static void test_unknown_source_and_backwards_range(void **state) {
         bs_backfill_fetch("coingecko:bitcoin/usd", T0, T0 + MIN, NULL, on_page, &p, NULL, &err),
         BS_ERR_UNSUPPORTED);
     assert_non_null(strstr(err.msg, "coingecko"));
+    assert_int_equal(
+        bs_backfill_fetch("binance:BTCUSDT", T0 + MIN, T0 + MIN - 1, NULL, on_page, &p, NULL, &err),
+        BS_ERR_ARG);
+    assert_non_null(strstr(err.msg, "backwards"));
+    /* no whole minute: nothing to do, no request (no server here), not an error */
+    bs_backfill_stats st;
     assert_int_equal(bs_backfill_fetch("binance:BTCUSDT", T0 + MIN, T0 + 90 * BS_US_PER_SECOND,
-                                       NULL, on_page, &p, NULL, &err),
-                     BS_ERR_ARG);
+                                       NULL, on_page, &p, &st, &err),
+                     BS_OK);
+    assert_int_equal(st.requests, 0);
+    assert_true(st.done_us == T0 + MIN && st.to_us == T0 + MIN);
     assert_int_equal(bs_backfill_fetch("nocolon", T0, T0 + MIN, NULL, on_page, &p, NULL, &err),
                      BS_ERR_ARG);
     assert_int_equal(p.calls, 0);

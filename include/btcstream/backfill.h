@@ -110,7 +110,8 @@ BS_API bs_backfill_options bs_backfill_defaults(void);
 
 /*
  * Fetches the market's 1-minute candles for minutes [from_us, to_us) (both rounded down to a
- * minute; to_us cut as above) and hands them to on_page page by page. market is
+ * minute; to_us cut as above; a range holding no whole minute is empty, not an error, and
+ * from_us > to_us is BS_ERR_ARG) and hands them to on_page page by page. market is
  * "binance:SYMBOL", "coinbase:PRODUCT" or "kraken:PAIR"; BS_ERR_UNSUPPORTED for another source.
  * opts NULL: the defaults. stats (may be NULL) is filled as far as the fetch got, also on error.
  * Errors: BS_ERR_HTTP / BS_ERR_NET / BS_ERR_PARSE naming the URL path (never a query secret) and
