@@ -124,6 +124,15 @@ bs_status backfill_parse_rows(cursor *c, backfill_page *page, backfill_row_fn ro
     }
 }
 
+bs_status backfill_parse_array_answer(const char *body, size_t len, backfill_page *page,
+                                      backfill_row_fn row, bs_error *err) {
+    cursor c = {body, body + len};
+    bs_status st = backfill_parse_rows(&c, page, row, err);
+    if (st != BS_OK) return st;
+    json_skip_ws(&c);
+    return c.p == c.end ? BS_OK : bs_fail(err, BS_ERR_PARSE, "text after the array of candles");
+}
+
 bs_status backfill_check_candle(const bs_tick *c, size_t index, bs_error *err) {
     const char *why = NULL;
     if (c->ts_us % MINUTE != 0) why = "its time is not the start of a minute";

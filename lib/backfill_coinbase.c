@@ -46,13 +46,8 @@ static bs_status coinbase_row(cursor *c, bs_tick *t, bs_error *err) {
 
 static bs_status coinbase_parse(const char *body, size_t len, backfill_page *page,
                                 int *rate_limited, bs_error *err) {
-    *rate_limited = 0;
-    cursor c = {body, body + len};
-    bs_status st = backfill_parse_rows(&c, page, coinbase_row, err);
-    if (st == BS_OK) json_skip_ws(&c);
-    if (st == BS_OK && c.p != c.end)
-        return bs_fail(err, BS_ERR_PARSE, "text after the array of candles");
-    return st;
+    *rate_limited = 0; /* said with a status only */
+    return backfill_parse_array_answer(body, len, page, coinbase_row, err);
 }
 
 const backfill_exchange backfill_coinbase = {

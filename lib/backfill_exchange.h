@@ -68,6 +68,10 @@ int backfill_json_integer(cursor *c, int64_t *out);
 typedef bs_status (*backfill_row_fn)(cursor *c, bs_tick *out, bs_error *err);
 bs_status backfill_parse_rows(cursor *c, backfill_page *page, backfill_row_fn row, bs_error *err);
 
+/* A whole answer that is one array of rows and nothing else (Binance, Coinbase). */
+bs_status backfill_parse_array_answer(const char *body, size_t len, backfill_page *page,
+                                      backfill_row_fn row, bs_error *err);
+
 /* Expects the ',' before a row's next field; BS_ERR_PARSE "field NAME missing" otherwise. */
 bs_status backfill_json_field(cursor *c, const char *name, bs_error *err);
 

@@ -2,26 +2,7 @@
 # names the request's path and the HTTP status or the field at fault, the pages stored before it
 # stay and reach the history, and a rerun completes the range with every minute once.
 . "$BS_SOURCE_DIR/tests/lib.sh"
-command -v node > /dev/null || skip "node is not installed"
-
-mock=
-start_mock() { # ARGS...: faults
-    rm -f port.txt requests.log
-    node "$BS_SOURCE_DIR/tests/mock/rest.js" --port-file port.txt --log requests.log "$@" \
-        > mock.out 2>&1 &
-    mock=$!
-    for _ in $(seq 1 100); do [ -s port.txt ] && break; sleep 0.1; done
-    [ -s port.txt ] || fail "mock REST server did not start: $(cat mock.out)"
-    local url="http://127.0.0.1:$(cat port.txt)"
-    export BINANCE_API_URL=$url COINBASE_API_URL=$url KRAKEN_API_URL=$url
-}
-stop_mock() {
-    [ -n "$mock" ] && { kill "$mock" 2> /dev/null || true; wait "$mock" 2> /dev/null || true; }
-    mock=
-}
-trap 'stop_mock; rm -rf "$WORK"' EXIT
-
-iso() { date -u -d "@$1" +%Y-%m-%dT%H:%M:%SZ; }
+. "$BS_SOURCE_DIR/tests/mock/rest.sh"
 now_min=$(($(date +%s) / 60))
 from=$(((now_min - 2600) * 60)) to=$(((now_min - 100) * 60))
 check() { $PY "$BS_SOURCE_DIR/tests/tools/backfill_check.py" "$@"; }
