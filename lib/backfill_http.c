@@ -14,6 +14,7 @@
  * Waits sleep in short slices so that a stop flag (Ctrl-C) ends a long Retry-After promptly.
  */
 #include <curl/curl.h>
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -92,12 +93,14 @@ static size_t on_header(char *data, size_t size, size_t count, void *ctx) {
     return n;
 }
 
+static pthread_once_t curl_once = PTHREAD_ONCE_INIT;
+static void init_curl(void) { curl_global_init(CURL_GLOBAL_DEFAULT); }
+
 static int64_t opt_or(int64_t v, int64_t fallback) { return v > 0 ? v : fallback; }
 
 bs_status backfill_http_new(const bs_backfill_options *opts, const backfill_exchange *ex,
                             bs_backfill_stats *stats, backfill_http **out, bs_error *err) {
-    static int curl_ready;
-    if (!curl_ready && curl_global_init(CURL_GLOBAL_DEFAULT) == 0) curl_ready = 1;
+    pthread_once(&curl_once, init_curl); /* the feed runner may backfill from its own thread */
     backfill_http *h = calloc(1, sizeof *h);
     if (!h) return bs_fail(err, BS_ERR_NOMEM, "out of memory");
     h->curl = curl_easy_init();
