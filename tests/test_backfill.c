@@ -417,6 +417,50 @@ static void test_stop_flag_stops_before_a_request(void **state) {
     assert_int_equal(s.requests, 0);
 }
 
+/* Page 1 with Binance's weight header near its 6000-a-minute budget, then normal pages. */
+static void heavy_weight(int n, const char *path, char *out, size_t size) {
+    klines(n, path, out, size);
+    if (n > 0) return;
+    char *headers_end = strstr(out, "\r\n");
+    char rest[1 << 16];
+    snprintf(rest, sizeof rest, "%s", headers_end);
+    snprintf(headers_end, size - (size_t)(headers_end - out), "\r\nX-MBX-USED-WEIGHT-1M: 5000%s",
+             rest);
+}
+
+static void *stop_soon(void *arg) {
+    usleep(200000);
+    atomic_store((atomic_int *)arg, 1);
+    return NULL;
+}
+
+static void test_binance_weight_near_its_budget_waits_for_the_next_minute(void **state) {
+    (void)state;
+    server s;
+    server_start(&s, heavy_weight);
+    char url[64];
+    bs_backfill_options o = local_opts(&s, url, sizeof url);
+    atomic_int stop = 0;
+    o.stop = &stop;
+    pages p = {0};
+    bs_error err = {{0}};
+    /* the wait runs to the wall clock's next minute: keep clear of a minute's last second */
+    int64_t into = bs_now_us() % MIN;
+    if (into > MIN - 2 * BS_US_PER_SECOND) usleep((useconds_t)(MIN - into + 100000));
+    pthread_t t;
+    pthread_create(&t, NULL, stop_soon, &stop);
+    /* two pages; after the first the budget is 83% used: the second waits (up to a minute),
+     * and the stop flag ends the wait before it is asked */
+    assert_int_equal(bs_backfill_fetch("binance:BTCUSDT", T0 + 3 * MIN, T0 + 9 * MIN, &o, on_page,
+                                       &p, NULL, &err),
+                     BS_ERR_INTERRUPTED);
+    pthread_join(t, NULL);
+    server_stop(&s);
+    assert_int_equal(s.requests, 1);
+    assert_int_equal(p.calls, 1); /* the first page is delivered */
+    assert_int_equal(p.n, 2);     /* minutes 4 and 5 */
+}
+
 static void kraken_answer(int n, const char *path, char *out, size_t size) {
     (void)n, (void)path;
     http_ok(out, size,
@@ -485,6 +529,7 @@ int main(void) {
         cmocka_unit_test(test_without_fill_missing_minutes_are_absent),
         cmocka_unit_test(test_retry_after_is_obeyed_then_the_same_page_asked),
         cmocka_unit_test(test_stop_flag_stops_before_a_request),
+        cmocka_unit_test(test_binance_weight_near_its_budget_waits_for_the_next_minute),
         cmocka_unit_test(test_kraken_minutes_past_its_horizon_are_not_asked),
         cmocka_unit_test(test_unknown_source_and_backwards_range),
     };
