@@ -38,7 +38,8 @@ struct backfill_http {
     int64_t retry_after_ms; /* from the last answer; 0 when it had none */
     long used_weight;       /* Binance's X-MBX-USED-WEIGHT-1M of the last answer; -1: none */
     uint64_t rng;
-    bs_status last_error; /* the status of the last failed request */
+    bs_status last_error;             /* the status of the last failed request */
+    char curl_error[CURL_ERROR_SIZE]; /* libcurl's own words for a failed transfer */
     char url[4096];
 };
 
@@ -126,6 +127,7 @@ bs_status backfill_http_new(const bs_backfill_options *opts, const backfill_exch
     const char *ca = bs_config_get("BTCSTREAM_CA_FILE");
     if (!ca) ca = bs_config_get("SSL_CERT_FILE");
     if (ca && *ca) curl_easy_setopt(h->curl, CURLOPT_CAINFO, ca);
+    curl_easy_setopt(h->curl, CURLOPT_ERRORBUFFER, h->curl_error);
     curl_easy_setopt(h->curl, CURLOPT_WRITEFUNCTION, on_body);
     curl_easy_setopt(h->curl, CURLOPT_WRITEDATA, h);
     curl_easy_setopt(h->curl, CURLOPT_HEADERFUNCTION, on_header);
@@ -208,11 +210,13 @@ static one_result request_once(backfill_http *h, const char *path, backfill_page
                                int64_t *wait, int attempt, bs_error *err) {
     h->body_len = 0;
     h->retry_after_ms = 0;
+    h->curl_error[0] = '\0';
     page->len = 0;
     CURLcode rc = curl_easy_perform(h->curl);
     h->stats->requests++;
     if (rc != CURLE_OK) {
-        h->last_error = bs_fail(err, BS_ERR_NET, "GET %s: %s", path, curl_easy_strerror(rc));
+        h->last_error = bs_fail(err, BS_ERR_NET, "GET %s: %s", path,
+                                *h->curl_error ? h->curl_error : curl_easy_strerror(rc));
         *wait = backoff_ms(h, attempt);
         return transient(rc) ? ONE_RETRY : ONE_FAIL;
     }

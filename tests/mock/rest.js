@@ -1,8 +1,9 @@
 // rest.js - a mock of the three exchanges' REST candle endpoints, for tests and the bench.
 //
 //   node tests/mock/rest.js [--port-file F] [--log F] [--fault EX:N=KIND ...] [--now S]
+//                           [--tls CERT.pem KEY.pem]
 //
-// Listens on 127.0.0.1, port 0 (the kernel's choice), prints "port N" on stdout (and writes N
+// Listens on 127.0.0.1 (HTTPS with --tls), port 0 (the kernel's choice), prints "port N" on stdout (and writes N
 // to --port-file). Serves, for any range, deterministic 1-minute candles (gen() below; tests
 // recompute them independently):
 //   GET /api/v3/klines?symbol=BTCUSDT&interval=1m&startTime&endTime&limit     (Binance)
@@ -28,13 +29,14 @@ const http = require('http');
 const fs = require('fs');
 
 const args = process.argv.slice(2);
-let portFile = null, logFile = null, nowFixed = null;
+let portFile = null, logFile = null, nowFixed = null, tls = null;
 const faults = {}; // "binance:3" -> kind
 for (let i = 0; i < args.length; i++) {
     const a = args[i];
     if (a === '--port-file') portFile = args[++i];
     else if (a === '--log') logFile = args[++i];
     else if (a === '--now') nowFixed = Number(args[++i]);
+    else if (a === '--tls') tls = { cert: fs.readFileSync(args[++i]), key: fs.readFileSync(args[++i]) };
     else if (a === '--fault') {
         const m = /^(binance|coinbase|kraken):(\d+)=(\w+)$/.exec(args[++i]);
         if (!m) throw new Error('bad --fault ' + args[i]);
@@ -147,7 +149,7 @@ function withFault(kind, res, status, body) {
     }
 }
 
-const server = http.createServer((req, res) => {
+const handler = (req, res) => {
     const url = new URL(req.url, 'http://127.0.0.1');
     const nowMin = Math.floor(nowSeconds() / 60);
     let ex = null, answer = null;
@@ -167,7 +169,8 @@ const server = http.createServer((req, res) => {
     if (ex === 'binance') res.setHeader('X-MBX-USED-WEIGHT-1M', String(2 * n % 100));
     if (fault) return withFault(fault, res, answer[0], answer[1]);
     return send(res, answer[0], answer[1]);
-});
+};
+const server = tls ? require('https').createServer(tls, handler) : http.createServer(handler);
 
 server.keepAliveTimeout = 30000;
 server.listen(0, '127.0.0.1', () => {

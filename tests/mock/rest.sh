@@ -1,5 +1,5 @@
 # The mock REST server (tests/mock/rest.js) for the backfill tests, sourced after tests/lib.sh:
-# start_mock [--fault EX:N=KIND ...] starts it on 127.0.0.1 with requests logged to
+# start_mock [--fault EX:N=KIND ...] [--tls CERT KEY] starts it on 127.0.0.1 with requests logged to
 # requests.log and points BINANCE_API_URL, COINBASE_API_URL and KRAKEN_API_URL at it;
 # stop_mock stops it. The test's exit trap stops it too, pass or fail.
 command -v node > /dev/null || skip "node is not installed"
@@ -12,7 +12,9 @@ start_mock() {
     mock=$!
     for _ in $(seq 1 100); do [ -s port.txt ] && break; sleep 0.1; done
     [ -s port.txt ] || fail "mock REST server did not start: $(cat mock.out)"
-    local url="http://127.0.0.1:$(cat port.txt)"
+    local scheme=http
+    [[ " $* " == *" --tls "* ]] && scheme=https
+    local url="$scheme://127.0.0.1:$(cat port.txt)"
     export BINANCE_API_URL=$url COINBASE_API_URL=$url KRAKEN_API_URL=$url
 }
 stop_mock() {
