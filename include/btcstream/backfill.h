@@ -7,7 +7,8 @@
  * the exchange's trade count (Binance, Kraken) or BS_TRADES_UNKNOWN (Coinbase gives none),
  * recv_us the time the page was received.
  *
- * Endpoints (base URLs from the environment / config, TLS always verified):
+ * Endpoints (base URLs from the environment / config; TLS always verified, against the CA bundle
+ * BTCSTREAM_CA_FILE, else SSL_CERT_FILE, names, else the system's):
  *   binance   BINANCE_API_URL (https://api.binance.com)
  *             GET /api/v3/klines?symbol=BTCUSDT&interval=1m&startTime=MS&endTime=MS&limit=1000
  *             -> [[openTimeMs,"o","h","l","c","v",closeTimeMs,"quoteVol",trades,...],...]
@@ -45,9 +46,10 @@
  *
  * Rate limits and retries: an HTTP 429 or 418 (Binance's ban for ignoring 429s) waits as long as
  * its Retry-After says (seconds or an HTTP date; capped at max_wait_ms), then retries the same
- * page; a 429/418 without one, a 5xx, a transfer error (connect, timeout) and a Kraken
- * "EAPI:Rate limit exceeded" back off exponentially (base_backoff_ms doubled each time, capped
- * at max_wait_ms, with full jitter) up to max_retries times. Other 4xx answers fail at once.
+ * page; a 429/418 without one, a 5xx, a transfer error (connect, timeout) and Kraken's
+ * "EAPI:Rate limit exceeded" or "EGeneral:Too many requests" back off exponentially
+ * (base_backoff_ms doubled each time, capped at max_wait_ms, half of it fixed and half random)
+ * up to max_retries times. Other 4xx answers and TLS failures fail at once.
  * Binance's X-MBX-USED-WEIGHT-1M header is watched: past 80% of its 6000-a-minute budget the
  * next request waits for the next minute.
  */
