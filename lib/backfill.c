@@ -89,6 +89,18 @@ int backfill_json_integer(cursor *c, int64_t *out) {
     return 1;
 }
 
+bs_status backfill_json_time(cursor *c, const char *name, int64_t unit_us, int64_t *out_us,
+                             bs_error *err) {
+    int64_t v;
+    if (!backfill_json_integer(c, &v))
+        return bs_fail(err, BS_ERR_PARSE, "field %s: not a whole number", name);
+    /* checked before the multiplication, which could overflow otherwise */
+    if (v < BS_TIME_MIN_US / unit_us || v > BS_TIME_MAX_US / unit_us)
+        return bs_fail(err, BS_ERR_PARSE, "field %s: out of range", name);
+    *out_us = v * unit_us;
+    return BS_OK;
+}
+
 bs_status backfill_json_field(cursor *c, const char *name, bs_error *err) {
     if (backfill_json_expect(c, ',')) return BS_OK;
     return bs_fail(err, BS_ERR_PARSE, "field %s is missing", name);
@@ -255,6 +267,8 @@ static bs_status fetch_window(fetch *f, int64_t from, int64_t to, bs_error *err)
 /* The range after rounding and cutting to what is final; BS_ERR_ARG when it is backwards. */
 static bs_status final_range(const bs_backfill_options *o, int64_t *from, int64_t *to,
                              bs_error *err) {
+    if (*from < BS_TIME_MIN_US || *to > BS_TIME_MAX_US)
+        return bs_fail(err, BS_ERR_ARG, "backfill: the range lies outside the years 0000-9999");
     if (*from > *to) {
         char a[BS_TIME_ISO_SIZE], b[BS_TIME_ISO_SIZE];
         bs_time_format_iso(*from, a);

@@ -31,10 +31,8 @@ static bs_status binance_path(const char *symbol, int64_t from_us, int64_t to_us
 }
 
 static bs_status binance_row(cursor *c, bs_tick *t, bs_error *err) {
-    int64_t open_ms, trades;
-    if (!backfill_json_integer(c, &open_ms))
-        return bs_fail(err, BS_ERR_PARSE, "field open time: not a whole number of ms");
-    t->ts_us = open_ms * 1000;
+    int64_t trades;
+    if (backfill_json_time(c, "open time", 1000, &t->ts_us, err) != BS_OK) return BS_ERR_PARSE;
     static const char *const names[] = {"open", "high", "low", "close", "volume"};
     double *fields[] = {&t->open, &t->high, &t->low, &t->close, &t->volume};
     for (int i = 0; i < 5; i++) {

@@ -29,10 +29,8 @@ static bs_status coinbase_path(const char *symbol, int64_t from_us, int64_t to_u
 }
 
 static bs_status coinbase_row(cursor *c, bs_tick *t, bs_error *err) {
-    int64_t s;
-    if (!backfill_json_integer(c, &s))
-        return bs_fail(err, BS_ERR_PARSE, "field time: not a whole number of seconds");
-    t->ts_us = s * BS_US_PER_SECOND;
+    if (backfill_json_time(c, "time", BS_US_PER_SECOND, &t->ts_us, err) != BS_OK)
+        return BS_ERR_PARSE;
     static const char *const names[] = {"low", "high", "open", "close", "volume"};
     double *fields[] = {&t->low, &t->high, &t->open, &t->close, &t->volume};
     for (int i = 0; i < 5; i++) {

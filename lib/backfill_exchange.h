@@ -61,6 +61,13 @@ int backfill_json_number(cursor *c, double *out);
 int backfill_json_integer(cursor *c, int64_t *out);
 
 /*
+ * A time as a whole number of units (1000 for milliseconds, 1000000 for seconds) into *out_us;
+ * BS_ERR_PARSE "field NAME: ..." when it is not one or lies outside the years 0000-9999.
+ */
+bs_status backfill_json_time(cursor *c, const char *name, int64_t unit_us, int64_t *out_us,
+                             bs_error *err);
+
+/*
  * Reads `[row, ...]` at the cursor, each row a JSON array: row() reads the fields it needs
  * (backfill_json_field() before each but the first), the rest of the row is skipped; each
  * candle is appended to page. BS_ERR_PARSE names the row ("candle 3: ...") or the structure.

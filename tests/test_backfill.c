@@ -132,6 +132,11 @@ static void test_malformed_answers_name_the_candle_and_field(void **state) {
                        "candle 1: field high is missing");
     expect_parse_error(&backfill_coinbase, "[[1735689600,1,2,1,2,1]", "not valid JSON");
     expect_parse_error(&backfill_coinbase, "[[1735689600.5,1,2,1,2,1]]", "field time");
+    /* times past the year 9999 are refused before they are scaled (fuzz_backfill found that) */
+    expect_parse_error(&backfill_coinbase, "[[17356896000000,1,2,1,2,1]]",
+                       "candle 0: field time: out of range");
+    expect_parse_error(&backfill_binance, "[[17356896689659999,\"1\"]]",
+                       "candle 0: field open time: out of range");
     expect_parse_error(&backfill_kraken,
                        "{\"error\":[],\"result\":{\"A\":[[1,\"1\",\"1\",\"1\",\"1\",\"1\",\"1\","
                        "1]],\"B\":[]}}",
