@@ -33,6 +33,7 @@ static const command commands[] = {
     {"serve", cmd_serve, "serve the live dashboard, its event stream and Prometheus metrics"},
     {"markets", cmd_markets, "list the markets of a data folder: span, rows, candle gaps"},
     {"export", cmd_export, "write a market's rows as CSV, JSON or Parquet, or all as a dataset"},
+    {"backfill", cmd_backfill, "fetch an exchange's 1-minute candles for a past range (REST)"},
 };
 
 static void usage(FILE *out) {
