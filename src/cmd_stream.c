@@ -38,7 +38,10 @@ static const char usage_text[] =
 /* A stream that waits in silence looks hung: say what it waits for, and how to stop it. */
 static void say_what_it_waits_for(const bs_stream_options *o, const char *bus) {
     if (bus) {
-        fprintf(stderr, "btcstream stream: %s the bus %s, committing each batch to %s%s\n",
+        fprintf(stderr,
+                "btcstream stream: %s the bus %s, committing each market's ticks to its history "
+                "under the stream folder's parent (markets/SOURCE/SYMBOL/history.json), ticks "
+                "without a market to %s%s\n",
                 o->until_idle ? "draining" : "waiting for messages on", bus, o->history,
                 o->until_idle ? "" : "; Ctrl-C stops");
         return;

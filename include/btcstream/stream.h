@@ -43,6 +43,8 @@ typedef struct {
     int64_t commit_us;               /* when the batch became durable (monotonic clock) */
     size_t duplicates; /* ticks not appended: the history held their instant already (a history
                           keeps one tick per instant, the first stored, as `import` does) */
+    const char *market; /* the batch's market (market.h), NULL when it went to the stream's own
+                           history (stream files; bus messages without a Market) */
 } bs_batch_report;
 
 /*

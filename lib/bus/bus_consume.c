@@ -111,6 +111,8 @@ bs_status bs_bus_fetch(bs_bus_consumer *c, size_t max, int64_t wait_us,
         bs_bus_message *out = &c->msgs[i];
         out->data = NATS(natsMsg_GetData)(m);
         out->len = (size_t)NATS(natsMsg_GetDataLength)(m);
+        out->subject = NATS(natsMsg_GetSubject)(m);
+        if (!out->subject) out->subject = "";
         out->stream_seq = out->delivered = 0;
         if (NATS(natsMsg_GetMetaData)(&meta, m) == NATS_OK) {
             out->stream_seq = meta->Sequence.Stream;
