@@ -46,15 +46,16 @@ nats_start_deploy() {
     NATS_PID[$name]=$!
     nats_wait "$name" "$port"
 }
-# same_tables_as_directory SOURCE LINES WHAT: the history H.json that came through the bus holds
-# the tables that the same ticks (SOURCE, LINES a stream file) give through the stream directory.
+# same_tables_as_directory SOURCE LINES WHAT [HISTORY]: the history (H.json unless given) that
+# came through the bus holds the tables that the same ticks (SOURCE, LINES a stream file) give
+# through the stream directory.
 same_tables_as_directory() {
     mkdir S
     split -l "$2" -d -a 3 --additional-suffix=.json "$1" S/ohlc_
     "$BTCSTREAM" stream --stream-dir S --history F.json --until-idle --trigger 0 --quiet > /dev/null 2>&1
     local t
     for t in hourly daily moving_avg; do
-        "$BTCSTREAM" aggregate --input H.json --table $t --format csv > bus_$t.csv
+        "$BTCSTREAM" aggregate --input "${4:-H.json}" --table $t --format csv > bus_$t.csv
         "$BTCSTREAM" aggregate --input F.json --table $t --format csv > dir_$t.csv
         cmp -s bus_$t.csv dir_$t.csv || fail "the $t table differs between $3 and the directory"
     done
