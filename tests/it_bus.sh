@@ -98,6 +98,10 @@ produced=$(sed -n 's/^ *ticks produced *\([0-9]*\).*/\1/p' run.txt)
 [ "${produced:-0}" -gt 73 ] || fail "run --bus produced too few ticks: $(cat run.txt)"
 expect_eq "$(wc -l < R/bitcoin_combined.json)" "$produced" "run --bus commits every tick it produced"
 [ -f RO/bitcoin_predictions.zip ] || fail "run --bus did not reach the batch stages"
+grep -q "^ *ticks produced *$produced (0 failed requests) into the bus $BUS\$" run.txt ||
+    fail "run --bus's summary does not name the bus: $(grep 'ticks produced' run.txt)"
+grep -q "^btcstream run: .* into the bus $BUS\$" run.txt ||
+    fail "run --bus's first line does not name the bus: $(head -1 run.txt)"
 pass "run --bus: $produced ticks produced, committed once each through the bus, then every stage"
 
 "$BTCSTREAM" ingest --source sim --duration 1s --interval 100ms --bus nats://127.0.0.1:1 \
