@@ -90,8 +90,11 @@ typedef struct {
     bs_notice_fn on_notice;
     void (*on_step)(void *ctx, bs_stream_step step); /* a test hook; NULL normally */
     void *ctx;
-    /* When not NULL, batches come from this JetStream consumer (bus.h) instead of stream files:
-     * stream_dir then holds only the checkpoint log and the quarantine (dead letters). */
+    /* When not NULL, batches come from this JetStream consumer (bus.h) instead of stream files,
+     * routed by each line's Market: a market's ticks to its history under stream_dir's parent
+     * (bs_market_history()), committed through its own checkpoint in its folder under stream_dir
+     * (bs_market_stream_dir()); ticks without a Market to history, through stream_dir's own
+     * checkpoint. stream_dir also holds the dead letters (_quarantine/). */
     bs_bus_consumer *bus;
 } bs_stream_options;
 
