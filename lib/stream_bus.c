@@ -258,7 +258,10 @@ static bs_status run_fetch(router *rt, bs_stream_totals *totals, int *stop, int 
     int64_t wait = o->trigger_us > 0 ? o->trigger_us : 100000;
     bs_error why = {{0}};
     *got = 0;
-    if (bs_bus_fetch(o->bus, max, wait, &msgs, &n, &why) != BS_OK) {
+    bs_status fetched = bs_bus_fetch(o->bus, max, wait, &msgs, &n, &why);
+    if (fetched == BS_ERR_UNSUPPORTED) /* libnats' own fault: nothing more can be trusted */
+        return bs_fail(err, fetched, "%s", why.msg);
+    if (fetched != BS_OK) {
         /* A leader election, a lost quorum, a reconnect: the bus comes back, and nothing was
          * taken from it. Say so and try again after a pause. */
         if (o->on_notice) o->on_notice(o->ctx, why.msg);

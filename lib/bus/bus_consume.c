@@ -99,6 +99,13 @@ bs_status bs_bus_fetch(bs_bus_consumer *c, size_t max, int64_t wait_us,
     }
     if (s != NATS_OK) return bus_fail(err, &c->c, "cannot fetch from the bus", s, code);
     size_t n = (size_t)c->list.Count;
+    if (n > max) { /* that overflow happened after all: its memory cannot be trusted, stop here */
+        memset(&c->list, 0, sizeof c->list); /* leaked rather than freed through bad memory */
+        return bs_fail(err, BS_ERR_UNSUPPORTED,
+                       "bus (%s): libnats returned %zu messages for a fetch of %zu (its fetch "
+                       "overflow, fixed in libnats 3.10); nothing was acknowledged, run again",
+                       c->c.urls, n, max);
+    }
     if (n > c->cap) {
         bs_bus_message *grown = realloc(c->msgs, n * sizeof *grown);
         if (!grown) return bs_fail(err, BS_ERR_NOMEM, "out of memory");
