@@ -25,8 +25,11 @@ base=$((23000 + (RANDOM % 300) * 10))
 BUS="nats://127.0.0.1:$base,nats://127.0.0.1:$((base + 1)),nats://127.0.0.1:$((base + 2))"
 
 lines() { [ -f "$1" ] && wc -l < "$1" || echo 0; }
-wait_lines() { # FILE N: waits until FILE has N lines
-    while [ "$(lines "$1")" -lt "$2" ]; do sleep 0.02; done
+wait_lines() { # FILE N PID: waits until FILE has N lines, while the process PID lives
+    while [ "$(lines "$1")" -lt "$2" ]; do
+        kill -0 "$3" 2> /dev/null || fail "the stream processor ended early: $(grep -v '^batch' stream.err | tail -5)"
+        sleep 0.02
+    done
 }
 now() { date +%s.%N; }
 
@@ -43,11 +46,11 @@ bus_run() { # one end-to-end run through a fresh cluster; prints seconds
     fresh_cluster
     rm -rf C H.json markets
     "$BIN" stream --bus "$BUS" --stream-dir C --history H.json --trigger 0 \
-        --max-files-per-trigger 5000 --quiet > /dev/null 2>&1 &
+        --max-files-per-trigger 5000 --quiet > /dev/null 2> stream.err &
     local cpid=$! t0
     t0=$(now)
     "$BIN" ingest --source replay:ticks.json --interval 0 --bus "$BUS" > /dev/null 2>&1
-    wait_lines "$H" "$n"
+    wait_lines "$H" "$n" $cpid
     $PY -c "import sys; print(float(sys.argv[2]) - float(sys.argv[1]))" "$t0" "$(now)"
     kill -TERM $cpid; wait $cpid || true
 }
@@ -60,7 +63,7 @@ dir_run() {
     local spid=$! t0
     t0=$(now)
     "$BIN" ingest --source "replay:$src" --interval 0 --stream-dir S > /dev/null 2>&1
-    wait_lines F.json "$n"
+    wait_lines F.json "$n" $spid
     $PY -c "import sys; print(float(sys.argv[2]) - float(sys.argv[1]))" "$t0" "$(now)"
     kill -TERM $spid; wait $spid || true
     rm -rf S
