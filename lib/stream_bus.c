@@ -186,8 +186,8 @@ static bs_status read_message(router *rt, const bs_bus_message *m, char *why, si
 }
 
 /* A dead letter: the message and its reason in STREAM_DIR/_quarantine/bus_SEQ.json(.reason). */
-static bs_status dead_letter(const bs_stream_options *o, const bs_bus_message *m,
-                             const char *why, bs_error *err) {
+static bs_status dead_letter(const bs_stream_options *o, const bs_bus_message *m, const char *why,
+                             bs_error *err) {
     char dir[8192], name[64], reason[80];
     snprintf(dir, sizeof dir, "%s/_quarantine", o->stream_dir);
     snprintf(name, sizeof name, "bus_%llu.json", (unsigned long long)m->stream_seq);
@@ -196,8 +196,7 @@ static bs_status dead_letter(const bs_stream_options *o, const bs_bus_message *m
     if (st == BS_OK) st = bs_write_file_atomic(dir, reason, why, strlen(why), 1, 0, err);
     if (st == BS_OK && o->on_notice) {
         char notice[1200];
-        snprintf(notice, sizeof notice, "dead letter %s: %.*s", name, (int)strcspn(why, "\n"),
-                 why);
+        snprintf(notice, sizeof notice, "dead letter %s: %.*s", name, (int)strcspn(why, "\n"), why);
         o->on_notice(o->ctx, notice);
     }
     return st;
