@@ -124,7 +124,8 @@ typedef struct bs_bus_consumer bs_bus_consumer;
 typedef struct {
     const char *data; /* the message's bytes (not NUL-terminated), valid until the next fetch */
     size_t len;
-    const char *subject; /* PREFIX.<market token>, NUL-terminated, valid until the next fetch */
+    const char *subject; /* PREFIX.TOKEN (TOKEN: the market's subject-safe form), NUL-terminated,
+                            valid until the next fetch */
     uint64_t stream_seq;
     uint64_t delivered; /* 1 on first delivery */
 } bs_bus_message;
