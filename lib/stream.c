@@ -101,7 +101,6 @@ static bs_status list_pending(const bs_stream_options *o, size_t max, name_list 
     return BS_OK;
 }
 
-
 static int push_tick(void *ctx, const bs_tick *t) { return bs_tick_vec_push(ctx, t) != BS_OK; }
 
 /* The ticks of a file in a folder whose market is known, and the lines naming another market. */
@@ -240,8 +239,8 @@ static void remember_stored(live_view *v, const batch *b, int64_t new_size) {
 }
 
 /* Appends the batch to the history and commits it; see checkpoint.h for why this order. */
-static bs_status commit_batch(const bs_stream_options *o, bs_checkpoint *cp, live_view *v,
-                              batch *b, const char *position, bs_error *err) {
+static bs_status commit_batch(const bs_stream_options *o, bs_checkpoint *cp, live_view *v, batch *b,
+                              const char *position, bs_error *err) {
     int fd;
     int64_t size, new_size;
     step(o, BS_STREAM_STEP_READ);
@@ -308,9 +307,19 @@ static bs_status commit_and_report(const bs_stream_options *o, bs_checkpoint *cp
     if (bs_tick_vec_sort(&b->ticks) != BS_OK) return bs_fail(err, BS_ERR_NOMEM, "out of memory");
     st = commit_batch(o, cp, v, b, position, err);
     if (st != BS_OK) return st;
-    bs_batch_report r = {cp->last_batch, b->ticks.items, b->ticks.len, b->count, b->quarantined,
-                         b->bad_lines,   0,              {0},          {0},      {0},
-                         bs_monotonic_us(), b->duplicates, o->market};
+    bs_batch_report r = {cp->last_batch,
+                         b->ticks.items,
+                         b->ticks.len,
+                         b->count,
+                         b->quarantined,
+                         b->bad_lines,
+                         0,
+                         {0},
+                         {0},
+                         {0},
+                         bs_monotonic_us(),
+                         b->duplicates,
+                         b->market ? b->market : o->market};
     update_live(o, v, b, &r);
     totals->batches++;
     totals->rows += r.rows;
@@ -335,46 +344,6 @@ static bs_status run_batch(const bs_stream_options *o, bs_checkpoint *cp, live_v
     if (st == BS_OK && b.count > 0) st = commit_and_report(o, cp, v, &b, NULL, totals, stop, err);
     bs_tick_vec_free(&b.ticks);
     free(b.files);
-    return st;
-}
-
-/*
- * One batch from the bus: fetched, committed with the stream sequence of its last message, and
- * only then acknowledged (bus.h). *got is 0 when nothing arrived within the trigger.
- */
-static bs_status run_bus_batch(const bs_stream_options *o, bs_checkpoint *cp, live_view *v,
-                               bs_stream_totals *totals, int *stop, int *got, bs_error *err) {
-    const bs_bus_message *msgs;
-    size_t n;
-    size_t max = o->max_files_per_trigger ? o->max_files_per_trigger : BS_STREAM_MAX_BATCH_FILES;
-    int64_t wait = o->trigger_us > 0 ? o->trigger_us : 100000;
-    bs_error why = {{0}};
-    if (bs_bus_fetch(o->bus, max, wait, &msgs, &n, &why) != BS_OK) {
-        /* A leader election, a lost quorum, a reconnect: the bus comes back, and nothing was
-         * taken from it. Say so and try again after the trigger. */
-        if (o->on_notice) o->on_notice(o->ctx, why.msg);
-        struct timespec pause = {0, 200 * 1000000};
-        nanosleep(&pause, NULL);
-        *got = 0;
-        return BS_OK;
-    }
-    *got = n > 0;
-    if (!*got) return BS_OK;
-    bs_status st;
-    batch b = {0};
-    unsigned char *reject = calloc(n, 1);
-    char position[64];
-    if (!reject) return bs_fail(err, BS_ERR_NOMEM, "out of memory");
-    st = stream_bus_read(o->stream_dir, msgs, n, cp->bus_seq, &b, reject, err);
-    snprintf(position, sizeof position, "J:%llu", (unsigned long long)msgs[n - 1].stream_seq);
-    if (st == BS_OK) st = commit_and_report(o, cp, v, &b, position, totals, stop, err);
-    if (st == BS_OK) {
-        totals->redelivered += b.redelivered;
-        if (bs_bus_settle(o->bus, reject, &why) != BS_OK && o->on_notice)
-            o->on_notice(o->ctx, why.msg); /* the messages come back and are dropped then */
-    }
-    bs_tick_vec_free(&b.ticks);
-    free(reject);
     return st;
 }
 
@@ -478,17 +447,6 @@ static bs_status loop(const bs_stream_options *o, bs_checkpoint *cp, live_view *
             wait_for(o, &watch, started, next_trigger - now);
             continue;
         }
-        if (o->bus) {
-            int got;
-            st = run_bus_batch(o, cp, v, totals, &stop, &got, err);
-            int idle = 0;
-            bs_error why = {{0}};
-            if (st == BS_OK && !got && o->until_idle &&
-                bs_bus_consumer_idle(o->bus, &idle, &why) != BS_OK && o->on_notice)
-                o->on_notice(o->ctx, why.msg); /* not known to be idle: look again */
-            if (idle) stop = 1;
-            continue;
-        }
         name_list names = {0};
         size_t max =
             o->max_files_per_trigger ? o->max_files_per_trigger : BS_STREAM_MAX_BATCH_FILES;
@@ -506,7 +464,8 @@ static bs_status loop(const bs_stream_options *o, bs_checkpoint *cp, live_view *
     }
     stream_watch_close(&watch);
     size_t moved = 0;
-    bs_status settled = settle_check(&v->settling, o->stream_dir, bs_monotonic_us(), 1, &moved, err);
+    bs_status settled =
+        settle_check(&v->settling, o->stream_dir, bs_monotonic_us(), 1, &moved, err);
     totals->quarantined += moved;
     return st == BS_OK ? settled : st;
 }
@@ -606,8 +565,7 @@ bs_status stream_lane_close(stream_lane *l, bs_stream_totals *totals, bs_error *
 bs_status bs_stream_run(const bs_stream_options *opts, bs_stream_totals *totals, bs_error *err) {
     bs_stream_options o = opts ? *opts : bs_stream_defaults();
     memset(totals, 0, sizeof *totals);
-    if (o.data_dir && o.bus)
-        return bs_fail(err, BS_ERR_ARG, "a stream from the bus goes into one history: give it");
+    if (o.bus) return stream_bus_run(&o, totals, err); /* per market, stream_bus.c */
     if (o.data_dir) return stream_run_markets(&o, totals, err);
     bs_status st = bs_mkdirs(o.stream_dir, err); /* the history's folder: its lock makes it */
     bs_checkpoint cp = {.lock_fd = -1};
@@ -621,4 +579,49 @@ bs_status bs_stream_run(const bs_stream_options *opts, bs_stream_totals *totals,
     settle_free(&v.settling);
     bs_checkpoint_close(&cp);
     return st;
+}
+
+/* ---- one history and its checkpoint, for the bus's routing (stream_batch.h) ---------------- */
+
+struct stream_target {
+    bs_stream_options o; /* the stream's, with this target's history and checkpoint folder */
+    char history[4096], stream_dir[4096];
+    bs_checkpoint cp;
+    live_view v;
+};
+
+bs_status stream_target_open(const bs_stream_options *o, const char *history,
+                             const char *checkpoint_dir, stream_target **out, bs_error *err) {
+    stream_target *t = calloc(1, sizeof *t);
+    if (!t) return bs_fail(err, BS_ERR_NOMEM, "out of memory");
+    t->o = *o;
+    snprintf(t->history, sizeof t->history, "%s", history);
+    snprintf(t->stream_dir, sizeof t->stream_dir, "%s", checkpoint_dir);
+    t->o.history = t->history;
+    t->o.stream_dir = t->stream_dir;
+    t->cp.lock_fd = -1;
+    t->v.newest = INT64_MIN;
+    bs_status st = bs_mkdirs(t->stream_dir, err);
+    if (st == BS_OK) st = recover(&t->o, &t->cp, err);
+    if (st == BS_OK) st = bs_aggregate_new(&t->o.windows, &t->v.live, err);
+    if (st == BS_OK) seed_live(t->history, &t->v);
+    if (st != BS_OK) stream_target_close(t);
+    else *out = t;
+    return st;
+}
+
+bs_status stream_target_commit(stream_target *t, batch *b, const char *position,
+                               bs_stream_totals *totals, int *stop, bs_error *err) {
+    return commit_and_report(&t->o, &t->cp, &t->v, b, position, totals, stop, err);
+}
+
+uint64_t stream_target_bus_seq(const stream_target *t) { return t->cp.bus_seq; }
+
+void stream_target_close(stream_target *t) {
+    if (!t) return;
+    bs_aggregate_free(t->v.live);
+    ts_set_free(&t->v.stored);
+    settle_free(&t->v.settling);
+    bs_checkpoint_close(&t->cp);
+    free(t);
 }

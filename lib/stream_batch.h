@@ -11,6 +11,7 @@
 #include "btcstream/bus.h"
 #include "btcstream/checkpoint.h"
 #include "btcstream/reader.h"
+#include "btcstream/stream.h"
 
 typedef struct {
     bs_tick_vec ticks;
@@ -20,15 +21,32 @@ typedef struct {
     size_t quarantined;
     size_t duplicates;  /* ticks dropped: their instant was stored already */
     size_t redelivered; /* bus messages at or below the last committed sequence */
+    const char *market; /* for the report: the market the batch goes to, NULL: none */
 } batch;
 
 /*
- * Reads n bus messages into b: each holds tick JSON lines. A message with a bad line is a dead
- * letter: written with its reason to STREAM_DIR/_quarantine/bus_<seq>.json(.reason), flagged in
- * reject (so that it is terminated, never redelivered), and none of it is taken.
- * committed_seq is the last stream sequence the checkpoint committed.
+ * One history the stream processor commits to, with its own checkpoint (in checkpoint_dir) and
+ * live view (stream.c). The stream's files have one; consuming the bus, each market has its own
+ * and the messages without a market share the stream's (stream_bus.c).
  */
-bs_status stream_bus_read(const char *stream_dir, const bs_bus_message *msgs, size_t n,
-                          uint64_t committed_seq, batch *b, unsigned char *reject, bs_error *err);
+typedef struct stream_target stream_target;
+
+/* Opens checkpoint_dir's checkpoint for history, recovering from a crash, and the live view. */
+bs_status stream_target_open(const bs_stream_options *o, const char *history,
+                             const char *checkpoint_dir, stream_target **out, bs_error *err);
+
+/* Sorts and commits a filled batch (position as bs_checkpoint_commit_at()), then reports it
+ * through o->on_batch and adds it to totals; *stop is set when the callback asks to stop. */
+bs_status stream_target_commit(stream_target *t, batch *b, const char *position,
+                               bs_stream_totals *totals, int *stop, bs_error *err);
+
+/* The bus stream sequence the target's last commit recorded (0: none). */
+uint64_t stream_target_bus_seq(const stream_target *t);
+
+/* Closes the checkpoint (releasing its folder's lock) and frees the target. Accepts NULL. */
+void stream_target_close(stream_target *t);
+
+/* bs_stream_run() when o->bus is set: the bus, routed per market (stream_bus.c). */
+bs_status stream_bus_run(const bs_stream_options *o, bs_stream_totals *totals, bs_error *err);
 
 #endif

@@ -167,29 +167,39 @@ static bs_status run_stages(const run_args *a, const bs_data_paths *paths, bs_er
     return st;
 }
 
-static void print_summary(const bs_pipeline_totals *t, const bs_data_paths *paths) {
+/* Where the producer put the ticks: the stream folder, or with --bus the bus. */
+static void transport_text(const run_args *a, const bs_data_paths *paths, char *buf, size_t size) {
+    if (a->bus) snprintf(buf, size, "the bus %s", a->bus);
+    else snprintf(buf, size, "%s", paths->stream_dir);
+}
+
+static void print_summary(const run_args *a, const bs_pipeline_totals *t,
+                          const bs_data_paths *paths) {
+    char into[4200];
+    transport_text(a, paths, into, sizeof into);
     printf("\nsummary:\n");
     printf("  ticks produced   %llu (%llu failed request%s) into %s\n",
            (unsigned long long)t->ingest.ticks, (unsigned long long)t->ingest.failures,
-           plural(t->ingest.failures, "", "s"), paths->stream_dir);
+           plural(t->ingest.failures, "", "s"), into);
     printf("  history          %s: %llu row%s added in %llu batch%s, %llu late\n", paths->history,
            (unsigned long long)t->stream.rows, plural(t->stream.rows, "", "s"),
            (unsigned long long)t->stream.batches, plural(t->stream.batches, "", "es"),
            (unsigned long long)t->stream.late);
-    printf("  quarantined      %llu file%s in %s/_quarantine\n",
-           (unsigned long long)t->stream.quarantined, plural(t->stream.quarantined, "", "s"),
-           paths->stream_dir);
+    printf("  quarantined      %llu %s%s in %s/_quarantine\n",
+           (unsigned long long)t->stream.quarantined, a->bus ? "dead letter" : "file",
+           plural(t->stream.quarantined, "", "s"), paths->stream_dir);
 }
 
 static void print_start(const run_args *a, const bs_source *source, const bs_data_paths *paths) {
-    char interval[32], duration[48] = "until stopped (Ctrl-C)";
+    char interval[32], duration[48] = "until stopped (Ctrl-C)", into[4200];
+    transport_text(a, paths, into, sizeof into);
     duration_text(a->in.interval_us, interval, sizeof interval);
     if (a->in.duration_us > 0) {
         memcpy(duration, "for ", 5);
         duration_text(a->in.duration_us, duration + 4, sizeof duration - 4);
     }
     printf("btcstream run: %s%s every %s %s into %s\n", source->name,
-           source->simulated ? " (simulated prices)" : "", interval, duration, paths->stream_dir);
+           source->simulated ? " (simulated prices)" : "", interval, duration, into);
     fflush(stdout);
 }
 
@@ -284,7 +294,7 @@ int cmd_run(int argc, char **argv) {
     if (st != BS_OK) return cli_fail(argv[0], &err);
 
     st = run_stages(&a, &paths, &err);
-    print_summary(&totals, &paths);
+    print_summary(&a, &totals, &paths);
     bs_serve_stop(dashboard);
     if (st != BS_OK) return cli_fail(argv[0], &err);
     return CLI_OK;

@@ -32,13 +32,17 @@ static const char usage_text[] =
     "  --quiet                     print only the batch lines, not the rows and live views\n"
     "  --retain D                  remove files from _processed/ once older than D (default 7d;\n"
     "                              0: keep them); recovery never needs them\n"
-    "  --retain-files N            and keep at most the newest N there (default 100000; 0: no cap)\n"
-    "  --bus URLS                  consume from NATS JetStream (nats://HOST:PORT[,...]) instead of\n"
+    "  --retain-files N            and keep at most the newest N there (default 100000; 0: no "
+    "cap)\n"
+    "  --bus URLS                  consume from NATS JetStream (nats://HOST:PORT[,...]) instead "
+    "of\n"
     "                              the stream directory, which then holds the checkpoint log and\n"
-    "                              the dead letters; a message is acknowledged only once its batch\n"
+    "                              the dead letters; a message is acknowledged only once its "
+    "batch\n"
     "                              is committed (docs/scale-out.md)\n"
     "  --consumer NAME             the durable consumer, shared by processors that name it\n"
-    "                              (default btcstream); --bus-stream, --subject-prefix as for ingest\n"
+    "                              (default btcstream); --bus-stream, --subject-prefix as for "
+    "ingest\n"
     "  --ack-wait D                how long a crashed processor's messages wait before another\n"
     "                              gets them (default 30s; set when the consumer is created)\n\n"
     "SIGINT and SIGTERM finish the batch in hand, commit it and exit 0.\n";
@@ -46,7 +50,10 @@ static const char usage_text[] =
 /* A stream that waits in silence looks hung: say what it waits for, and how to stop it. */
 static void say_what_it_waits_for(const bs_stream_options *o, const char *bus) {
     if (bus) {
-        fprintf(stderr, "btcstream stream: %s the bus %s, committing each batch to %s%s\n",
+        fprintf(stderr,
+                "btcstream stream: %s the bus %s, committing each market's ticks to its history "
+                "under the stream folder's parent (markets/SOURCE/SYMBOL/history.json), ticks "
+                "without a market to %s%s\n",
                 o->until_idle ? "draining" : "waiting for messages on", bus, o->history,
                 o->until_idle ? "" : "; Ctrl-C stops");
         return;
@@ -138,9 +145,12 @@ int cmd_stream(int argc, char **argv) {
     if (optind < argc) return cli_usage_error(argv[0], "unexpected argument");
     if (history_given && data_dir)
         return cli_usage_error(argv[0], "--history and --data-dir exclude each other");
-    /* Without --history, the stream root's market folders into the data folder's markets; the
-     * bus feeds one history, so it keeps the one-folder processor. */
-    if (!history_given && !bus.urls) {
+    /* Without --history, the stream root's market folders into the data folder's markets. The
+     * bus routes by each line's Market itself (into --data-dir, else the stream folder's
+     * parent); its lines without one go to --history. */
+    if (bus.urls) {
+        o.data_dir = data_dir;
+    } else if (!history_given) {
         if (!data_dir) {
             char root[4096];
             size_t n = (size_t)snprintf(root, sizeof root, "%s", o.stream_dir);

@@ -1,15 +1,15 @@
 # The bus through a node failure: a three-node JetStream cluster on 127.0.0.1 (three nats-server
-# processes started from deploy/nats/, ports moved), the stream replicated three times. Two producers publish 100,000 ticks
-# at once, one killed and restarted mid-run; the stream's leader is killed with SIGKILL mid-run
-# and restarted; the consumer is killed mid-batch several times. Afterwards the history holds
-# every tick exactly once and its tables equal those of the same ticks through the stream
-# directory. Then quorum is lost (two nodes down): the producer says so, keeps its ticks, and
-# they all arrive once the nodes are back.
+# processes started from deploy/nats/, ports moved), the stream replicated three times. Two
+# producers publish 100,000 ticks of two markets at once, one killed and restarted mid-run; the
+# stream's leader is killed with SIGKILL mid-run and restarted; the consumer is killed mid-batch
+# several times. Afterwards each market's history holds its ticks exactly once and its tables
+# equal those of the same ticks through the stream directory. Then quorum is lost (two nodes
+# down): the producer says so, keeps its ticks, and they all arrive once the nodes are back.
 . "$BS_SOURCE_DIR/tests/lib.sh"
 . "$BS_SOURCE_DIR/tests/tools/nats.sh"
 CHECK="$PY $BS_SOURCE_DIR/tests/tools/exactly_once.py"
 trap 'kill -9 $(jobs -p) 2> /dev/null || true; nats_stop_all; rm -rf "$WORK"' EXIT # nothing outlives the test
-base=$((21000 + (RANDOM % 400) * 10))
+base=$(nats_free_base 30000 4000)
 p1=$base p2=$((base + 1)) p3=$((base + 2))
 start_node() { nats_start_deploy "$1" "$base"; } # deploy/nats/*.conf, the documented cluster
 for n in n1 n2 n3; do start_node $n; done
@@ -36,13 +36,12 @@ $PY - "$n" <<'PY'
 import json, sys
 from datetime import datetime, timedelta, timezone
 n = int(sys.argv[1])
-with open("source.json", "w") as all_, open("a.json", "w") as a, open("b.json", "w") as b:
+with open("a.json", "w") as a, open("b.json", "w") as b:
     for i in range(n):
         t = datetime(2024, 9, 1, tzinfo=timezone.utc) + timedelta(seconds=15 * i)
         p = 61000 + (i * 7919) % 2500 + 0.25
         line = json.dumps({"Datetime": t.isoformat(), "Open": p, "High": p + 4, "Low": p - 4,
                            "Close": p + 1, "Volume": str(i)}) + "\n"
-        all_.write(line)
         (a if i % 2 == 0 else b).write(line)
 PY
 # exec: run in the background (`publish a.json &`), the process killed is btcstream itself.
@@ -79,11 +78,14 @@ kill -TERM $cpid 2> /dev/null || fail "the consumer died: $(grep -v '^batch' str
 wait $cpid || true
 consume --until-idle || fail "the last consumer: $(grep -v '^batch' stream.err | tail -4)"
 took=$($PY -c "import sys; print(f'{float(sys.argv[2]) - float(sys.argv[1]):.1f}')" "$started" "$(date +%s.%N)")
-$CHECK source.json H.json "through the cluster" || exit 1
+# Each producer publishes its own market (replay:a.json, replay:b.json): each history holds its
+# ticks exactly once, and none of the other's.
+$CHECK a.json markets/replay/a.json/history.json "market a through the cluster" || exit 1
+$CHECK b.json markets/replay/b.json/history.json "market b through the cluster" || exit 1
 new=$(leader)
 pass "$n ticks exactly once through a 3-node R=3 cluster in $took s: a producer killed and rerun, the leader $old killed (now $new), the consumer killed 3 times"
 
-same_tables_as_directory source.json 5000 "the cluster"
+same_tables_as_directory a.json 5000 "the cluster" markets/replay/a.json/history.json
 
 # ---- quorum lost: two of three nodes down ----------------------------------------------------------
 $PY - > late.json <<'PY'
@@ -104,6 +106,5 @@ start_node n2
 start_node n3
 wait $qpid || fail "the producer did not finish once quorum was back: $(tail -3 quorum.err)"
 consume --until-idle || fail "consumer after the quorum loss: $(grep -v '^batch' stream.err | tail -4)"
-cat source.json late.json > everything.json
-$CHECK everything.json H.json "after the quorum loss" || exit 1
+$CHECK late.json markets/replay/late.json/history.json "after the quorum loss" || exit 1
 pass "quorum lost: the producer reported it, kept its 200 ticks, and all arrived once the nodes were back"

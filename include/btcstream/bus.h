@@ -3,16 +3,20 @@
  * collection and processing spread over several machines (docs/scale-out.md).
  *
  * A tick travels as one message: its JSON line (the tick format) on the subject
- * PREFIX.<market>, the market's characters outside [A-Za-z0-9_-] made '_'. Its message id
- * (the Nats-Msg-Id header) is "<market>|<timestamp in µs>", so JetStream's de-duplication window
- * drops a second copy of the same tick, whichever producer (or restart of one) sent it.
+ * PREFIX.<market>, the market's characters outside [A-Za-z0-9_-] made '_'. When the market is a
+ * market name (market.h: SOURCE:SYMBOL) the line carries it as its "Market" field, which is what
+ * the stream processor routes by (the subject's token is lossy: it only has to agree); any other
+ * label names the subject only. Its message id (the Nats-Msg-Id header) is
+ * "<market>|<timestamp in µs>", so JetStream's de-duplication window drops a second copy of the
+ * same tick, whichever producer (or restart of one) sent it.
  *
  * Publishing is asynchronous with a bounded number of messages in flight. A message whose ack
  * does not come (a leader change loses acks, a quorum loss refuses writes) is published again,
  * with the same id, until it is acknowledged: the id makes the retry safe, and nothing is dropped
  * in between. The stream processor consumes with a durable pull consumer and acknowledges a
- * message only after the batch holding it is durably committed to the history (stream.h), whose
- * commit line also records the stream sequence of the batch's last message.
+ * message only after the batch holding it is durably committed to its market's history
+ * (stream.h; lib/stream_bus.c routes each fetch by market), whose commit line also records the
+ * stream sequence of the market's last message in the batch.
  *
  * Connections retry forever in the background (libnats reconnects to any server of the list).
  * Errors name the server list and JetStream's own words; no credentials are involved.
@@ -92,7 +96,10 @@ typedef struct {
 BS_API bs_status bs_bus_publisher_open(const bs_bus_options *opts, size_t max_in_flight,
                                        bs_bus_publisher **out, bs_error *err);
 
-/* Publishes one tick of market. Blocks while max_in_flight are waiting. */
+/*
+ * Publishes one tick of market (a market name, written into the line as its Market; or another
+ * label, then only in the subject and the id). Blocks while max_in_flight are waiting.
+ */
 BS_API bs_status bs_bus_publish(bs_bus_publisher *p, const char *market, const bs_tick *tick,
                                 bs_error *err);
 
@@ -117,6 +124,8 @@ typedef struct bs_bus_consumer bs_bus_consumer;
 typedef struct {
     const char *data; /* the message's bytes (not NUL-terminated), valid until the next fetch */
     size_t len;
+    const char *subject; /* PREFIX.TOKEN (TOKEN: the market's subject-safe form), NUL-terminated,
+                            valid until the next fetch */
     uint64_t stream_seq;
     uint64_t delivered; /* 1 on first delivery */
 } bs_bus_message;

@@ -41,10 +41,11 @@ typedef struct {
     size_t late;                     /* rows older than the live hour before this batch */
     bs_span_stats hour, day, window; /* live views around the newest tick seen */
     int64_t commit_us;               /* when the batch became durable (monotonic clock) */
-    size_t duplicates; /* ticks not appended: the history held their instant already (a history
-                          keeps one tick per instant, the first stored, as `import` does) */
+    size_t duplicates;  /* ticks not appended: the history held their instant already (a history
+                           keeps one tick per instant, the first stored, as `import` does) */
     const char *market; /* the batch's market (market.h); "" for the legacy history, NULL for a
-                           stream run on one folder without a market (bs_stream_options) */
+                           stream run on one folder without a market (bs_stream_options) or bus
+                           messages without a Market, which go to the stream's own history */
 } bs_batch_report;
 
 /*
@@ -90,8 +91,11 @@ typedef struct {
     bs_notice_fn on_notice;
     void (*on_step)(void *ctx, bs_stream_step step); /* a test hook; NULL normally */
     void *ctx;
-    /* When not NULL, batches come from this JetStream consumer (bus.h) instead of stream files:
-     * stream_dir then holds only the checkpoint log and the quarantine (dead letters). */
+    /* When not NULL, batches come from this JetStream consumer (bus.h) instead of stream files,
+     * routed by each line's Market: a market's ticks to its history under stream_dir's parent
+     * (bs_market_history()), committed through its own checkpoint in its folder under stream_dir
+     * (bs_market_stream_dir()); ticks without a Market to history, through stream_dir's own
+     * checkpoint. stream_dir also holds the dead letters (_quarantine/). */
     bs_bus_consumer *bus;
     /*
      * Markets (docs/markets.md). When data_dir is not NULL, stream_dir is the stream root and
@@ -99,7 +103,8 @@ typedef struct {
      * history DATA_DIR/markets/SOURCE/SYMBOL_ENC/history.json, each with its own checkpoint log
      * in its folder; files lying in STREAM_ROOT itself go to DATA_DIR/bitcoin_combined.json (the
      * legacy history) and history is not used. Folders appearing later are picked up;
-     * until_idle waits until every folder is idle. Not with bus.
+     * until_idle waits until every folder is idle. With bus, data_dir (else stream_dir's parent)
+     * is where the markets' histories go.
      */
     const char *data_dir;
     /*

@@ -26,7 +26,8 @@
     X(natsSubscription_Fetch) X(natsSubscription_Destroy) X(natsMsg_GetData)                       \
     X(natsMsg_GetDataLength) X(natsMsg_GetMetaData) X(jsMsgMetaData_Destroy) X(natsMsg_Ack)        \
     X(natsMsg_Term) X(natsMsgList_Destroy) X(js_GetConsumerInfo) X(jsConsumerInfo_Destroy)        \
-    X(natsSubscription_GetPending)
+    X(natsSubscription_GetPending) X(natsMsg_GetSubject)                \
+    X(jsFetchRequest_Init) X(natsSubscription_FetchRequest)
 
 #define BUS_NATS_FIELD(fn) __typeof__(fn) *fn;
 typedef struct {

@@ -14,6 +14,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "btcstream/market.h"
 #include "btcstream/timeutil.h"
 
 #include "bus_conn.h"
@@ -121,7 +122,11 @@ bs_status bs_bus_publish(bs_bus_publisher *p, const char *market, const bs_tick 
     bs_bus_subject_token(market, token, sizeof token);
     snprintf(subject, sizeof subject, "%s.%s", p->o.subject_prefix, token);
     snprintf(id, sizeof id, "%s|%lld", market, (long long)tick->ts_us);
-    size_t len = bs_tick_format_json(tick, line);
+    /* A market name (market.h) travels in the line, where the processor routes by it; any other
+     * label (a bare source name) only names the subject, and the tick goes to the stream's own
+     * history. */
+    int named = bs_market_check(market, NULL) == BS_OK;
+    size_t len = bs_tick_format_json_market(tick, named ? market : NULL, line);
     if (len > 0 && line[len - 1] == '\n') len--;
     bs_error ignored;
     resend(p, &ignored); /* what cannot go now stays queued for the next call or the flush */
