@@ -8,12 +8,12 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "btcstream/bus.h"
 #include "btcstream/market.h"
 #include "btcstream/outputs.h"
 #include "btcstream/pipeline.h"
-#include "btcstream/sink.h"
-#include "btcstream/bus.h"
 #include "btcstream/serve.h"
+#include "btcstream/sink.h"
 #include "btcstream/stages.h"
 #include "cli.h"
 #include "ingest_args.h"
@@ -174,7 +174,7 @@ static void transport_text(const run_args *a, const bs_data_paths *paths, char *
 }
 
 static void print_summary(const run_args *a, const bs_pipeline_totals *t,
-                          const bs_data_paths *paths) {
+                          const bs_data_paths *paths, const char *quarantine_dir) {
     char into[4200];
     transport_text(a, paths, into, sizeof into);
     printf("\nsummary:\n");
@@ -187,7 +187,7 @@ static void print_summary(const run_args *a, const bs_pipeline_totals *t,
            (unsigned long long)t->stream.late);
     printf("  quarantined      %llu %s%s in %s/_quarantine\n",
            (unsigned long long)t->stream.quarantined, a->bus ? "dead letter" : "file",
-           plural(t->stream.quarantined, "", "s"), paths->stream_dir);
+           plural(t->stream.quarantined, "", "s"), quarantine_dir);
 }
 
 static void print_start(const run_args *a, const bs_source *source, const bs_data_paths *paths) {
@@ -218,12 +218,13 @@ static bs_serve *start_dashboard(const run_args *a, const char *market) {
     bs_serve_options o = bs_serve_defaults();
     o.listen = a->serve;
     o.data_dir = a->data_dir;
-    o.market = market; /* the run's market: its history is the one shown */
+    o.market = market;          /* the run's market: its history is the one shown */
     static bs_output_paths out; /* the server reads the name while it runs */
     bs_error err = {{0}};
     if (bs_output_paths_make(a->out_dir, &out, &err) == BS_OK) o.predictions = out.predictions;
     bs_serve *srv = NULL;
-    if (bs_serve_start(&o, &srv, &err) != BS_OK) cli_errorf("run", "dashboard not started: %s", err.msg);
+    if (bs_serve_start(&o, &srv, &err) != BS_OK)
+        cli_errorf("run", "dashboard not started: %s", err.msg);
     else printf("btcstream run: dashboard at http://%s/\n", bs_serve_address(srv));
     fflush(stdout);
     return srv;
@@ -273,6 +274,14 @@ int cmd_run(int argc, char **argv) {
     o.stream.history = paths.history;
     o.stream.market = legacy ? NULL : market; /* a line of another market is set aside */
     o.ingest.market = market;                 /* on the bus */
+    char stream_root[4200];
+    if (a.bus && !legacy) {
+        /* The bus routes by market itself: from the stream root (its checkpoints go to the
+         * market's folder there) into the data folder's markets, as `stream --bus` does. */
+        snprintf(stream_root, sizeof stream_root, "%s/stream", a.data_dir);
+        o.stream.stream_dir = stream_root;
+        o.stream.data_dir = a.data_dir;
+    }
     o.stream.trigger_us = a.in.interval_us < 1000000 ? a.in.interval_us : 1000000;
     o.stream.stop = &stop;
     o.stream.on_batch = a.quiet ? NULL : stream_render_batch;
@@ -294,7 +303,7 @@ int cmd_run(int argc, char **argv) {
     if (st != BS_OK) return cli_fail(argv[0], &err);
 
     st = run_stages(&a, &paths, &err);
-    print_summary(&a, &totals, &paths);
+    print_summary(&a, &totals, &paths, o.stream.stream_dir);
     bs_serve_stop(dashboard);
     if (st != BS_OK) return cli_fail(argv[0], &err);
     return CLI_OK;

@@ -76,7 +76,7 @@ $CHECK a.json $A "market replay:a.json through the bus" || exit 1
 $CHECK b.json markets/replay/b.json/history.json "market replay:b.json through the bus" || exit 1
 $CHECK legacy.json H.json "ticks without a market through the bus" || exit 1
 for m in a b; do # the batch lines of every run, the killed ones included
-    grep -q "^batch [0-9]* (replay:$m.json): " stream.out || fail "no batch line names replay:$m.json: $(head -3 stream.out)"
+    grep -q "^batch [0-9]* of replay:$m.json: " stream.out || fail "no batch line names replay:$m.json: $(head -3 stream.out)"
 done
 for m in a b; do
     grep -q "^commit .* J:[0-9]*$" B/replay/$m.json/_checkpoint.log ||
