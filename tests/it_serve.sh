@@ -74,15 +74,15 @@ expect_contains ev.txt "event: reset" "reset on a stale epoch"
 # The cap: two streams open, the third is refused with 503 and counted. The streams closed
 # above free their slots within a second (serve notices a peer that left while it waits).
 for _ in $(seq 1 100); do
-    curl -s "$SERVE_URL/metrics" | grep -q '^btcstream_sse_clients{market="default"} 0$' && break
+    grep -q '^btcstream_sse_clients{market="default"} 0$' <<< "$(curl -s "$SERVE_URL/metrics")" && break
     sleep 0.05
 done
-curl -s "$SERVE_URL/metrics" | grep -q '^btcstream_sse_clients{market="default"} 0$' \
+grep -q '^btcstream_sse_clients{market="default"} 0$' <<< "$(curl -s "$SERVE_URL/metrics")" \
     || fail "closed streams still hold their slots after 5 s"
 curl -s -N --max-time 20 "$SERVE_URL/events" > s1.txt & c1=$!
 curl -s -N --max-time 20 "$SERVE_URL/events" > s2.txt & c2=$!
 for _ in $(seq 1 100); do
-    curl -s "$SERVE_URL/metrics" | grep -q '^btcstream_sse_clients{market="default"} 2$' && break
+    grep -q '^btcstream_sse_clients{market="default"} 2$' <<< "$(curl -s "$SERVE_URL/metrics")" && break
     sleep 0.05
 done
 curl -s -w '\n%{http_code}' "$SERVE_URL/events" > third.txt

@@ -22,10 +22,10 @@ $PY "$BS_SOURCE_DIR/tests/browser/sse_clients.py" "$SERVE_URL" --clients 199 --s
     --done "$WORK/done" --timeout 300 --hold 30 > clients.json 2> clients.err &
 clients_pid=$!
 for _ in $(seq 1 200); do
-    curl -s "$SERVE_URL/metrics" | grep -q '^btcstream_sse_clients{market="default"} 200$' && break
+    grep -q '^btcstream_sse_clients{market="default"} 200$' <<< "$(curl -s "$SERVE_URL/metrics")" && break
     sleep 0.05
 done
-curl -s "$SERVE_URL/metrics" | grep -q '^btcstream_sse_clients{market="default"} 200$' || fail "200 clients did not connect"
+grep -q '^btcstream_sse_clients{market="default"} 200$' <<< "$(curl -s "$SERVE_URL/metrics")" || fail "200 clients did not connect"
 
 interval=40ms; [ -n "${BS_UNDER_SANITIZER:-}" ] && interval=80ms
 "$BTCSTREAM" stream --stream-dir D/stream --history D/bitcoin_combined.json --trigger 0 --quiet \
@@ -68,7 +68,7 @@ sys.exit(1 if problems else 0)
 PYEOF
 curl -s "$SERVE_URL/metrics" | grep -E '^btcstream_commit_publish_latency_seconds_(sum|count)'
 # SIGTERM while the stalled client is still connected, its send queue full: a clean exit anyway.
-ss -tnH state established "( sport = :${SERVE_URL##*:} )" | awk '$2 > 0' | grep -q . \
+grep -q . <<< "$(ss -tnH state established "( sport = :${SERVE_URL##*:} )" | awk '$2 > 0')" \
     || fail "the stalled client was gone before the shutdown"
 stop_serve TERM
 kill $clients_pid 2> /dev/null || true

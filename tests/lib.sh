@@ -1,6 +1,8 @@
 # Shared helpers for the integration tests (tests/it_*.sh), sourced, not run.
 # Each test gets a fresh temporary directory that is removed on exit, and fails loudly.
 set -euo pipefail
+# Under pipefail, `CMD | grep -q P` fails when grep exits at its match while CMD still writes (CMD
+# dies of SIGPIPE): write `grep -q P <<< "$(CMD)"` or grep a file instead. (it_install failed so.)
 
 : "${BTCSTREAM:?BTCSTREAM must point at the built binary (ctest sets it)}"
 : "${BS_SOURCE_DIR:?BS_SOURCE_DIR must point at the source tree (ctest sets it)}"
