@@ -31,7 +31,6 @@
 #include "btcstream/fsutil.h"
 #include "btcstream/market.h"
 #include "btcstream/timeutil.h"
-#include "json_scan.h"
 #include "stream_batch.h"
 
 typedef struct {
@@ -54,43 +53,6 @@ typedef struct {
     routed_tick *pending; /* the message being read, until all its lines are known good */
     size_t pending_len, pending_cap;
 } router;
-
-/*
- * The Market field of a tick's JSON line (already parsed as a tick, so well formed) into market:
- * 1 when found, 0 when there is none, -1 when it is not a market name (the reason into why).
- */
-static int line_market(const char *line, size_t len, char *market, char *why, size_t size) {
-    cursor c = {line, line + len};
-    json_skip_ws(&c);
-    if (c.p >= c.end || *c.p != '{') return 0;
-    c.p++;
-    for (;;) {
-        const char *key, *value;
-        size_t key_len, value_len;
-        json_skip_ws(&c);
-        if (c.p >= c.end || *c.p != '"' || !json_read_string(&c, &key, &key_len)) return 0;
-        json_skip_ws(&c);
-        if (c.p >= c.end || *c.p++ != ':') return 0;
-        json_skip_ws(&c);
-        if (key_len == 6 && memcmp(key, "Market", 6) == 0) {
-            bs_error e = {{0}};
-            if (c.p >= c.end || *c.p != '"' || !json_read_string(&c, &value, &value_len))
-                snprintf(e.msg, sizeof e.msg, "Market is not a string");
-            else if (value_len >= BS_MARKET_MAX)
-                snprintf(e.msg, sizeof e.msg, "Market is longer than %d characters",
-                         BS_MARKET_MAX - 1);
-            else if (memcpy(market, value, value_len), market[value_len] = '\0',
-                     bs_market_check(market, &e) == BS_OK)
-                return 1;
-            snprintf(why, size, "%s", e.msg);
-            return -1;
-        }
-        if (!json_skip_value(&c, 0)) return 0;
-        json_skip_ws(&c);
-        if (c.p >= c.end || *c.p != ',') return 0;
-        c.p++;
-    }
-}
 
 /* Whether subject ends in ".<market's token>": the producer's subject for the market. */
 static int subject_matches(const char *subject, const char *market) {
@@ -161,17 +123,12 @@ static bs_status read_message(router *rt, const bs_bus_message *m, char *why, si
         if (len == 0) continue;
         bs_tick t;
         bs_error e = {{0}};
-        char market[BS_MARKET_MAX] = "", reason[512];
-        if (bs_tick_parse(BS_FORMAT_JSONL, line, len, &t, &e) != BS_OK) {
+        char market[BS_MARKET_MAX];
+        if (bs_tick_parse_json_market(line, len, &t, market, &e) != BS_OK) {
             snprintf(why, size, "bus message %llu:%zu: %s\n", seq, line_no + 1, e.msg);
             return BS_ERR_PARSE;
         }
-        int found = line_market(line, len, market, reason, sizeof reason);
-        if (found < 0) {
-            snprintf(why, size, "bus message %llu:%zu: %s\n", seq, line_no + 1, reason);
-            return BS_ERR_PARSE;
-        }
-        if (found && !subject_matches(m->subject, market)) {
+        if (market[0] && !subject_matches(m->subject, market)) {
             snprintf(why, size, "bus message %llu:%zu: Market %s does not match the subject %s\n",
                      seq, line_no + 1, market, m->subject);
             return BS_ERR_PARSE;
