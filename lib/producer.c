@@ -17,8 +17,13 @@ bs_status bs_producer_open(bs_producer *p, const char *dir, bs_error *err) {
 }
 
 bs_status bs_producer_write(bs_producer *p, const bs_tick *tick, char *name, bs_error *err) {
+    return bs_producer_write_market(p, tick, NULL, name, err);
+}
+
+bs_status bs_producer_write_market(bs_producer *p, const bs_tick *tick, const char *market,
+                                   char *name, bs_error *err) {
     char line[BS_TICK_JSON_MAX], iso[BS_TIME_ISO_SIZE], file[64];
-    size_t len = bs_tick_format_json(tick, line);
+    size_t len = bs_tick_format_json_market(tick, market, line);
     bs_time_format_iso(tick->ts_us, iso); /* YYYY-MM-DDTHH:MM:SS... */
     for (int attempt = 0; attempt < 1000; attempt++) {
         snprintf(file, sizeof file, "ohlc_%.4s%.2s%.2s_%.2s%.2s%.2s_%llu.json", iso, iso + 5,

@@ -25,4 +25,8 @@ BS_API bs_status bs_producer_open(bs_producer *p, const char *dir, bs_error *err
 /* Writes one tick as a stream file; name (may be NULL, else 64 bytes) receives its file name. */
 BS_API bs_status bs_producer_write(bs_producer *p, const bs_tick *tick, char *name, bs_error *err);
 
+/* bs_producer_write() with the tick's market in its line (bs_tick_format_json_market()). */
+BS_API bs_status bs_producer_write_market(bs_producer *p, const bs_tick *tick, const char *market,
+                                          char *name, bs_error *err);
+
 #endif
