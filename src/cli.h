@@ -22,6 +22,7 @@ int cmd_plot(int argc, char **argv);
 int cmd_upload(int argc, char **argv);
 int cmd_bus(int argc, char **argv);
 int cmd_serve(int argc, char **argv);
+int cmd_backfill(int argc, char **argv);
 
 /* Prints "btcstream CMD: message" on stderr. */
 void cli_errorf(const char *cmd, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
