@@ -74,6 +74,7 @@ struct feed {
     /* gaps */
     int fresh;                /* nothing stored and no trade yet: the first minute is partial */
     int64_t gap_end;          /* exchange time the latest gap ended at */
+    int await_trade;          /* reconnected: the gap ends at the first trade on the new line */
     uint64_t gaps_pending;    /* found and not filled */
     int64_t fill_mono, fill_delay;
     /* raw messages */
@@ -235,14 +236,23 @@ static void try_fill(feed *f) {
         return;
     }
     int64_t now = bs_monotonic_us(), grace = f->r->o->grace_us;
+    /* the gap ends with the first trade after a reconnect (or a minute without one) */
+    if (f->await_trade && now - f->opened_mono < BS_CANDLE_US) return;
     int64_t until = bs_time_floor(exchange_now(f) - grace, BS_CANDLE_US);
     if (until <= bs_time_floor(f->gap_end, BS_CANDLE_US) || until <= held) return;
     if (f->fill_mono && now < f->fill_mono) return;
     bs_tick *candles = NULL;
     size_t n = 0;
+    int64_t covered = until;
     bs_error err = {{0}};
     bs_status st = f->r->backfill(f->r->o->backfill_ctx, f->market, held, until, &candles, &n,
-                                  &err);
+                                  &covered, &err);
+    if (st == BS_OK && covered <= held) { /* nothing settled yet at the exchange: later */
+        free(candles);
+        f->fill_mono = now + FILL_RETRY_MIN;
+        return;
+    }
+    if (st == BS_OK && covered < until) until = covered;
     if (st != BS_OK) {
         notice(f, "backfill failed (retrying in %" PRId64 " s): %s", f->fill_delay / SECOND,
                err.msg);
@@ -250,11 +260,11 @@ static void try_fill(feed *f) {
         f->fill_delay = f->fill_delay * 2 > FILL_RETRY_MAX ? FILL_RETRY_MAX : f->fill_delay * 2;
         return;
     }
-    bs_candle_fill(f->b, candles, n, until);
-    free(candles);
-    f->stats->gaps_filled += f->gaps_pending;
+    f->stats->gaps_filled += f->gaps_pending; /* before the fill: its candles report them */
     f->gaps_pending = 0;
     f->stats->gaps_open = 0;
+    bs_candle_fill(f->b, candles, n, until);
+    free(candles);
     char a[BS_TIME_ISO_SIZE], b[BS_TIME_ISO_SIZE];
     bs_time_format_iso(held, a);
     bs_time_format_iso(until, b);
@@ -276,6 +286,10 @@ static void on_trade(void *ctx, const char *symbol, const bs_trade *t) {
         snprintf(why, sizeof why, "trade ids %" PRId64 " to %" PRId64 " missed", f->last_id + 1,
                  t->id - 1);
         gap(f, f->last_ts != INT64_MIN ? f->last_ts : t->ts_us, t->ts_us, why);
+    }
+    if (f->await_trade) {
+        f->await_trade = 0;
+        if (t->ts_us > f->gap_end) f->gap_end = t->ts_us;
     }
     if (t->id > f->last_id) f->last_id = t->id;
     if (f->last_ts == INT64_MIN || t->ts_us >= f->last_ts) {
@@ -332,8 +346,10 @@ static void on_open(void *ctx, ws_conn *c) {
     if (n > 0 && ws_conn_send(c, sub, n, &err) != BS_OK) notice(f, "subscribe: %s", err.msg);
     notice(f, "connected to %s", f->url);
     /* what traded while we were away is unknown: a gap from the last trade to now */
-    if (f->connections > 1 && f->last_ts != INT64_MIN)
+    if (f->connections > 1 && f->last_ts != INT64_MIN) {
         gap(f, f->last_ts, exchange_now(f), "reconnected");
+        f->await_trade = 1;
+    }
 }
 
 static void on_close(void *ctx, ws_conn *c, const char *why) {

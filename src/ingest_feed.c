@@ -66,7 +66,7 @@ int ingest_feed_run(const char *cmd, const ingest_args *a, ingest_feed_args *f,
     o->stop = &stop;
     o->on_candle = print_candle;
     o->on_notice = print_notice;
-    o->ctx = (void *)cmd;
+    o->ctx = "btcstream ingest";
     bs_feed_stats *stats = calloc(n ? n : 1, sizeof *stats);
     bs_error err = {{0}};
     bs_status st = stats ? bs_feed_run(o, stats, &err) : bs_fail(&err, BS_ERR_NOMEM, "out of memory");

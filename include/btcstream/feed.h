@@ -54,12 +54,14 @@ typedef struct {
 
 /*
  * Fetches the exchange's own 1-minute candles of market for the minutes from_us (inclusive) to
- * to_us (exclusive), both minute starts: *candles (malloc'ed, the caller frees) gets *n of
- * them, in any order; a minute without trades may be absent. A failure is retried later.
+ * to_us (exclusive), both minute starts: *candles (malloc'ed, the caller frees; NULL when none)
+ * gets *n of them, in any order; a minute without trades may be absent. *until_us is the end of
+ * what the answer covers (to_us, or less when the exchange has not settled the last minutes).
+ * A failure is retried later. The default is bs_backfill_collect() (backfill.h).
  */
 typedef bs_status (*bs_feed_backfill_fn)(void *ctx, const char *market, int64_t from_us,
                                          int64_t to_us, bs_tick **candles, size_t *n,
-                                         bs_error *err);
+                                         int64_t *until_us, bs_error *err);
 
 typedef struct {
     const char *const *markets; /* "binance:BTCUSDT", ... (n_markets of them, distinct) */
@@ -78,7 +80,7 @@ typedef struct {
     int64_t duration_us;        /* stop after this long; 0: until stop */
     int fsync;                  /* fsync each stream file (default on) */
     atomic_int *stop;           /* when non-zero, flush what is closed and return */
-    /* REST candles for held minutes; NULL: the built-in one (backfill.h), when there is one. */
+    /* REST candles for held minutes; NULL: bs_backfill_collect() (backfill.h). */
     bs_feed_backfill_fn backfill;
     void *backfill_ctx;
     /* Each candle written, with its market, file name and the market's stats; may be NULL. */
