@@ -3,12 +3,16 @@
  *
  * A candle is a bs_tick (tick.h) whose ts_us is the start of its minute, with Open the first
  * trade, High, Low, Close the last trade, Volume the sum of quantities, trades the count and
- * recv_us the receipt time of the last trade. The builder only ever looks at the trades' own
+ * recv_us the receipt time of the last trade. "First" and "last" are by exchange time, ties by
+ * trade id, then by arrival (the first to arrive opens, the last to arrive closes), so a minute
+ * does not depend on the order its trades arrived in; recv_us is that of the last one received
+ * (0 for an empty minute). Volume is a compensated sum (within 1e-12 of the exact one). The builder only ever looks at the trades' own
  * timestamps, never the local clock, except through bs_candle_clock():
  *   - a minute is emitted when a trade of a later minute arrives, or when the exchange's clock,
  *     estimated as the last trade's time plus the local time since it was received, passes the
  *     minute's end plus the grace period; so a delayed or replayed feed gives the same candles as
- *     a live one;
+ *     a live one (a feed runner calls bs_candle_clock() with the receipt time before parsing each
+ *     message, and on a timer; a replay does the first with the recorded times);
  *   - a minute without a trade is emitted explicitly: trades 0, volume 0, O = H = L = C = the
  *     previous close (nothing is emitted before the first trade or resumed candle);
  *   - a trade for a minute already emitted is late: counted, reported through on_late, never
