@@ -1,0 +1,37 @@
+# Exchange feeds against mock exchanges (tests/mock/exchange.js): Binance, Coinbase and Kraken,
+# all three markets in one `ingest` process. Every minute stored must equal the candle computed
+# independently from the trades the mock made (tests/tools/feed_check.py), exactly once and
+# without a hole, each market only in its own folder; malformed and unknown messages are counted
+# and skipped, never fatal.
+. "$BS_SOURCE_DIR/tests/lib.sh"
+. "$BS_SOURCE_DIR/tests/mock/feed.sh"
+
+start_mock bin binance --scenario malformed:40
+start_mock cb coinbase --scenario malformed:50 --seed 11
+start_mock kr kraken --scenario malformed:60 --seed 13
+point binance bin
+point coinbase cb
+point kraken kr
+
+"$BTCSTREAM" ingest --source binance:BTCUSDT,coinbase:BTC-USD,kraken:BTC/USD --duration 8s \
+    --stream-dir stream --data-dir data > out.txt 2> err.txt || { cat err.txt; fail "ingest failed"; }
+for m in binance:BTCUSDT coinbase:BTC-USD kraken:BTC/USD; do
+    grep -qE "^btcstream ingest: $m: [0-9]+ candles" err.txt || fail "no summary of $m"
+done
+$CHECK bin.trades binance:BTCUSDT stream/binance --min 5 || fail "binance candles"
+$CHECK cb.trades coinbase:BTC-USD stream/coinbase --min 5 || fail "coinbase candles"
+$CHECK kr.trades kraken:BTC/USD stream/kraken --min 5 || fail "kraken candles"
+[ -d "stream/kraken/BTC%2FUSD" ] || fail "kraken's folder is not stream/kraken/BTC%2FUSD"
+pass "three exchanges in one process: true candles, each market in its own folder"
+
+for m in binance:BTCUSDT coinbase:BTC-USD kraken:BTC/USD; do
+    bad=$(grep -E "^btcstream ingest: $m: [0-9]+ candles" err.txt | sed -E 's/.*\(([0-9]+) bad\).*/\1/')
+    [ "$bad" -gt 0 ] || fail "$m: no bad message counted: $(grep -E "ingest: $m: [0-9]+ candles" err.txt)"
+done
+grep -q "bad message skipped" err.txt || fail "bad messages not reported"
+pass "malformed and unknown messages counted and skipped"
+
+# the per-flush line: one a candle, with the gap counts
+grep -qE '^binance:BTCUSDT .* -> ohlc_.* \| gaps found [0-9]+ filled [0-9]+ open 0' out.txt ||
+    fail "no per-candle line with gaps: $(head -3 out.txt)"
+pass "one line per candle with gaps found, filled, open"
