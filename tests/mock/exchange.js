@@ -12,10 +12,10 @@
 // compares the stored candles with. REST candles are computed from the same tape (closed minutes
 // only), in each exchange's documented format, so a backfill gives the true candles.
 //
-// Scenarios (comma list; N counts trades sent on the first connection):
-//   disconnect:N     close the first connection after N trades (mid-minute)
-//   skip:N:K         never send K trades after the Nth (a trade-id jump; REST still has them)
-//   stall:N:MS       after N trades, send nothing for MS wall ms on an open connection
+// Scenarios (comma list; N counts the tape's trades, whoever is connected):
+//   disconnect:N     drop every connection once the Nth trade is made (mid-minute)
+//   skip:N:K         never send the K trades after the Nth (a trade-id jump; REST has them)
+//   stall:N:MS       after the Nth trade, send nothing for MS wall ms on open connections
 //   forceclose:MS    close every connection MS wall ms after it opened (24-h style, code 1001)
 //   malformed:N      every Nth message is followed by a malformed and an unknown message
 //   late:N           every Nth trade is held back and sent after the next minute's first trade
@@ -157,14 +157,16 @@ function send(c, msg) {
   }
 }
 
+// Scenarios count the tape's trades (the Nth trade made), whoever is connected then.
+let silentUntil = 0, dropped = false;
 function deliver(c, trades) {
   for (const t of trades) {
+    const n = t.id - 999;
+    if (scen.skip && n > scen.skip[0] && n <= scen.skip[0] + scen.skip[1]) continue;
+    if (scen.stall && n === scen.stall[0] + 1 && !silentUntil) silentUntil = Date.now() + scen.stall[1];
+    if (Date.now() < silentUntil) continue;
     if (!c.live) continue;
-    c.count++;
-    if (c.first && scen.skip && c.count > scen.skip[0] && c.count <= scen.skip[0] + scen.skip[1]) continue;
-    if (c.first && scen.stall && c.count === scen.stall[0] + 1) c.silentUntil = Date.now() + scen.stall[1];
-    if (c.silentUntil && Date.now() < c.silentUntil) continue;
-    if (scen.late && c.count % scen.late[0] === 0 && !c.held) { c.held = t; continue; }
+    if (scen.late && n % scen.late[0] === 0 && !c.held) { c.held = t; continue; }
     const batch = [t];
     if (c.held && Math.floor(t.ts / 60000) > Math.floor(c.held.ts / 60000)) { batch.push(c.held); c.held = null; }
     else if (c.held) { batch.unshift(c.held); c.held = null; }
@@ -172,13 +174,20 @@ function deliver(c, trades) {
       send(c, ex === 'kraken' ? krakenMsg([b], 'update') : tradeMsg(b));
       c.lastSentId = Math.max(c.lastSentId || 0, b.id);
     }
-    if (c.first && scen.disconnect && c.count === scen.disconnect[0]) { c.live = false; c.ws.terminate(); return; }
+  }
+}
+function pump() {
+  const made = grow(exchangeNow());
+  for (const c of clients) deliver(c, made);
+  if (scen.disconnect && !dropped && tape.length >= scen.disconnect[0]) { // mid-minute
+    dropped = true;
+    for (const c of clients) { c.live = false; c.ws.terminate(); }
   }
 }
 
 wss.on('connection', (ws, req) => {
   connections++;
-  const c = { ws, live: ex === 'binance', first: connections === 1, count: 0, sent: 0, held: null };
+  const c = { ws, live: ex === 'binance', sent: 0, held: null };
   clients.add(c);
   if (ex === 'binance' && req.url !== '/ws/' + symbol.toLowerCase() + '@trade') {
     ws.close(1008, 'unknown stream ' + req.url);
@@ -206,14 +215,10 @@ wss.on('connection', (ws, req) => {
   ws.on('close', () => { clients.delete(c); clearTimeout(c.closeTimer); clearTimeout(c.subscribeTimer); });
 });
 
-function pump() {
-  const made = grow(exchangeNow());
-  for (const c of clients) deliver(c, made);
-}
 function heartbeat() {
   const last = tape.length ? tape[tape.length - 1].id : 0;
   for (const c of clients) {
-    if (!c.live || (c.silentUntil && Date.now() < c.silentUntil)) continue;
+    if (!c.live || Date.now() < silentUntil) continue;
     if (ex === 'coinbase') send(c, JSON.stringify({ type: 'heartbeat', sequence: seq, last_trade_id: c.lastSentId || last, product_id: symbol, time: iso(exchangeNow()) }));
     if (ex === 'kraken') send(c, JSON.stringify({ channel: 'heartbeat' }));
   }
