@@ -237,7 +237,8 @@ static void try_fill(feed *f) {
     }
     int64_t now = bs_monotonic_us(), grace = f->r->o->grace_us;
     /* the gap ends with the first trade after a reconnect (or a minute without one) */
-    if (f->await_trade && now - f->opened_mono < BS_CANDLE_US) return;
+    if (f->await_trade && (!f->opened || now - f->opened_mono < BS_CANDLE_US)) return;
+    if (f->last_ts == INT64_MIN) return; /* no trade yet: no estimate of the exchange's clock */
     int64_t until = bs_time_floor(exchange_now(f) - grace, BS_CANDLE_US);
     if (until <= bs_time_floor(f->gap_end, BS_CANDLE_US) || until <= held) return;
     if (f->fill_mono && now < f->fill_mono) return;
@@ -451,7 +452,10 @@ static bs_status feed_init(runner *r, feed *f, const char *market, bs_feed_stats
     if (found) { /* a restart: go on after the last stored minute, the rest from REST */
         bs_candle_resume(f->b, &last);
         f->resume_ts = last.ts_us;
-        if (r->backfill) gap(f, last.ts_us + BS_CANDLE_US, bs_now_us(), "restart");
+        if (r->backfill) { /* from the minute after it to the first trade on the line */
+            gap(f, last.ts_us + BS_CANDLE_US, last.ts_us + BS_CANDLE_US, "restart");
+            f->await_trade = 1;
+        }
     } else {
         f->fresh = 1;
     }
