@@ -21,13 +21,18 @@
     X(lws_create_context) X(lws_context_destroy) X(lws_service) X(lws_client_connect_via_info)    \
     X(lws_write) X(lws_callback_on_writable) X(lws_get_opaque_user_data)                         \
     X(lws_is_final_fragment) X(lws_remaining_packet_payload) X(lws_set_log_level)                \
-    X(lws_sul_schedule) X(lws_close_reason)
+    X(lws_sul_schedule) X(lws_close_reason) X(lws_get_ssl)
 
 #define WS_FIELD(fn) __typeof__(fn) *fn;
 static struct {
     WS_FUNCTIONS(WS_FIELD)
 } lws;
 #undef WS_FIELD
+
+/* OpenSSL's verdict on the server's certificate, through libwebsockets' own libssl (optional:
+ * a clearer message when a handshake fails, nothing else depends on it) */
+static long (*ssl_get_verify_result)(const void *ssl);
+static const char *(*x509_error_string)(long n);
 
 static pthread_once_t once = PTHREAD_ONCE_INIT;
 static int loaded;
@@ -40,6 +45,8 @@ static void load(void) {
     WS_FUNCTIONS(BIND)
 #undef BIND
     loaded = absent == 0;
+    *(void **)&ssl_get_verify_result = dlsym(lib, "SSL_get_verify_result");
+    *(void **)&x509_error_string = dlsym(lib, "X509_verify_cert_error_string");
     if (loaded) lws.lws_set_log_level(0, NULL); /* errors reach us through the callbacks */
 }
 
@@ -98,6 +105,24 @@ static int writeable(struct lws *wsi, ws_conn *c) {
     return 0;
 }
 
+/* Why a connection failed: libwebsockets' words, and OpenSSL's verdict on the certificate. */
+static void connection_error(struct lws *wsi, ws_conn *c, const void *in, size_t len) {
+    char what[160] = "";
+    if (in) snprintf(what, sizeof what, "%.*s", len ? (int)len : (int)strlen(in), (const char *)in);
+    void *ssl = lws.lws_get_ssl(wsi);
+    long verdict = ssl && ssl_get_verify_result ? ssl_get_verify_result(ssl) : 0;
+    if (verdict != 0 && x509_error_string)
+        snprintf(c->why, sizeof c->why,
+                 "TLS: the server's certificate did not verify: %.120s (CA bundle %.200s; "
+                 "BTCSTREAM_CA_FILE names another)",
+                 x509_error_string(verdict), c->loop->ca_file[0] ? c->loop->ca_file : "default");
+    else if (strstr(what, "SSL"))
+        snprintf(c->why, sizeof c->why, "TLS handshake failed (%.150s; CA bundle %.200s)", what,
+                 c->loop->ca_file[0] ? c->loop->ca_file : "default");
+    else
+        snprintf(c->why, sizeof c->why, "%s", what);
+}
+
 static int callback(struct lws *wsi, enum lws_callback_reasons reason, void *user, void *in,
                     size_t len) {
     (void)user;
@@ -105,9 +130,7 @@ static int callback(struct lws *wsi, enum lws_callback_reasons reason, void *use
     if (!c) return 0;
     switch (reason) {
     case LWS_CALLBACK_CLIENT_CONNECTION_ERROR:
-        snprintf(c->why, sizeof c->why, "%.*s", in ? (int)len : 0,
-                 in ? (const char *)in : "");
-        if (!c->why[0] && in) snprintf(c->why, sizeof c->why, "%s", (const char *)in);
+        connection_error(wsi, c, in, len);
         ended(c, "connection failed");
         break;
     case LWS_CALLBACK_CLIENT_ESTABLISHED:

@@ -45,7 +45,7 @@ struct ws_conn {
     size_t tx_len;
     int closing;               /* ws_conn_close() asked: close when writable */
     int open_pending_close;    /* on_close still owed for the current open */
-    char why[256];             /* the reason the connection ended, when known */
+    char why[512];             /* the reason the connection ended, when known */
 };
 
 /* A loop; ca_file NULL picks BTCSTREAM_CA_FILE, SSL_CERT_FILE or the system's CA bundle. */
