@@ -4,7 +4,8 @@ exchange made (tests/mock/exchange.js --trades-out), computed here independently
 
     feed_check.py TRADES.jsonl MARKET DIR [DIR...] [--min N] [--late-ok] [--dump FILE]
 
-Every stream file (ohlc_*.json, any line) under the DIRs whose Market is MARKET is read. Checks:
+Every stream file (ohlc_*.json, any line) under the DIRs whose Market is MARKET is read (a DIR
+may also be a history file, whose lines need not carry Market). Checks:
   - no other market's line is in the DIRs' market folder (markets never mix);
   - each minute is stored exactly once, and the minutes form one run without a hole from the
     first to the last stored one (an empty minute is stored explicitly);
@@ -47,12 +48,14 @@ def truth(path):
 def stored(market, dirs):
     rows, problems = [], []
     for d in dirs:
-        for f in sorted(glob.glob(os.path.join(d, "**", "ohlc_*.json"), recursive=True)):
+        files = [d] if os.path.isfile(d) else sorted(
+            glob.glob(os.path.join(d, "**", "ohlc_*.json"), recursive=True))
+        for f in files:
             for n, line in enumerate(open(f), 1):
                 if not line.strip():
                     continue
                 r = json.loads(line)
-                if r.get("Market") != market:
+                if r.get("Market", market) != market:  # a history's lines may not say
                     problems.append(f"{f}:{n}: market {r.get('Market')!r} in {market}'s folder")
                     continue
                 dt = datetime.fromisoformat(r["Datetime"].replace("Z", "+00:00"))
