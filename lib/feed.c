@@ -26,6 +26,7 @@
 #include <time.h>
 
 #include "btcstream/candle.h"
+#include "btcstream/config.h"
 #include "btcstream/fsutil.h"
 #include "btcstream/market.h"
 #include "btcstream/producer.h"
@@ -122,13 +123,13 @@ int bs_feed_is_exchange_spec(const char *spec) {
     return 1;
 }
 
-/* The exchange's WebSocket base URL: its variable, else the exchange's own. */
+/* The exchange's WebSocket base URL: its variable (environment or .env), else the exchange's. */
 static const char *ws_base(bs_exchange ex) {
     static const char *const vars[] = {"BINANCE_WS_URL", "COINBASE_WS_URL", "KRAKEN_WS_URL"};
     static const char *const urls[] = {"wss://stream.binance.com:9443",
                                        "wss://ws-feed.exchange.coinbase.com",
                                        "wss://ws.kraken.com/v2"};
-    const char *env = getenv(vars[ex]);
+    const char *env = bs_config_get(vars[ex]);
     return env && *env ? env : urls[ex];
 }
 
@@ -325,6 +326,8 @@ static void on_message(void *ctx, ws_conn *c, const char *msg, size_t len) {
     int64_t recv = bs_now_us();
     f->last_msg_mono = bs_monotonic_us();
     f->stats->messages++;
+    /* the clock first, as a replay of the recording does (raw.h): the same candles either way */
+    bs_candle_clock(f->b, recv);
     bs_feed_events ev = {on_trade, on_heartbeat, on_exchange_notice, f};
     bs_error err = {{0}};
     bs_status st = bs_exchange_parse(f->ex, msg, len, recv, &ev, &err);

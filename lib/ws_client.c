@@ -15,6 +15,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "btcstream/config.h"
 #include "lazy_bind.h"
 
 #define WS_FUNCTIONS(X)                                                                            \
@@ -170,8 +171,8 @@ static const struct lws_protocols protocols[] = {
 static const char *pick_ca(const char *ca_file) {
     const char *env;
     if (ca_file && *ca_file) return ca_file;
-    if ((env = getenv("BTCSTREAM_CA_FILE")) && *env) return env;
-    if ((env = getenv("SSL_CERT_FILE")) && *env) return env;
+    if ((env = bs_config_get("BTCSTREAM_CA_FILE")) && *env) return env;
+    if ((env = bs_config_get("SSL_CERT_FILE")) && *env) return env;
     if (access("/etc/ssl/certs/ca-certificates.crt", R_OK) == 0)
         return "/etc/ssl/certs/ca-certificates.crt";
     return NULL;
