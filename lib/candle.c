@@ -200,11 +200,11 @@ void bs_candle_flush(bs_candle_builder *b) {
 }
 
 void bs_candle_resume(bs_candle_builder *b, const bs_tick *last) {
+    /* Only a fresh builder resumes: once a minute is open or closed, the minutes between it and
+     * the stored candle could no longer be emitted in order. */
+    if (b->closed != NONE || b->cur.start != NONE || b->emitted != NONE) return;
     int64_t next = minute_of(last->ts_us) + BS_CANDLE_US;
-    if (b->emitted != NONE && next <= b->emitted) return;
-    if (b->cur.start != NONE && b->cur.start < next) b->cur.start = NONE; /* superseded */
-    b->emitted = next;
-    if (b->closed == NONE || b->closed < next) b->closed = next;
+    b->emitted = b->closed = next;
     b->prev_close = b->emitted_close = last->close;
     b->emitted_known = 1;
     b->has_close = 1;

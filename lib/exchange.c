@@ -19,9 +19,12 @@
 
 /* --- the JSON helpers ---------------------------------------------------------------------- */
 
-/* A bare token is true, false, null or a number. */
+/* A bare token is true, false, null or a number (an integer, the common case, checked here). */
 static int valid_token(const char *s, size_t n) {
     double v;
+    size_t first = n > 1 && s[0] == '-', i = first;
+    while (i < n && number_is_digit(s[i])) i++;
+    if (i == n && i > first) return 1;
     if ((n == 4 && (memcmp(s, "true", 4) == 0 || memcmp(s, "null", 4) == 0)) ||
         (n == 5 && memcmp(s, "false", 5) == 0))
         return 1;
@@ -30,8 +33,9 @@ static int valid_token(const char *s, size_t n) {
 
 static int key_index(const char *k, size_t kn, const char *const *keys, int n) {
     for (int i = 0; i < n; i++)
-        if (kn > 0 && keys[i][0] == k[0] && strlen(keys[i]) == kn && memcmp(keys[i], k, kn) == 0)
-            return i;
+        /* k holds no NUL (json_read_string refuses control characters), so a shorter key
+         * differs within kn bytes and keys[i][kn] is read only when it exists */
+        if (keys[i][0] == k[0] && strncmp(keys[i], k, kn) == 0 && keys[i][kn] == '\0') return i;
     return -1;
 }
 

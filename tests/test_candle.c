@@ -206,6 +206,11 @@ static void test_resume_continues_after_the_stored_candle(void **state) {
     assert_int_equal(g.n, 2);
     expect_candle(&g.c[0], T0 + 11 * MIN, 50, 50, 50, 50, 0, 0);
     expect_candle(&g.c[1], T0 + 12 * MIN, 60, 60, 60, 60, 2, 1);
+    bs_tick later = {T0 + 20 * MIN, 1, 1, 1, 1, 1, 1, 0};
+    bs_candle_resume(b, &later); /* a builder that has begun: ignored */
+    add(b, T0 + 14 * MIN, 3, 61, 1, 3);
+    assert_int_equal(g.n, 3);
+    expect_candle(&g.c[2], T0 + 13 * MIN, 60, 60, 60, 60, 0, 0);
     bs_candle_builder_free(b);
 }
 

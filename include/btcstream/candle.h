@@ -67,7 +67,8 @@ BS_API void bs_candle_builder_free(bs_candle_builder *b);
 
 /*
  * Continues after the last stored candle (a restart): its minute and everything before it count
- * as emitted, and an empty minute after it repeats its close.
+ * as emitted, and an empty minute after it repeats its close. Call it first, before any trade,
+ * hold or fill; a builder that has begun ignores it.
  */
 BS_API void bs_candle_resume(bs_candle_builder *b, const bs_tick *last_stored);
 
