@@ -30,6 +30,7 @@
 #include "btcstream/fsutil.h"
 #include "btcstream/market.h"
 #include "btcstream/producer.h"
+#include "btcstream/raw.h"
 #include "btcstream/timeutil.h"
 #include "btcstream/trade.h"
 #include "feed.h"
@@ -135,11 +136,10 @@ static const char *ws_base(bs_exchange ex) {
 
 /* ------------------------------------------------------------------ raw messages */
 
-static void raw_keep(feed *f, const char *msg, size_t len, int64_t recv_us, int parsed) {
+static void raw_keep(feed *f, const char *msg, size_t len, int64_t recv_us) {
     const char *dir = f->r->o->raw_dir;
     if (!dir) return;
-    char iso[BS_TIME_ISO_SIZE], day[11];
-    bs_time_format_iso(recv_us, iso);
+    char day[11];
     bs_time_format_day(recv_us, day);
     if (!f->raw || strcmp(day, f->raw_day) != 0) {
         if (f->raw) fclose(f->raw);
@@ -158,20 +158,15 @@ static void raw_keep(feed *f, const char *msg, size_t len, int64_t recv_us, int 
         }
         memcpy(f->raw_day, day, sizeof day);
     }
-    fprintf(f->raw, "{\"recv\":\"%s\",\"market\":\"%s\",\"msg\":", iso, f->market);
-    if (parsed) {
-        fwrite(msg, 1, len, f->raw);
-    } else { /* as a JSON string, so that the line stays JSON whatever came */
-        fputc('"', f->raw);
-        for (size_t i = 0; i < len; i++) {
-            unsigned char ch = (unsigned char)msg[i];
-            if (ch == '"' || ch == '\\') fprintf(f->raw, "\\%c", ch);
-            else if (ch < 0x20) fprintf(f->raw, "\\u%04x", ch);
-            else fputc(ch, f->raw);
-        }
-        fputc('"', f->raw);
+    size_t cap = BS_RAW_LINE_MAX(len);
+    char *line = malloc(cap);
+    if (!line) {
+        notice(f, "raw message not kept: out of memory");
+        return;
     }
-    fputs("}\n", f->raw);
+    size_t n = bs_raw_format_line(f->market, recv_us, msg, len, line, cap);
+    if (n < cap && fwrite(line, 1, n, f->raw) != n) notice(f, "raw message not kept: %s", strerror(errno));
+    free(line);
     fflush(f->raw);
 }
 
@@ -331,7 +326,7 @@ static void on_message(void *ctx, ws_conn *c, const char *msg, size_t len) {
     bs_feed_events ev = {on_trade, on_heartbeat, on_exchange_notice, f};
     bs_error err = {{0}};
     bs_status st = bs_exchange_parse(f->ex, msg, len, recv, &ev, &err);
-    raw_keep(f, msg, len, recv, st == BS_OK);
+    raw_keep(f, msg, len, recv);
     if (st != BS_OK) {
         f->stats->bad_messages++;
         notice(f, "bad message skipped: %s", err.msg);

@@ -14,7 +14,7 @@ point coinbase cb
 point kraken kr
 
 "$BTCSTREAM" ingest --source binance:BTCUSDT,coinbase:BTC-USD,kraken:BTC/USD --duration 8s \
-    --stream-dir stream --data-dir data > out.txt 2> err.txt || { cat err.txt; fail "ingest failed"; }
+    --stream-dir stream --data-dir data --raw raw > out.txt 2> err.txt || { cat err.txt; fail "ingest failed"; }
 for m in binance:BTCUSDT coinbase:BTC-USD kraken:BTC/USD; do
     grep -qE "^btcstream ingest: $m: [0-9]+ candles" err.txt || fail "no summary of $m"
 done
@@ -35,3 +35,26 @@ pass "malformed and unknown messages counted and skipped"
 grep -qE '^binance:BTCUSDT .* -> ohlc_.* \| gaps found [0-9]+ filled [0-9]+ open 0' out.txt ||
     fail "no per-candle line with gaps: $(head -3 out.txt)"
 pass "one line per candle with gaps found, filled, open"
+
+# --raw: every message received, one recording line each (raw.h), in the market's own folder;
+# a malformed message is kept as a JSON string, the others as themselves.
+for m in binance:BTCUSDT coinbase:BTC-USD kraken:BTC/USD; do
+    msgs=$(grep -E "^btcstream ingest: $m: [0-9]+ candles" err.txt | sed -E 's/.* ([0-9]+) messages.*/\1/')
+    dir=raw/${m%%:*}/$(echo "${m#*:}" | sed 's|/|%2F|')
+    $PY - "$m" "$msgs" "$dir" <<'PY' || fail "$m's raw recording"
+import glob, json, sys
+market, want, folder = sys.argv[1], int(sys.argv[2]), sys.argv[3]
+files = glob.glob(folder + "/raw_*.jsonl")
+assert len(files) == 1, f"{folder}: recording files {files}"
+lines = open(files[0]).read().splitlines()
+assert len(lines) == want, f"{len(lines)} lines for {want} messages"
+strings = 0
+for n, line in enumerate(lines, 1):
+    r = json.loads(line)
+    assert r["market"] == market and r["recv"].endswith("+00:00"), f"line {n}: {line[:120]}"
+    strings += isinstance(r["msg"], str)
+assert strings > 0, "no malformed message kept as a string"
+print(f"{market}: {len(lines)} messages recorded, {strings} malformed kept as strings")
+PY
+done
+pass "--raw keeps every message, each market in its own recording"

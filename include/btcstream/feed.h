@@ -21,9 +21,9 @@
  *             (bs_candle_hold()), the exchange's own candles for them fetched over REST (the
  *             backfill callback), and folded in (bs_candle_fill()), so every minute is stored
  *             exactly once, true, and in order.
- * With raw_dir, every message received is kept as a JSON line
- * `{"recv":"ISO","market":"M","msg":MESSAGE}` (MESSAGE as received when it parsed, else as a JSON
- * string) in RAW_DIR/SOURCE/SYMBOL_ENC/raw_YYYYmmdd.jsonl (the UTC day it was received).
+ * With raw_dir, every message received is kept as a recording line (raw.h:
+ * `{"recv":"ISO","market":"M","msg":MESSAGE}`) in RAW_DIR/SOURCE/SYMBOL_ENC/raw_YYYYmmdd.jsonl
+ * (the UTC day it was received), which `replay` reads back through the same parser and builder.
  */
 #ifndef BTCSTREAM_FEED_H
 #define BTCSTREAM_FEED_H
