@@ -273,6 +273,8 @@ static void try_fill(feed *f) {
 static void on_trade(void *ctx, const char *symbol, const bs_trade *t) {
     feed *f = ctx;
     (void)symbol;
+    /* Kraken's snapshot on every (re)connect repeats trades already seen: its ids are in order */
+    if (f->ex == BS_EXCHANGE_KRAKEN && t->id >= 0 && t->id <= f->last_id) return;
     if (f->fresh) { /* joined mid-minute: the first minute is the exchange's to give */
         f->fresh = 0;
         if (f->r->backfill) gap(f, t->ts_us, t->ts_us, "start");

@@ -95,7 +95,7 @@ function krakenMsg(trades, type) {
 
 // ---------------------------------------------------------------- REST candles
 function candles(fromMs, toMs) { // closed minutes [fromMs, toMs] of the tape, oldest first
-  grow(exchangeNow());
+  pump(); // the tape up to now, its new trades sent to the clients as always
   const closedEnd = Math.floor(exchangeNow() / 60000) * 60000; // minutes before it have ended
   const by = new Map();
   for (const t of tape) {
