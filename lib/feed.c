@@ -39,6 +39,7 @@
 #define SECOND INT64_C(1000000)
 #define FILL_RETRY_MIN (2 * SECOND)
 #define FILL_RETRY_MAX (60 * SECOND)
+#define KRAKEN_KEEPS (710 * 60 * SECOND) /* its REST answers the last 720 minutes */
 
 typedef struct feed feed;
 
@@ -242,8 +243,13 @@ static void try_fill(feed *f) {
     size_t n = 0;
     int64_t covered = until;
     bs_error err = {{0}};
+    int64_t began = bs_monotonic_us();
     bs_status st = f->r->backfill(f->r->o->backfill_ctx, f->market, held, until, &candles, &n,
                                   &covered, &err);
+    /* the other markets' sockets waited meanwhile: that silence is no stall of theirs */
+    int64_t spent = bs_monotonic_us() - began;
+    for (size_t i = 0; i < f->r->n; i++) f->r->feeds[i].last_msg_mono += spent;
+    now += spent;
     if (st == BS_OK && covered <= held) { /* nothing settled yet at the exchange: later */
         free(candles);
         f->fill_mono = now + FILL_RETRY_MIN;
@@ -449,6 +455,14 @@ static bs_status feed_init(runner *r, feed *f, const char *market, bs_feed_stats
     bs_tick last;
     int found = 0;
     if ((st = feed_last_stored(o->data_dir, market, dir, &last, &found, err)) != BS_OK) return st;
+    if (found && f->ex == BS_EXCHANGE_KRAKEN && bs_now_us() - last.ts_us > KRAKEN_KEEPS) {
+        /* Kraken's REST keeps 720 minutes: resuming would fill what it lost with empty minutes */
+        char a[BS_TIME_ISO_SIZE];
+        bs_time_format_iso(last.ts_us, a);
+        notice(f, "last stored candle (%s) is older than Kraken keeps candles: starting afresh, "
+                  "the minutes since are left out rather than made up", a);
+        found = 0;
+    }
     if (found) { /* a restart: go on after the last stored minute, the rest from REST */
         bs_candle_resume(f->b, &last);
         f->resume_ts = last.ts_us;
