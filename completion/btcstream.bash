@@ -36,7 +36,7 @@ _btcstream() {
         COMPREPLY=($(compgen -W "$formats" -- "$cur")); return ;;
     --input | --history | --model | --predictions | --out)
         COMPREPLY=($(compgen -f -- "$cur")); return ;;
-    --data-dir | --out-dir | --stream-dir | --raw)
+    --data-dir | --out-dir | --stream-dir | --stream-root | --raw)
         COMPREPLY=($(compgen -d -- "$cur")); return ;;
     esac
     if [[ $cur == -* ]]; then

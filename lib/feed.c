@@ -178,7 +178,7 @@ static void on_candle(void *ctx, const bs_tick *candle) {
     runner *r = f->r;
     if (r->failed != BS_OK) return;
     char file[64];
-    bs_status st = bs_producer_write_market(&f->out, candle, f->market, file, &r->fail_err);
+    bs_status st = bs_producer_write(&f->out, candle, file, &r->fail_err);
     if (st != BS_OK) {
         r->failed = st;
         return;
@@ -437,13 +437,13 @@ static bs_status feed_init(runner *r, feed *f, const char *market, bs_feed_stats
     f->symbol = colon + 1;
     snprintf(f->url, sizeof f->url, "%s", ws_base(f->ex));
 
-    char dir[4096 + BS_MARKET_PATH_MAX];
-    if (o->stream_dir) snprintf(dir, sizeof dir, "%s", o->stream_dir);
-    else if ((st = bs_market_stream_dir(o->stream_root ? o->stream_root : "Data/stream", market,
-                                        dir, sizeof dir, err)) != BS_OK)
-        return st;
-    if ((st = bs_producer_open(&f->out, dir, err)) != BS_OK) return st;
+    if (o->stream_dir) st = bs_producer_open(&f->out, o->stream_dir, err);
+    else st = bs_producer_open_market(&f->out, o->stream_root ? o->stream_root : "Data/stream",
+                                      market, err);
+    if (st != BS_OK) return st;
+    snprintf(f->out.market, sizeof f->out.market, "%s", market); /* each line names it */
     f->out.sync = o->fsync;
+    const char *dir = f->out.dir;
 
     bs_candle_options co = bs_candle_defaults();
     co.grace_us = o->grace_us;

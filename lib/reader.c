@@ -27,6 +27,7 @@
 #include <unistd.h>
 
 #include "btcstream/history.h"
+#include "btcstream/market.h"
 #include "tick_fast.h"
 #include "tick_market_chart.h"
 
@@ -44,6 +45,7 @@ typedef struct {
     bs_scan_stats *stats;
     bs_error *err;
     int stop;
+    bs_market_tick_fn on_market_tick; /* when set, instead of on_tick, with the line's market */
 } scan_state;
 
 static void keep_bad_line(bs_scan_stats *stats, uint64_t line_no, const char *reason) {
@@ -56,10 +58,16 @@ static void keep_bad_line(bs_scan_stats *stats, uint64_t line_no, const char *re
     bad->reason[n] = '\0';
 }
 
-static void accept_tick(scan_state *s, const bs_tick *tick) {
+static void accept_tick_in(scan_state *s, const bs_tick *tick, const char *market) {
     s->stats->ticks++;
-    if (s->on_tick && s->on_tick(s->ctx, tick)) s->stop = 1;
+    if (s->on_market_tick) {
+        if (s->on_market_tick(s->ctx, tick, market)) s->stop = 1;
+    } else if (s->on_tick && s->on_tick(s->ctx, tick)) {
+        s->stop = 1;
+    }
 }
+
+static void accept_tick(scan_state *s, const bs_tick *tick) { accept_tick_in(s, tick, ""); }
 
 /* Handles one line; fails only in strict mode (the line is bad) and names it. */
 static bs_status handle_line(scan_state *s, const char *line, size_t len) {
@@ -72,8 +80,11 @@ static bs_status handle_line(scan_state *s, const char *line, size_t len) {
 
     bs_tick tick;
     bs_error why = {{0}};
+    char market[BS_MARKET_MAX] = "";
     bs_status parsed = s->format == BS_FORMAT_NAMED_CSV
                            ? bs_tick_parse_csv(&s->layout, line, len, &tick, &why)
+                       : s->on_market_tick && s->format == BS_FORMAT_JSONL
+                           ? bs_tick_parse_json_market(line, len, &tick, market, &why)
                            : bs_tick_parse(s->format, line, len, &tick, &why);
     if (parsed != BS_OK) {
         if (s->strict)
@@ -82,7 +93,7 @@ static bs_status handle_line(scan_state *s, const char *line, size_t len) {
         keep_bad_line(stats, line_no, why.msg);
         return BS_OK;
     }
-    accept_tick(s, &tick);
+    accept_tick_in(s, &tick, market);
     return BS_OK;
 }
 
@@ -267,6 +278,17 @@ static bs_status copy_to_memory_file(int *fd, const char *path, bs_error *err) {
     return st;
 }
 
+/* A format whose lines carry no market, for an on_market_tick caller. */
+typedef struct {
+    bs_market_tick_fn fn;
+    void *ctx;
+} market_less;
+
+static int tick_no_market(void *ctx, const bs_tick *tick) {
+    const market_less *m = ctx;
+    return m->fn(m->ctx, tick, "");
+}
+
 bs_status bs_scan_file(const char *path, const bs_scan_options *opts, bs_tick_fn on_tick, void *ctx,
                        bs_scan_stats *stats, bs_error *err) {
     static const bs_scan_options defaults = {0};
@@ -312,11 +334,16 @@ bs_status bs_scan_file(const char *path, const bs_scan_options *opts, bs_tick_fn
         st = first_line_at(fd, path, start, &start, err);
         if (st != BS_OK) goto done;
     }
-    scan_state s = {path, format, layout, opts->strict, on_tick, ctx, stats, err, 0};
+    scan_state s = {path,  format, layout, opts->strict, on_tick, ctx, stats, err, 0,
+                    opts->on_market_tick};
     if (format == BS_FORMAT_MARKET_CHART) { /* one document, owned by the range holding byte 0 */
+        market_less m = {opts->on_market_tick, ctx};
         if (start == 0 && start < end)
-            st = market_chart_scan_fd(fd, path, st_buf.st_size, opts->strict, on_tick, ctx, stats,
-                                      err);
+            st = opts->on_market_tick
+                     ? market_chart_scan_fd(fd, path, st_buf.st_size, opts->strict, tick_no_market,
+                                            &m, stats, err)
+                     : market_chart_scan_fd(fd, path, st_buf.st_size, opts->strict, on_tick, ctx,
+                                            stats, err);
         goto done;
     }
     for (int h = 0, skip = start == 0 ? has_header : 0; h < skip; h++) { /* not ticks */

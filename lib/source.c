@@ -10,6 +10,8 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "btcstream/market.h"
+
 #define SECONDS(n) ((int64_t)(n)*1000000)
 
 /*
@@ -64,11 +66,45 @@ bs_status bs_source_open(const char *spec, const bs_source_options *opts, bs_sou
     }
     if (t->arg && (!colon || !colon[1]))
         return bs_fail(err, BS_ERR_ARG, "source \"%s\" needs %s:%s", spec, t->name, t->arg);
-    if (!t->arg && colon)
+    /* coingecko alone may name its market: "coingecko:COIN/VS", as its market is written. */
+    if (!t->arg && colon && t->open != bs_source_coingecko_open)
         return bs_fail(err, BS_ERR_ARG, "source \"%s\" takes nothing after \"%s\"", spec, t->name);
     return t->open(colon ? colon + 1 : NULL, opts, out, err);
 }
 
 void bs_source_free(bs_source *src) {
     if (src) src->free(src);
+}
+
+/* "replay:" and the file's base name, every byte a market symbol may not hold written as '_'. */
+static bs_status replay_market(const char *path, char *market, bs_error *err) {
+    const char *base = strrchr(path, '/');
+    base = base && base[1] ? base + 1 : path;
+    int n = snprintf(market, BS_MARKET_MAX, "replay:%.63s", base);
+    for (int i = 7; i < n && i < BS_MARKET_MAX; i++)
+        if (market[i] <= ' ' || market[i] > '~' || market[i] == '"' || market[i] == '\\')
+            market[i] = '_';
+    return bs_market_check(market, err);
+}
+
+bs_status bs_source_market(const char *spec, const bs_source_options *opts, char *market,
+                           bs_error *err) {
+    bs_source_options defaults = bs_source_defaults();
+    if (!opts) opts = &defaults;
+    const char *colon = strchr(spec, ':');
+    const bs_source_type *t = bs_source_type_find(spec);
+    market[0] = '\0';
+    if (t && strcmp(t->name, "sim") == 0) {
+        snprintf(market, BS_MARKET_MAX, "%s", BS_SOURCE_SIM_MARKET);
+    } else if (t && strcmp(t->name, "replay") == 0) {
+        if (!colon || !colon[1]) return bs_fail(err, BS_ERR_ARG, "source \"%s\" needs replay:FILE", spec);
+        return replay_market(colon + 1, market, err);
+    } else if (t && strcmp(t->name, "coingecko") == 0 && !colon) {
+        if (snprintf(market, BS_MARKET_MAX, "coingecko:%s/%s", opts->coin, opts->vs) >=
+            BS_MARKET_MAX)
+            return bs_fail(err, BS_ERR_ARG, "--coin and --vs are too long for a market name");
+    } else if (snprintf(market, BS_MARKET_MAX, "%s", spec) >= BS_MARKET_MAX) {
+        return bs_fail(err, BS_ERR_ARG, "source \"%.100s\": too long for a market name", spec);
+    }
+    return bs_market_check(market, err);
 }

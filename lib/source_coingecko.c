@@ -168,9 +168,29 @@ static bs_status choose_endpoint(const bs_source_options *opts, gecko_source *g,
     return BS_OK;
 }
 
-bs_status bs_source_coingecko_open(const char *arg, const bs_source_options *opts,
+/* "COIN/VS" from the spec "coingecko:COIN/VS" over --coin and --vs, into names (2 x 64 bytes). */
+static bs_status coin_and_vs(const char *arg, bs_source_options *opts, char names[2][64],
+                             bs_error *err) {
+    const char *slash = arg ? strchr(arg, '/') : NULL;
+    if (!arg) return BS_OK;
+    if (!slash || slash == arg || !slash[1] || strchr(slash + 1, '/') || slash - arg >= 64 ||
+        strlen(slash + 1) >= 64)
+        return bs_fail(err, BS_ERR_ARG, "source \"coingecko:%.100s\": expected coingecko:COIN/VS "
+                                        "(e.g. coingecko:bitcoin/usd)",
+                       arg);
+    snprintf(names[0], 64, "%.*s", (int)(slash - arg), arg);
+    snprintf(names[1], 64, "%s", slash + 1);
+    opts->coin = names[0];
+    opts->vs = names[1];
+    return BS_OK;
+}
+
+bs_status bs_source_coingecko_open(const char *arg, const bs_source_options *given,
                                    bs_source **out, bs_error *err) {
-    (void)arg;
+    bs_source_options copy = *given, *opts = &copy;
+    char names[2][64];
+    bs_status named = coin_and_vs(arg, &copy, names, err);
+    if (named != BS_OK) return named;
     static int curl_ready;
     if (!curl_ready && curl_global_init(CURL_GLOBAL_DEFAULT) == 0) curl_ready = 1;
     gecko_source *g = calloc(1, sizeof *g);

@@ -23,10 +23,11 @@
 #include "btcstream/reader.h"
 #include "btcstream/timeutil.h"
 #include "stream_batch.h"
+#include "stream_lane.h"
 #include "stream_retention.h"
 #include "stream_settle.h"
-#include "ts_set.h"
 #include "stream_watch.h"
+#include "ts_set.h"
 
 typedef struct {
     char **names;
@@ -103,6 +104,41 @@ static bs_status list_pending(const bs_stream_options *o, size_t max, name_list 
 
 static int push_tick(void *ctx, const bs_tick *t) { return bs_tick_vec_push(ctx, t) != BS_OK; }
 
+/* The ticks of a file in a folder whose market is known, and the lines naming another market. */
+typedef struct {
+    bs_tick_vec *ticks;
+    const char *market; /* the folder's; "" for the legacy root: no line may name one */
+    uint64_t foreign;   /* lines naming another market */
+    char first_foreign[BS_MARKET_MAX];
+} market_read;
+
+static int push_market_tick(void *ctx, const bs_tick *t, const char *market) {
+    market_read *m = ctx;
+    if (market[0] && strcmp(market, m->market) != 0) {
+        if (m->foreign++ == 0) snprintf(m->first_foreign, sizeof m->first_foreign, "%s", market);
+        return 0;
+    }
+    return bs_tick_vec_push(m->ticks, t) != BS_OK;
+}
+
+/* The reason a file holding lines of another market is set aside whole: markets never mix. */
+static int foreign_reason(const bs_stream_options *o, const char *name, const market_read *m,
+                          char *reason, size_t size) {
+    if (o->market[0])
+        return snprintf(reason, size,
+                        "%s: %llu line%s of market \"%s\" in the folder of market \"%s\"; nothing "
+                        "of it was taken (markets never mix: write each market's files into its "
+                        "own folder, docs/markets.md)\n",
+                        name, (unsigned long long)m->foreign, m->foreign == 1 ? "" : "s",
+                        m->first_foreign, o->market);
+    return snprintf(reason, size,
+                    "%s: %llu line%s of market \"%s\" in the stream root, whose files go to the "
+                    "legacy history; nothing of it was taken (write a market's files into its "
+                    "folder STREAM_ROOT/SOURCE/SYMBOL, docs/markets.md)\n",
+                    name, (unsigned long long)m->foreign, m->foreign == 1 ? "" : "s",
+                    m->first_foreign);
+}
+
 static bs_status write_reason(const char *dir, const char *name, const char *text, bs_error *err) {
     char qdir[8192], file[512];
     snprintf(qdir, sizeof qdir, "%s/_quarantine", dir);
@@ -122,7 +158,11 @@ static bs_status read_file(const bs_stream_options *o, const bs_checkpoint *cp, 
     bs_error why = {{0}};
     size_t before = b->ticks.len;
     bs_scan_options scan = {.format = BS_FORMAT_JSONL}; /* stream files are tick JSON lines */
-    bs_status st = bs_scan_file(path, &scan, push_tick, &b->ticks, &stats, &why);
+    market_read m = {&b->ticks, o->market, 0, ""};
+    if (o->market) scan.on_market_tick = push_market_tick;
+    bs_status st = o->market ? bs_scan_file(path, &scan, NULL, &m, &stats, &why)
+                             : bs_scan_file(path, &scan, push_tick, &b->ticks, &stats, &why);
+    if (st == BS_OK) stats.ticks -= m.foreign;
     if (st == BS_ERR_NOMEM || b->ticks.len - before < (st == BS_OK ? stats.ticks : 0))
         return bs_fail(err, BS_ERR_NOMEM, "out of memory reading %s", path);
     int n = 0;
@@ -137,6 +177,9 @@ static bs_status read_file(const bs_stream_options *o, const bs_checkpoint *cp, 
     } else if (st != BS_OK) {
         b->ticks.len = before; /* an unreadable file contributes nothing */
         n = snprintf(reason, sizeof reason, "%s\n", why.msg);
+    } else if (m.foreign > 0) {
+        b->ticks.len = before;
+        n = foreign_reason(o, name, &m, reason, sizeof reason);
     } else if (stats.bad > 0 || stats.ticks == 0) {
         n = snprintf(reason, sizeof reason, "%s: %llu bad line%s, %llu good tick%s kept\n", name,
                      (unsigned long long)stats.bad, stats.bad == 1 ? "" : "s",
@@ -163,16 +206,6 @@ static bs_status read_file(const bs_stream_options *o, const bs_checkpoint *cp, 
 static void step(const bs_stream_options *o, bs_stream_step which) {
     if (o->on_step) o->on_step(o->ctx, which);
 }
-
-typedef struct {
-    bs_aggregate *live;
-    int64_t newest; /* newest tick time seen, INT64_MIN before any */
-    /* The timestamps the history holds (its first stored_size bytes): a history keeps one tick
-     * per instant, the rule `import` follows too (ts_set.h). */
-    ts_set stored;
-    int64_t stored_size;
-    settle_list settling; /* files moved lately, watched for late writes (stream_settle.h) */
-} live_view;
 
 /*
  * Drops, under the history's lock, the batch's ticks whose instant the history already holds
@@ -277,7 +310,7 @@ static bs_status commit_and_report(const bs_stream_options *o, bs_checkpoint *cp
     if (st != BS_OK) return st;
     bs_batch_report r = {cp->last_batch, b->ticks.items, b->ticks.len, b->count, b->quarantined,
                          b->bad_lines,   0,              {0},          {0},      {0},
-                         bs_monotonic_us(), b->duplicates};
+                         bs_monotonic_us(), b->duplicates, o->market};
     update_live(o, v, b, &r);
     totals->batches++;
     totals->rows += r.rows;
@@ -501,9 +534,81 @@ static bs_status recover(const bs_stream_options *o, bs_checkpoint *cp, bs_error
     return st;
 }
 
+/* ---- lanes: one folder and its history among several (stream_lane.h) ---------------------- */
+
+bs_status stream_lane_open(stream_lane *l, const bs_stream_options *run, const char *stream_dir,
+                           const char *history, const char *market, bs_error *err) {
+    memset(l, 0, sizeof *l);
+    l->cp.lock_fd = -1;
+    l->v = (live_view){NULL, INT64_MIN, {0}, 0, {0}};
+    l->o = *run;
+    snprintf(l->stream_dir, sizeof l->stream_dir, "%s", stream_dir);
+    snprintf(l->history, sizeof l->history, "%s", history);
+    snprintf(l->market, sizeof l->market, "%s", market);
+    l->o.stream_dir = l->stream_dir;
+    l->o.history = l->history;
+    l->o.market = l->market;
+    l->o.data_dir = NULL;
+    l->next_trigger = bs_monotonic_us(); /* last_prune 0: prune at the first turn */
+    bs_status st = bs_mkdirs(l->stream_dir, err);
+    if (st == BS_OK) st = recover(&l->o, &l->cp, err);
+    if (st == BS_OK) st = bs_aggregate_new(&l->o.windows, &l->v.live, err);
+    if (st == BS_OK) seed_live(l->history, &l->v);
+    return st;
+}
+
+bs_status stream_lane_turn(stream_lane *l, int64_t now, bs_stream_totals *totals, int *stop,
+                           int *busy, bs_error *err) {
+    const bs_stream_options *o = &l->o;
+    bs_status st = BS_OK;
+    if (l->v.settling.len > 0) {
+        size_t moved = 0;
+        st = settle_check(&l->v.settling, o->stream_dir, now, 0, &moved, err);
+        totals->quarantined += moved;
+        if (st != BS_OK) return st;
+    }
+    if (l->last_prune == 0 || prune_due(o, l->last_prune, totals->files - l->files_at_prune)) {
+        st = prune(o, totals, err);
+        l->last_prune = bs_monotonic_us();
+        l->files_at_prune = totals->files;
+        if (st != BS_OK) return st;
+    }
+    if (now < l->next_trigger) {
+        *busy = 1; /* a batch was committed within the trigger: look again after it */
+        return BS_OK;
+    }
+    name_list names = {0};
+    size_t max = o->max_files_per_trigger ? o->max_files_per_trigger : BS_STREAM_MAX_BATCH_FILES;
+    st = list_pending(o, max, &names, err);
+    if (st == BS_OK && names.len > 0) {
+        st = run_batch(o, &l->cp, &l->v, &names, totals, stop, err);
+        l->next_trigger = now + o->trigger_us;
+        *busy = 1;
+    }
+    names_free(&names);
+    return st;
+}
+
+bs_status stream_lane_close(stream_lane *l, bs_stream_totals *totals, bs_error *err) {
+    size_t moved = 0;
+    bs_status st = BS_OK;
+    if (l->cp.lock_fd >= 0)
+        st = settle_check(&l->v.settling, l->stream_dir, bs_monotonic_us(), 1, &moved, err);
+    totals->quarantined += moved;
+    bs_aggregate_free(l->v.live);
+    ts_set_free(&l->v.stored);
+    settle_free(&l->v.settling);
+    bs_checkpoint_close(&l->cp);
+    l->v.live = NULL;
+    return st;
+}
+
 bs_status bs_stream_run(const bs_stream_options *opts, bs_stream_totals *totals, bs_error *err) {
     bs_stream_options o = opts ? *opts : bs_stream_defaults();
     memset(totals, 0, sizeof *totals);
+    if (o.data_dir && o.bus)
+        return bs_fail(err, BS_ERR_ARG, "a stream from the bus goes into one history: give it");
+    if (o.data_dir) return stream_run_markets(&o, totals, err);
     bs_status st = bs_mkdirs(o.stream_dir, err); /* the history's folder: its lock makes it */
     bs_checkpoint cp = {.lock_fd = -1};
     if (st == BS_OK) st = recover(&o, &cp, err);

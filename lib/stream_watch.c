@@ -20,6 +20,10 @@ void stream_watch_open(stream_watch *w, const char *dir, int force_poll, int wak
     w->fd = fd;
 }
 
+void stream_watch_add(stream_watch *w, const char *dir) {
+    if (w->fd >= 0) inotify_add_watch(w->fd, dir, IN_MOVED_TO | IN_CLOSE_WRITE | IN_CREATE);
+}
+
 void stream_watch_wait(stream_watch *w, int64_t timeout_us) {
     if (timeout_us <= 0) return;
     if (w->fd < 0 && timeout_us > POLL_INTERVAL_US) timeout_us = POLL_INTERVAL_US;

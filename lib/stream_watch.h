@@ -18,6 +18,13 @@ typedef struct {
  */
 void stream_watch_open(stream_watch *w, const char *dir, int force_poll, int wake_fd);
 
+/*
+ * Also watches dir (a market folder, or a folder where market folders appear: folders created
+ * there wake the wait too). Nothing happens when polling or when the watch cannot be added: the
+ * caller lists its folders at every turn anyway.
+ */
+void stream_watch_add(stream_watch *w, const char *dir);
+
 /* Waits until a file may have arrived, wake_fd is readable, or timeout_us passes. */
 void stream_watch_wait(stream_watch *w, int64_t timeout_us);
 

@@ -13,6 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "btcstream/market.h"
 #include "btcstream/timeutil.h"
 #include "json_scan.h"
 #include "number_parse.h"
@@ -186,10 +187,11 @@ enum {
     F_COUNT,
     F_TRADES = F_COUNT,
     F_RECEIVED,
+    F_MARKET,
     F_UNKNOWN
 };
-static const char *const field_names[] = {"Datetime", "Open",   "High",   "Low",
-                                          "Close",    "Volume", "Trades", "Received"};
+static const char *const field_names[] = {"Datetime", "Open",   "High",     "Low",   "Close",
+                                          "Volume",   "Trades", "Received", "Market"};
 
 static int field_of(const char *s, size_t n) {
     for (int f = 0; f < F_UNKNOWN; f++)
@@ -265,8 +267,27 @@ static bs_status read_trades(cursor *c, int64_t *trades, bs_error *err) {
     return BS_OK;
 }
 
-static bs_status read_field(cursor *c, int field, bs_tick *t, int *present, bs_error *err) {
+/* "Market": a market name (market.h), checked; copied to market (BS_MARKET_MAX) when not NULL. */
+static bs_status read_market(cursor *c, char *market, bs_error *err) {
+    const char *s;
+    size_t n;
+    char name[BS_MARKET_MAX];
+    if (c->p >= c->end || *c->p != '"') return field_error(err, F_MARKET, "not a string");
+    if (!json_read_string(c, &s, &n)) return bs_fail(err, BS_ERR_PARSE, "invalid JSON string");
+    if (n >= sizeof name) return field_error(err, F_MARKET, "not a market (too long)");
+    memcpy(name, s, n);
+    name[n] = '\0';
+    bs_error why = {{0}};
+    if (memchr(s, '\\', n) || bs_market_check(name, &why) != BS_OK)
+        return field_error(err, F_MARKET, why.msg[0] ? why.msg : "not a market (escaped)");
+    if (market) memcpy(market, name, n + 1);
+    return BS_OK;
+}
+
+static bs_status read_field(cursor *c, int field, bs_tick *t, int *present, char *market,
+                            bs_error *err) {
     double *slots[] = {NULL, &t->open, &t->high, &t->low, &t->close, &t->volume};
+    if (field == F_MARKET) return read_market(c, market, err);
     if (field == F_DATETIME) {
         present[field] = 1;
         return read_datetime(c, &t->ts_us, err);
@@ -313,8 +334,11 @@ const char *bs_tick_parse_canonical(const char *line, const char *end, bs_tick *
     return t->open > 0 && t->high > 0 && t->low > 0 && t->close > 0 ? p : NULL;
 }
 
-static bs_status parse_json(const char *line, size_t len, bs_tick *t, bs_error *err) {
+/* market (BS_MARKET_MAX bytes, may be NULL) receives the line's Market, "" when it has none. */
+static bs_status parse_json(const char *line, size_t len, bs_tick *t, char *market,
+                            bs_error *err) {
     cursor c = {line, line + len};
+    if (market) market[0] = '\0';
     t->trades = BS_TRADES_UNKNOWN;
     t->recv_us = 0;
     int present[F_COUNT] = {0};
@@ -332,7 +356,7 @@ static bs_status parse_json(const char *line, size_t len, bs_tick *t, bs_error *
         if (c.p >= c.end || *c.p++ != ':')
             return bs_fail(err, BS_ERR_PARSE, "invalid JSON: expected ':'");
         json_skip_ws(&c);
-        bs_status st = read_field(&c, field_of(key, key_len), t, present, err);
+        bs_status st = read_field(&c, field_of(key, key_len), t, present, market, err);
         if (st != BS_OK) return st;
         json_skip_ws(&c);
         if (c.p < c.end && *c.p == ',') {
@@ -441,7 +465,7 @@ bs_status bs_tick_parse(bs_format format, const char *line, size_t len, bs_tick 
     switch (format) {
     case BS_FORMAT_JSONL:
         if (bs_tick_parse_canonical(line, line + len, out) == line + len) return BS_OK;
-        return parse_json(line, len, out, err);
+        return parse_json(line, len, out, NULL, err);
     /* The fixed layouts: Datetime, Open, High, Low, Close, Volume in the first six columns, or
      * the daily file's order, with close third and high, low last. */
     case BS_FORMAT_BINANCE_CSV:
@@ -456,6 +480,17 @@ bs_status bs_tick_parse(bs_format format, const char *line, size_t len, bs_tick 
     case BS_FORMAT_AUTO: break;
     }
     return bs_fail(err, BS_ERR_ARG, "no format given");
+}
+
+bs_status bs_tick_parse_json_market(const char *line, size_t len, bs_tick *out, char *market,
+                                    bs_error *err) {
+    market[0] = '\0';
+    if (len > BS_MAX_LINE_BYTES)
+        return bs_fail(err, BS_ERR_PARSE, "line longer than %d bytes", BS_MAX_LINE_BYTES);
+    skip_bom(&line, &len);
+    /* A canonical line has no Market: the fast path stays the common case's. */
+    if (bs_tick_parse_canonical(line, line + len, out) == line + len) return BS_OK;
+    return parse_json(line, len, out, market, err);
 }
 
 size_t bs_tick_format_json(const bs_tick *t, char *buf) {

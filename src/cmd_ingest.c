@@ -9,20 +9,23 @@
 
 static const char usage_text[] =
     "usage: btcstream ingest [--source coingecko|replay:FILE|sim] [--interval 30s]\n"
-    "                        [--duration D] [--stream-dir Data/stream] [--coin bitcoin] [--vs "
-    "usd]\n"
+    "                        [--duration D] [--stream-root Data/stream | --stream-dir P]\n"
+    "                        [--coin bitcoin] [--vs usd]\n"
     "       btcstream ingest --source binance:SYMBOL,coinbase:PRODUCT,kraken:PAIR [--grace 2s]\n"
-    "                        [--stall 30s] [--raw DIR] [--duration D] [--stream-dir Data/stream]\n\n"
-    "Fetches a tick every interval and writes it as one stream file, atomically, for\n"
-    "'btcstream stream' to pick up. CoinGecko ticks map current_price to Open and Close and the\n"
+    "                        [--stall 30s] [--raw DIR] [--duration D] [--stream-root Data/stream]\n\n"
+    "Fetches a tick every interval and writes it as one stream file, atomically, into the\n"
+    "source's market folder STREAM_ROOT/SOURCE/SYMBOL (docs/markets.md) for 'btcstream stream'\n"
+    "to pick up; each line names its market (coingecko:bitcoin/usd, sim:BTC-USD,\n"
+    "replay:FILENAME). CoinGecko ticks map current_price to Open and Close and the\n"
     "24-hour high and low to High and Low: snapshots, not true candles. COINGECKO_API_KEY (with\n"
     "COINGECKO_API_PLAN demo or pro) and COINGECKO_BASE_URL are read from the environment or "
     ".env.\n\n"
     "Options:\n" INGEST_USAGE
     "  --duration D   stop after D (default: until the source ends, SIGINT or SIGTERM)\n"
-    "  --stream-dir P where stream files go (default " CLI_DEFAULT_STREAM_DIR ", where 'btcstream\n"
-    "                 stream' looks; simulated ticks say so on every line: give them a folder of\n"
-    "                 their own, e.g. Data/sim/stream, to keep them out of a real history)\n"
+    "  --stream-root R the stream root (default " CLI_DEFAULT_STREAM_DIR ", where 'btcstream\n"
+    "                 stream' looks): files go to the market's folder R/SOURCE/SYMBOL\n"
+    "  --stream-dir P write into exactly P instead, lines without a market, as before markets\n"
+    "                 (for 'btcstream stream --stream-dir P --history H')\n"
     "  --bus URLS     publish to NATS JetStream instead (nats://HOST:PORT[,HOST:PORT...]); every\n"
     "                 tick is sent again until the stream acknowledges it (docs/scale-out.md)\n"
     "  --bus-stream N JetStream stream (default BTCSTREAM); --subject-prefix P (default "
@@ -78,7 +81,12 @@ static int ingest_to_bus(const char *cmd, const ingest_args *a, bs_source *sourc
         return cli_fail(cmd, &err);
     }
     cli_stop_on_signals(&stop);
-    const char *market = a->source ? a->source : "coingecko";
+    char market[BS_MARKET_MAX];
+    if (bs_source_market(a->source, &a->source_opts, market, &err) != BS_OK) {
+        bs_source_free(source);
+        bs_bus_publisher_close(pub);
+        return cli_fail(cmd, &err);
+    }
     ingest_ctx ctx = {cmd, source->simulated, pub, 0, 0};
     bs_ingest_options o = {source, NULL,       a->interval_us,      a->duration_us, 1,
                            &stop,  print_tick, ingest_print_notice, &ctx,           pub, market};
@@ -113,6 +121,7 @@ static int ingest_to_bus(const char *cmd, const ingest_args *a, bs_source *sourc
 int cmd_ingest(int argc, char **argv) {
     static const struct option options[] = {INGEST_LONG_OPTIONS,
                                             {"stream-dir", required_argument, 0, 'd'},
+                                            {"stream-root", required_argument, 0, 'r'},
                                             {"bus", required_argument, 0, 'b'},
                                             {"bus-stream", required_argument, 0, 'n'},
                                             {"subject-prefix", required_argument, 0, 'p'},
@@ -124,12 +133,13 @@ int cmd_ingest(int argc, char **argv) {
     ingest_args_init(&a, 0);
     ingest_feed_args feed;
     ingest_feed_args_init(&feed);
-    const char *dir = NULL;
+    const char *dir = NULL, *root = CLI_DEFAULT_STREAM_DIR;
     bs_bus_options bus = bs_bus_defaults();
     int c, rc = CLI_OK;
     opterr = 0;
     while (rc == CLI_OK && (c = getopt_long(argc, argv, ":h", options, NULL)) != -1) {
         if (c == 'd') dir = optarg;
+        else if (c == 'r') root = optarg;
         else if (c == 'b') bus.urls = optarg;
         else if (c == 'n') bus.stream = optarg;
         else if (c == 'p') bus.subject_prefix = optarg;
@@ -141,19 +151,26 @@ int cmd_ingest(int argc, char **argv) {
     }
     if (rc != CLI_OK) return rc;
     if (optind < argc) return cli_usage_error(argv[0], "unexpected argument");
-    if (bs_feed_is_exchange_spec(a.source) && !bus.urls) /* exchange feeds: ingest_feed.c */
-        return ingest_feed_run(argv[0], &a, &feed, dir ? dir : CLI_DEFAULT_STREAM_DIR);
+    if (bs_feed_is_exchange_spec(a.source) && !bus.urls) { /* exchange feeds: ingest_feed.c */
+        feed.feed.stream_dir = dir; /* --stream-dir: exactly there (one market) */
+        return ingest_feed_run(argv[0], &a, &feed, root);
+    }
     if ((rc = ingest_args_source_defaults(&a, argv[0], 0)) != CLI_OK) return rc;
     /* Where `stream` looks by default, whatever the source: the two commands' defaults work
      * together. (`run` keeps its sim and replay demos apart in Data/sim and Data/replay.) */
     bs_error err = {{0}};
-    if (!dir) dir = CLI_DEFAULT_STREAM_DIR;
+    char market[BS_MARKET_MAX];
+    if (bs_source_market(a.source, &a.source_opts, market, &err) != BS_OK)
+        return cli_usage_error(argv[0], err.msg);
 
     bs_source *source;
     if ((rc = ingest_args_open_source(&a, argv[0], &source)) != CLI_OK) return rc;
     if (bus.urls) return ingest_to_bus(argv[0], &a, source, &bus);
     bs_producer producer;
-    if (bs_producer_open(&producer, dir, &err) != BS_OK) {
+    bs_status opened = dir ? bs_producer_open(&producer, dir, &err)
+                           : bs_producer_open_market(&producer, root, market, &err);
+    if (opened == BS_OK) dir = producer.dir;
+    if (opened != BS_OK) {
         bs_source_free(source);
         return cli_fail(argv[0], &err);
     }

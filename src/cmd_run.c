@@ -8,6 +8,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "btcstream/market.h"
 #include "btcstream/outputs.h"
 #include "btcstream/pipeline.h"
 #include "btcstream/sink.h"
@@ -21,8 +22,11 @@
 static const char usage_text[] =
     "usage: btcstream run [--source coingecko|replay:FILE|sim] [--duration 90s] [--interval 30s]\n"
     "                     [--data-dir Data] [--out-dir .] [--no-upload] [--quiet]\n\n"
-    "Runs the pipeline: the producer writes a tick every interval into DATA_DIR/stream while the\n"
-    "stream processor commits them to DATA_DIR/bitcoin_combined.json; after --duration the batch\n"
+    "Runs the pipeline: the producer writes a tick every interval into the source's market\n"
+    "folder DATA_DIR/stream/SOURCE/SYMBOL while the stream processor commits them to the\n"
+    "market's history DATA_DIR/markets/SOURCE/SYMBOL/history.json (docs/markets.md; a data\n"
+    "folder from before markets keeps DATA_DIR/stream and DATA_DIR/bitcoin_combined.json);\n"
+    "after --duration the batch\n"
     "stages (tables, train, predictions, zip, plot, upload) run over the whole history, each\n"
     "reported as done, skipped (not asked: --no-upload, no S3 settings) or failed; any failure\n"
     "makes the exit status non-zero. The model needs 73 ticks: a run too short for it says so\n"
@@ -196,15 +200,15 @@ static bs_status open_bus(const run_args *a, bs_pipeline_options *o, bs_error *e
     bus.urls = a->bus;
     bs_status st = bs_bus_publisher_open(&bus, 0, &o->ingest.bus, err);
     if (st == BS_OK) st = bs_bus_consumer_open(&bus, "btcstream", &o->stream.bus, err);
-    o->ingest.market = a->in.source;
     return st;
 }
 
 /* The dashboard beside the pipeline: a side view, so failing to bind says why and goes on. */
-static bs_serve *start_dashboard(const run_args *a) {
+static bs_serve *start_dashboard(const run_args *a, const char *market) {
     bs_serve_options o = bs_serve_defaults();
     o.listen = a->serve;
     o.data_dir = a->data_dir;
+    o.market = market; /* the run's market: its history is the one shown */
     static bs_output_paths out; /* the server reads the name while it runs */
     bs_error err = {{0}};
     if (bs_output_paths_make(a->out_dir, &out, &err) == BS_OK) o.predictions = out.predictions;
@@ -224,7 +228,18 @@ int cmd_run(int argc, char **argv) {
 
     bs_data_paths paths;
     bs_error err = {{0}};
-    if (bs_data_paths_make(a.data_dir, &paths, &err) != BS_OK) return cli_fail(argv[0], &err);
+    char market[BS_MARKET_MAX];
+    if (bs_source_market(a.in.source, &a.in.source_opts, market, &err) != BS_OK)
+        return cli_usage_error(argv[0], err.msg);
+    /* A data folder from before markets keeps its one history (docs/markets.md, migration). */
+    int legacy = bs_data_dir_is_legacy(a.data_dir);
+    if ((legacy ? bs_data_paths_make(a.data_dir, &paths, &err)
+                : bs_data_paths_market(a.data_dir, market, &paths, &err)) != BS_OK)
+        return cli_fail(argv[0], &err);
+    if (legacy)
+        printf("btcstream run: %s is a data folder from before markets: its history stays "
+               "%s ('btcstream markets migrate --market %s' gives it to the market)\n",
+               a.data_dir, paths.history, market);
     if (strcmp(a.in.source, "sim") == 0 &&
         bs_source_sim_resume(paths.history, &a.in.source_opts, &err) != BS_OK)
         return cli_fail(argv[0], &err);
@@ -232,7 +247,10 @@ int cmd_run(int argc, char **argv) {
     if ((rc = ingest_args_open_source(&a.in, argv[0], &source)) != CLI_OK) return rc;
     int fresh = access(a.data_dir, F_OK) != 0; /* a failed first run leaves no empty tree */
     bs_producer producer;
-    if (bs_producer_open(&producer, paths.stream_dir, &err) != BS_OK) {
+    bs_status opened = bs_producer_open(&producer, paths.stream_dir, &err);
+    if (opened == BS_OK && !legacy)
+        snprintf(producer.market, sizeof producer.market, "%s", market); /* lines name it */
+    if (opened != BS_OK) {
         bs_source_free(source);
         return cli_fail(argv[0], &err);
     }
@@ -243,6 +261,8 @@ int cmd_run(int argc, char **argv) {
                              bs_stream_defaults()};
     o.stream.stream_dir = paths.stream_dir;
     o.stream.history = paths.history;
+    o.stream.market = legacy ? NULL : market; /* a line of another market is set aside */
+    o.ingest.market = market;                 /* on the bus */
     o.stream.trigger_us = a.in.interval_us < 1000000 ? a.in.interval_us : 1000000;
     o.stream.stop = &stop;
     o.stream.on_batch = a.quiet ? NULL : stream_render_batch;
@@ -250,7 +270,7 @@ int cmd_run(int argc, char **argv) {
     o.stream.ctx = &how;
     print_start(&a, source, &paths);
     warn_if_too_short(&a, &paths);
-    bs_serve *dashboard = a.serve ? start_dashboard(&a) : NULL;
+    bs_serve *dashboard = a.serve ? start_dashboard(&a, legacy ? NULL : market) : NULL;
     bs_pipeline_totals totals;
     memset(&totals, 0, sizeof totals);
     bs_status st = open_bus(&a, &o, &err);

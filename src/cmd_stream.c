@@ -3,19 +3,27 @@
 #include <stdio.h>
 #include <stdlib.h>
 
+#include "btcstream/fsutil.h"
 #include "btcstream/stream.h"
 #include "cli.h"
 #include "stream_render.h"
 
 static const char usage_text[] =
-    "usage: btcstream stream [--stream-dir Data/stream] [--history Data/bitcoin_combined.json]\n"
+    "usage: btcstream stream [--stream-dir Data/stream] [--data-dir DIR | --history FILE]\n"
     "                        [--trigger 1s] [--max-files-per-trigger N] [--until-idle]\n"
     "                        [--duration D] [--poll] [--quiet] [--retain 7d]\n"
     "                        [--retain-files 100000] [--bus URLS [--consumer btcstream]]\n\n"
     "Processes new stream files in micro-batches: each batch is appended to the history and\n"
     "committed in STREAM_DIR/_checkpoint.log exactly once, whatever crash comes. Files move to\n"
     "_processed/ once committed; unreadable ones to _quarantine/ with a NAME.reason file.\n\n"
+    "Markets (docs/markets.md): each market folder STREAM_DIR/SOURCE/SYMBOL goes into that\n"
+    "market's history DATA_DIR/markets/SOURCE/SYMBOL/history.json, with its own checkpoint log;\n"
+    "files directly in STREAM_DIR go to DATA_DIR/bitcoin_combined.json. A file holding lines of\n"
+    "another market is quarantined whole. New market folders are picked up as they appear.\n\n"
     "Options:\n"
+    "  --data-dir DIR              where the histories are (default: STREAM_DIR's parent, Data)\n"
+    "  --history FILE              process STREAM_DIR alone (one folder, no market folders) into\n"
+    "                              FILE, as before markets\n"
     "  --trigger D                 time between batches (default 1s; 0: as files arrive)\n"
     "  --max-files-per-trigger N   at most N files a batch (default: all waiting, up to 10000)\n"
     "  --until-idle                process what is there, then exit\n"
@@ -43,9 +51,11 @@ static void say_what_it_waits_for(const bs_stream_options *o, const char *bus) {
                 o->until_idle ? "" : "; Ctrl-C stops");
         return;
     }
+    const char *into = o->data_dir ? "the histories of its markets in " : "";
+    const char *target = o->data_dir ? o->data_dir : o->history;
     if (o->until_idle) {
-        fprintf(stderr, "btcstream stream: committing the files waiting in %s to %s\n",
-                o->stream_dir, o->history);
+        fprintf(stderr, "btcstream stream: committing the files waiting in %s to %s%s\n",
+                o->stream_dir, into, target);
         return;
     }
     char limit[64] = "";
@@ -53,13 +63,14 @@ static void say_what_it_waits_for(const bs_stream_options *o, const char *bus) {
         snprintf(limit, sizeof limit, " for %.3g s", (double)o->duration_us / 1e6);
     fprintf(stderr,
             "btcstream stream: waiting for new stream files in %s (ohlc_*.json, from 'btcstream "
-            "ingest')%s, committing each batch to %s; Ctrl-C stops\n",
-            o->stream_dir, limit, o->history);
+            "ingest')%s, committing each batch to %s%s; Ctrl-C stops\n",
+            o->stream_dir, limit, into, target);
 }
 
 int cmd_stream(int argc, char **argv) {
     static const struct option options[] = {{"stream-dir", required_argument, 0, 'd'},
                                             {"history", required_argument, 0, 'H'},
+                                            {"data-dir", required_argument, 0, 'a'},
                                             {"trigger", required_argument, 0, 't'},
                                             {"max-files-per-trigger", required_argument, 0, 'm'},
                                             {"until-idle", no_argument, 0, 'u'},
@@ -80,12 +91,15 @@ int cmd_stream(int argc, char **argv) {
     stream_render how = {0, 20};
     bs_bus_options bus = bs_bus_defaults();
     const char *consumer = "btcstream";
-    int c, rc = CLI_OK;
+    int c, rc = CLI_OK, history_given = 0;
+    const char *data_dir = NULL;
+    char parent[4096];
     opterr = 0;
     while (rc == CLI_OK && (c = getopt_long(argc, argv, ":h", options, NULL)) != -1) {
         switch (c) {
         case 'd': o.stream_dir = optarg; break;
-        case 'H': o.history = optarg; break;
+        case 'H': o.history = optarg, history_given = 1; break;
+        case 'a': data_dir = optarg; break;
         case 't': rc = cli_parse_duration(argv[0], "--trigger", optarg, 1, &o.trigger_us); break;
         case 'm': {
             char *end;
@@ -122,6 +136,20 @@ int cmd_stream(int argc, char **argv) {
     }
     if (rc != CLI_OK) return rc;
     if (optind < argc) return cli_usage_error(argv[0], "unexpected argument");
+    if (history_given && data_dir)
+        return cli_usage_error(argv[0], "--history and --data-dir exclude each other");
+    /* Without --history, the stream root's market folders into the data folder's markets; the
+     * bus feeds one history, so it keeps the one-folder processor. */
+    if (!history_given && !bus.urls) {
+        if (!data_dir) {
+            char root[4096];
+            size_t n = (size_t)snprintf(root, sizeof root, "%s", o.stream_dir);
+            while (n > 1 && n < sizeof root && root[n - 1] == '/') root[--n] = '\0';
+            bs_path_dir(root, parent, sizeof parent);
+            data_dir = parent;
+        }
+        o.data_dir = data_dir;
+    }
     cli_stop_on_signals(&stop);
     o.stop = &stop;
     o.on_batch = stream_render_batch;

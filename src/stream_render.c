@@ -45,8 +45,12 @@ static void print_span(const char *label, const bs_span_stats *s) {
 
 int stream_render_batch(void *ctx, const bs_batch_report *r) {
     const stream_render *how = ctx;
-    printf("batch %llu: %zu new row%s", (unsigned long long)r->batch, r->rows,
-           r->rows == 1 ? "" : "s");
+    if (r->market && r->market[0])
+        printf("batch %llu of %s: %zu new row%s", (unsigned long long)r->batch, r->market,
+               r->rows, r->rows == 1 ? "" : "s");
+    else
+        printf("batch %llu: %zu new row%s", (unsigned long long)r->batch, r->rows,
+               r->rows == 1 ? "" : "s");
     if (r->quarantined)
         printf(", %zu file%s quarantined", r->quarantined, r->quarantined == 1 ? "" : "s");
     if (r->late) printf(", %zu late", r->late);

@@ -67,7 +67,7 @@ same_tables_as_directory source.json 1000 "the bus"
     --out-dir RO --no-upload --quiet > run.txt 2>&1 || fail "run --bus: $(grep -v "^batch\|^  " run.txt | tail -5)"
 produced=$(sed -n 's/^ *ticks produced *\([0-9]*\).*/\1/p' run.txt)
 [ "${produced:-0}" -gt 73 ] || fail "run --bus produced too few ticks: $(cat run.txt)"
-expect_eq "$(wc -l < R/bitcoin_combined.json)" "$produced" "run --bus commits every tick it produced"
+expect_eq "$(wc -l < R/markets/sim/BTC-USD/history.json)" "$produced" "run --bus commits every tick it produced"
 [ -f RO/bitcoin_predictions.zip ] || fail "run --bus did not reach the batch stages"
 pass "run --bus: $produced ticks produced, committed once each through the bus, then every stage"
 

@@ -5,9 +5,10 @@
     || fail "run failed: $(cat err.txt)"
 expect_contains out.txt "hour_of_day (" "tables printed"
 expect_contains out.txt "baseline  RMSE" "model stage"
-rows=$(wc -l < D/bitcoin_combined.json)
+H=D/markets/sim/BTC-USD/history.json # the sim's market (docs/markets.md)
+rows=$(wc -l < $H)
 [ "$rows" -ge 50 ] || fail "only $rows ticks in the history"
-expect_contains out.txt "D/bitcoin_combined.json: $rows rows added" "summary counts every tick"
+expect_contains out.txt "$H: $rows rows added" "summary counts every tick"
 for f in O/model.json O/output_plot.png O/bitcoin_predictions.zip O/bitcoin_predictions.parquet/_SUCCESS; do
     [ -f "$f" ] || fail "$f missing"
 done

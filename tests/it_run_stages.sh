@@ -36,14 +36,14 @@ refuse_url="http://127.0.0.1:$(cat port.txt)"
 
 # Item 3 and 2: the default demo makes every output, kept in Data/sim, and says nothing is short.
 "$BTCSTREAM" run --source sim --quiet --out-dir O > demo.txt 2> demo.err || fail "demo run: $(cat demo.err)"
-expect_contains demo.txt "every 0.25 s for 30 s into Data/sim/stream" "sim defaults"
+expect_contains demo.txt "every 0.25 s for 30 s into Data/sim/stream/sim/BTC-USD" "sim defaults"
 grep -q "too short" demo.txt && fail "the default demo is too short for the model"
 for s in tables train predictions zip plot; do stage $s done demo.txt; done
 stage upload skipped demo.txt
 for f in O/model.json O/output_plot.png O/bitcoin_predictions.zip O/bitcoin_predictions.parquet/_SUCCESS; do
     [ -f "$f" ] || fail "$f missing"
 done
-[ -f Data/sim/bitcoin_combined.json ] || fail "the sim history is not in Data/sim"
+[ -f Data/sim/markets/sim/BTC-USD/history.json ] || fail "the sim history is not in Data/sim"
 [ ! -e Data/bitcoin_combined.json ] || fail "sim ticks landed in the real history Data/"
 grep -q "^batch " demo.txt && fail "--quiet printed batch lines"
 expect_contains demo.txt "  model     RMSE" "model line"
@@ -51,12 +51,12 @@ grep -Eq "^  model .* R² -?[0-9]+\.[0-9]{4} " demo.txt || fail "R² not printed
 pass "the default sim demo makes every output in Data/sim, quietly, with R²"
 
 # Item 2: the next run goes on with the seeded walk where the history ends, not at its start.
-first=$(wc -l < Data/sim/bitcoin_combined.json)
+first=$(wc -l < Data/sim/markets/sim/BTC-USD/history.json)
 "$BTCSTREAM" run --source sim --duration 1s --interval 50ms --out-dir O > again.txt 2>&1 || fail "second run: $(cat again.txt)"
 grep -q "^batch " again.txt || fail "without --quiet there are batch lines"
 $PY - "$first" <<'PYEOF' || fail "the second run did not go on with the walk"
 import json, sys
-rows = [json.loads(l) for l in open("Data/sim/bitcoin_combined.json")]
+rows = [json.loads(l) for l in open("Data/sim/markets/sim/BTC-USD/history.json")]
 n = int(sys.argv[1])
 assert len(rows) > n + 5, len(rows)
 assert rows[n]["Open"] == rows[n - 1]["Close"], (rows[n - 1], rows[n])
@@ -71,7 +71,7 @@ pass "a second sim run goes on with the walk"
 if "$BTCSTREAM" run --source sim --duration 1s --interval 100ms --data-dir S --out-dir OS > short.txt 2> short.err; then
     fail "a run too short for the model succeeded"
 fi
-expect_eq "$(sed -n 2p short.txt)" "note: too short for the model: 1 s at one tick every 0.1 s gives 10 ticks and S/bitcoin_combined.json holds 0; the model needs 73. Run for at least 7.3 s (--duration), or the train stage will fail." "up-front note"
+expect_eq "$(sed -n 2p short.txt)" "note: too short for the model: 1 s at one tick every 0.1 s gives 10 ticks and S/markets/sim/BTC-USD/history.json holds 0; the model needs 73. Run for at least 7.3 s (--duration), or the train stage will fail." "up-front note"
 stage train failed short.txt
 stage zip skipped short.txt
 expect_eq "$(wc -l < short.err)" 1 "one line on stderr"
@@ -122,7 +122,7 @@ mkdir -p defaults && cd defaults
 expect_contains ing.txt "written to Data/stream" "ingest --source sim writes the default stream"
 expect_contains ing.txt "(simulated)" "ingest marks simulated ticks"
 "$BTCSTREAM" stream --until-idle --quiet > /dev/null 2>&1 || fail "stream after ingest, no paths"
-[ -s Data/bitcoin_combined.json ] || fail "stream did not pick up what ingest wrote"
+[ -s Data/markets/sim/BTC-USD/history.json ] || fail "stream did not pick up what ingest wrote"
 cd ..
 pass "ingest --source sim then stream agree on their defaults, and the ticks say they are simulated"
 
@@ -131,7 +131,7 @@ echo '{"Datetime": "2025-05-12T01:22:54+00:00", "Close": 100}' > one.json
 "$BTCSTREAM" run --source replay:one.json --interval 0 --quiet --out-dir OR > one.txt 2>&1 || true
 expect_contains one.txt "1 row added in 1 batch," "singular row and batch"
 expect_contains one.txt "(0 failed requests)" "plural of zero"
-expect_contains one.txt "Data/replay/bitcoin_combined.json" "replays are kept in Data/replay"
+expect_contains one.txt "Data/replay/markets/replay/one.json/history.json" "replays are kept in Data/replay"
 pass "plurals"
 
 # Item 10: --duration 0 means until stopped, and says so; stream says what it waits for.
@@ -140,7 +140,7 @@ pid=$!
 for _ in $(seq 1 50); do [ -s z.txt ] && break; sleep 0.1; done
 kill -INT $pid
 wait $pid || true
-expect_contains z.txt "every 0.1 s until stopped (Ctrl-C) into Z/stream" "--duration 0"
+expect_contains z.txt "every 0.1 s until stopped (Ctrl-C) into Z/stream/sim/BTC-USD" "--duration 0"
 "$BTCSTREAM" stream --stream-dir Z/stream --history Z/bitcoin_combined.json --duration 500ms > st.txt 2> st.err
 expect_contains st.err "waiting for new stream files in Z/stream" "stream says it waits"
 pass "--duration 0 says until stopped; stream says what it waits for"

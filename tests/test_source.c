@@ -14,6 +14,7 @@
 
 #include <cmocka.h>
 
+#include "btcstream/market.h"
 #include "btcstream/source.h"
 
 static void draw(bs_source *s, bs_tick *out, size_t n) {
@@ -88,11 +89,36 @@ static void test_registry_finds_types_and_names_them_all_when_unknown(void **sta
     assert_null(s);
 }
 
+/* Each source's ticks belong to a market: its folder and history (docs/markets.md). */
+static void test_each_source_names_its_market(void **state) {
+    (void)state;
+    char market[BS_MARKET_MAX];
+    bs_error err = {{0}};
+    bs_source_options o = bs_source_defaults();
+    assert_int_equal(bs_source_market("coingecko", &o, market, &err), BS_OK);
+    assert_string_equal(market, "coingecko:bitcoin/usd");
+    o.coin = "ethereum";
+    o.vs = "eur";
+    assert_int_equal(bs_source_market("coingecko", &o, market, &err), BS_OK);
+    assert_string_equal(market, "coingecko:ethereum/eur");
+    assert_int_equal(bs_source_market("coingecko:bitcoin/usd", NULL, market, &err), BS_OK);
+    assert_string_equal(market, "coingecko:bitcoin/usd");
+    assert_int_equal(bs_source_market("sim", NULL, market, &err), BS_OK);
+    assert_string_equal(market, "sim:BTC-USD");
+    assert_int_equal(bs_source_market("replay:../data/my ticks\"1\".csv", NULL, market, &err),
+                     BS_OK);
+    assert_string_equal(market, "replay:my_ticks_1_.csv");
+    assert_int_equal(bs_source_market("binance:BTCUSDT", NULL, market, &err), BS_OK);
+    assert_string_equal(market, "binance:BTCUSDT");
+    assert_int_equal(bs_source_market("Binance", NULL, market, &err), BS_ERR_ARG);
+}
+
 int main(void) {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_resumed_sim_walk_continues_the_one_walk),
         cmocka_unit_test(test_resume_from_a_history_reads_its_count_and_last_close),
         cmocka_unit_test(test_registry_finds_types_and_names_them_all_when_unknown),
+        cmocka_unit_test(test_each_source_names_its_market),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

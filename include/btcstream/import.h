@@ -31,4 +31,23 @@ BS_API bs_status bs_import_file(const char *source, const char *history,
                                 const bs_scan_options *scan, bs_import_result *result,
                                 bs_scan_stats *stats, bs_error *err);
 
+/* One history an import by market (bs_import_markets()) appended to, with its own counts. */
+typedef void (*bs_import_market_fn)(void *ctx, const char *market, const char *history,
+                                    const bs_import_result *result);
+
+/*
+ * Imports source into the histories of data_dir's markets (market.h): a line whose "Market"
+ * names a market goes to that market's history; the other lines (and every row of a format
+ * without a Market, CSV) go to market's history when market is not NULL, else to the only market
+ * the data folder holds (bs_market_resolve(): the legacy history of a data folder from before
+ * markets counts as one). With several, or none, and lines without a Market, BS_ERR_ARG asks for
+ * --market and nothing is written. Each history is appended to all or nothing, with duplicates
+ * (its instants already stored) skipped per history: the same instant in two markets is two
+ * ticks. on_market (may be NULL) is told of each history, in market order; total sums them.
+ */
+BS_API bs_status bs_import_markets(const char *source, const char *data_dir, const char *market,
+                                   const bs_scan_options *scan, bs_import_market_fn on_market,
+                                   void *ctx, bs_import_result *total, bs_scan_stats *stats,
+                                   bs_error *err);
+
 #endif

@@ -77,4 +77,16 @@ BS_API void bs_market_list_free(bs_market_entry *list);
 BS_API bs_status bs_market_resolve(const char *data_dir, const char *market, char *history,
                                    size_t size, char *chosen, bs_error *err);
 
+/*
+ * Gives the legacy history of a data folder from before markets (DATA_DIR/bitcoin_combined.json,
+ * fed from DATA_DIR/stream/) to market: it moves, by one rename, to the market's history, after
+ * the stream root's checkpoint has recovered any interrupted batch and its log (which describes
+ * the legacy history) is retired. Crash-safe at every step (lib/market_migrate.c says why): the
+ * history is whole in exactly one place, and running it again finishes. Refuses, moving nothing,
+ * when the market has a history already (BS_ERR_CONFIG), when stream files still wait in
+ * DATA_DIR/stream/ for the legacy history (BS_ERR_CONFIG: process them first), when a stream
+ * processor holds the root (BS_ERR_CONFIG), and when there is no legacy history (BS_ERR_EMPTY).
+ */
+BS_API bs_status bs_market_migrate(const char *data_dir, const char *market, bs_error *err);
+
 #endif

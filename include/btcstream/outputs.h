@@ -2,8 +2,10 @@
  * outputs.h - the names of the files the pipeline reads and writes, defined once (README.md,
  * contract), and the paths they take under a data folder and an output folder.
  *
- *   DATA_DIR/stream/                     stream files (producer.h)
- *   DATA_DIR/bitcoin_combined.json       the history (history.h)
+ *   DATA_DIR/stream/SOURCE/SYMBOL_ENC/   a market's stream files (producer.h, market.h)
+ *   DATA_DIR/markets/SOURCE/SYMBOL_ENC/history.json   its history (history.h)
+ *   DATA_DIR/stream/                     stream files of a data folder from before markets
+ *   DATA_DIR/bitcoin_combined.json       its history (the legacy history)
  *   OUT_DIR/model.json                   the model (model.h)
  *   OUT_DIR/bitcoin_predictions.parquet/ the predictions in Spark's layout (predictions.h)
  *   OUT_DIR/bitcoin_predictions.zip      that folder's files (archive.h)
@@ -36,6 +38,19 @@ typedef struct {
 
 /* The paths under data_dir; BS_ERR_ARG naming the folder when one does not fit. */
 BS_API bs_status bs_data_paths_make(const char *data_dir, bs_data_paths *out, bs_error *err);
+
+/*
+ * The paths of market's stream folder and history under data_dir (market.h); BS_ERR_ARG for a
+ * bad market or a path that does not fit.
+ */
+BS_API bs_status bs_data_paths_market(const char *data_dir, const char *market, bs_data_paths *out,
+                                      bs_error *err);
+
+/*
+ * Whether data_dir is a data folder from before markets: it holds the legacy history and no
+ * market's history (bs_market_list()). Such a folder keeps its paths (bs_data_paths_make()).
+ */
+BS_API int bs_data_dir_is_legacy(const char *data_dir);
 
 /* The paths under out_dir; BS_ERR_ARG naming the folder when one does not fit. */
 BS_API bs_status bs_output_paths_make(const char *out_dir, bs_output_paths *out, bs_error *err);

@@ -20,6 +20,9 @@
 #include "btcstream/status.h"
 #include "btcstream/tick.h"
 
+/* A good tick with its line's market (tick.h, bs_tick_parse_json_market()): "" when none. */
+typedef int (*bs_market_tick_fn)(void *ctx, const bs_tick *tick, const char *market);
+
 typedef struct {
     bs_format format; /* BS_FORMAT_AUTO: detect from the file's first line */
     int strict;       /* non-zero: the first bad line fails the scan */
@@ -34,6 +37,12 @@ typedef struct {
      * lock and this is its size under the lock; the scan reads that much and takes no lock.
      */
     int64_t locked_size;
+    /*
+     * When not NULL, called for each good tick instead of bs_scan_file()'s on_tick, with the
+     * line's "Market" ("" for a line without one, and for every line of a format other than JSON
+     * lines). The same ctx is passed; a non-zero return stops the scan likewise.
+     */
+    bs_market_tick_fn on_market_tick;
 } bs_scan_options;
 
 #define BS_SCAN_KEEP_BAD 5

@@ -1,7 +1,8 @@
 /*
  * source.h - where ticks come from, behind one interface (a new source is a new file).
  *
- *   coingecko     GET {base}/coins/markets?vs_currency=VS&ids=COIN through libcurl, mapped as the
+ *   coingecko[:COIN/VS]  (market coingecko:COIN/VS, from --coin and --vs when not given)
+ *                 GET {base}/coins/markets?vs_currency=VS&ids=COIN through libcurl, mapped as the
  *                 course project did: Open = Close = current_price, High = high_24h,
  *                 Low = low_24h, Volume = total_volume, time = now (UTC). These are snapshots of
  *                 a 24-hour ticker, not true candles.
@@ -85,6 +86,19 @@ BS_API const bs_source_type *bs_source_type_find(const char *spec);
  */
 BS_API bs_status bs_source_open(const char *spec, const bs_source_options *opts, bs_source **out,
                                 bs_error *err);
+
+/* The market of the sim source (market.h): its ticks are a random walk around BTC in USD. */
+#define BS_SOURCE_SIM_MARKET "sim:BTC-USD"
+
+/*
+ * The market (market.h) whose stream folder and history a source's ticks go to, into market
+ * (BS_MARKET_MAX bytes): "coingecko:COIN/VS" for coingecko (from --coin, --vs, or the spec
+ * "coingecko:COIN/VS" itself), BS_SOURCE_SIM_MARKET for sim, "replay:BASENAME" for replay:FILE
+ * (the file's base name, any byte a market may not hold written as '_'), and the spec itself
+ * for any other source ("binance:BTCUSDT"). BS_ERR_ARG when that is not a valid market name.
+ */
+BS_API bs_status bs_source_market(const char *spec, const bs_source_options *opts, char *market,
+                                  bs_error *err);
 
 /* Closes a source and frees it; accepts NULL. */
 BS_API void bs_source_free(bs_source *src);

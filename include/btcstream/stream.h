@@ -43,6 +43,8 @@ typedef struct {
     int64_t commit_us;               /* when the batch became durable (monotonic clock) */
     size_t duplicates; /* ticks not appended: the history held their instant already (a history
                           keeps one tick per instant, the first stored, as `import` does) */
+    const char *market; /* the batch's market (market.h); "" for the legacy history, NULL for a
+                           stream run on one folder without a market (bs_stream_options) */
 } bs_batch_report;
 
 /*
@@ -91,6 +93,21 @@ typedef struct {
     /* When not NULL, batches come from this JetStream consumer (bus.h) instead of stream files:
      * stream_dir then holds only the checkpoint log and the quarantine (dead letters). */
     bs_bus_consumer *bus;
+    /*
+     * Markets (docs/markets.md). When data_dir is not NULL, stream_dir is the stream root and
+     * every market folder in it, STREAM_ROOT/SOURCE/SYMBOL_ENC/, is processed into that market's
+     * history DATA_DIR/markets/SOURCE/SYMBOL_ENC/history.json, each with its own checkpoint log
+     * in its folder; files lying in STREAM_ROOT itself go to DATA_DIR/bitcoin_combined.json (the
+     * legacy history) and history is not used. Folders appearing later are picked up;
+     * until_idle waits until every folder is idle. Not with bus.
+     */
+    const char *data_dir;
+    /*
+     * The market of stream_dir when data_dir is NULL: a line naming another market ("Market")
+     * sets its file aside in _quarantine/ whole, so that markets never mix; "" refuses every line
+     * that names one; NULL (the default) takes every line, as before markets.
+     */
+    const char *market;
 } bs_stream_options;
 
 typedef struct {

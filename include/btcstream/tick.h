@@ -99,6 +99,14 @@ BS_API bs_format bs_format_detect_head(const char *head, size_t len, int *header
 BS_API bs_status bs_tick_parse(bs_format format, const char *line, size_t len, bs_tick *out,
                                bs_error *err);
 
+/*
+ * bs_tick_parse() of a JSON line that also returns its "Market" field (market.h) into market
+ * (BS_MARKET_MAX bytes): "" when the line has none. bs_tick_parse() checks the field the same
+ * way and drops it. A Market that is not a market name is a bad line: "field \"Market\": ...".
+ */
+BS_API bs_status bs_tick_parse_json_market(const char *line, size_t len, bs_tick *out,
+                                           char *market, bs_error *err);
+
 /* bs_tick_parse() for a CSV row whose columns `layout` gives (BS_FORMAT_NAMED_CSV). */
 BS_API bs_status bs_tick_parse_csv(const bs_csv_layout *layout, const char *line, size_t len,
                                    bs_tick *out, bs_error *err);
