@@ -14,7 +14,7 @@ point coinbase cb
 point kraken kr
 
 "$BTCSTREAM" ingest --source binance:BTCUSDT,coinbase:BTC-USD,kraken:BTC/USD --duration 8s \
-    --stream-dir stream --data-dir data --raw raw > out.txt 2> err.txt || { cat err.txt; fail "ingest failed"; }
+    --stream-root stream --data-dir data --raw raw > out.txt 2> err.txt || { cat err.txt; fail "ingest failed"; }
 for m in binance:BTCUSDT coinbase:BTC-USD kraken:BTC/USD; do
     grep -qE "^btcstream ingest: $m: [0-9]+ candles" err.txt || fail "no summary of $m"
 done

@@ -17,7 +17,7 @@ start_mock cb coinbase --scenario skip:80:5 --seed 5
 point binance bin
 point coinbase cb
 "$BTCSTREAM" ingest --source binance:BTCUSDT,coinbase:BTC-USD --duration 16s --stall 1s \
-    --stream-dir stream --data-dir data > out.txt 2> err.txt || { cat err.txt; fail "ingest failed"; }
+    --stream-root stream --data-dir data > out.txt 2> err.txt || { cat err.txt; fail "ingest failed"; }
 $CHECK bin.trades binance:BTCUSDT stream/binance --min 10 || { cat err.txt; fail "binance candles"; }
 $CHECK cb.trades coinbase:BTC-USD stream/coinbase --min 10 || { cat err.txt; fail "coinbase candles"; }
 pass "after a disconnect, a skipped id range and a stall: every minute once and true"
@@ -41,7 +41,7 @@ start_mock bin2 binance --seed 9
 point kraken kr
 point binance bin2
 "$BTCSTREAM" ingest --source kraken:BTC/USD,binance:BTCUSDT --duration 10s --max-connection 1500ms \
-    --stream-dir stream2 --data-dir data2 > out2.txt 2> err2.txt || { cat err2.txt; fail "ingest failed"; }
+    --stream-root stream2 --data-dir data2 > out2.txt 2> err2.txt || { cat err2.txt; fail "ingest failed"; }
 $CHECK kr.trades kraken:BTC/USD stream2/kraken --min 6 || { cat err2.txt; fail "kraken candles"; }
 $CHECK bin2.trades binance:BTCUSDT stream2/binance --min 6 || { cat err2.txt; fail "binance candles"; }
 s=$(summary kraken:BTC/USD err2.txt)
@@ -55,7 +55,7 @@ pass "closed by the exchange or renewed ahead of its limit: reconnected, every m
 # trade of a minute already written is counted, never merged; the other minutes stay true.
 start_mock late binance --scenario late:25 --seed 21
 point binance late
-"$BTCSTREAM" ingest --source binance:BTCUSDT --duration 6s --stream-dir stream3 --data-dir data3 \
+"$BTCSTREAM" ingest --source binance:BTCUSDT --duration 6s --stream-root stream3 --data-dir data3 \
     > out3.txt 2> err3.txt || { cat err3.txt; fail "ingest failed"; }
 s=$(summary binance:BTCUSDT err3.txt)
 [ "$(count "$s" "late")" -ge 1 ] || fail "no late trade counted: $s"

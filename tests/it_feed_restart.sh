@@ -7,10 +7,10 @@
 
 start_mock bin binance --seed 17
 point binance bin
-"$BTCSTREAM" ingest --source binance:BTCUSDT --duration 14s --stream-dir whole --data-dir d1 \
+"$BTCSTREAM" ingest --source binance:BTCUSDT --duration 14s --stream-root whole --data-dir d1 \
     > whole.out 2> whole.err &
 whole=$!
-"$BTCSTREAM" ingest --source binance:BTCUSDT --stream-dir cut --data-dir d2 > cut1.out 2> cut1.err &
+"$BTCSTREAM" ingest --source binance:BTCUSDT --stream-root cut --data-dir d2 > cut1.out 2> cut1.err &
 cut=$!
 # kill it once it has stored a few minutes and is in the middle of the next (the mock makes a
 # minute a second: 0.5 s after a candle is mid-minute)
@@ -21,7 +21,7 @@ wait $cut 2>/dev/null || true
 before=$(ls cut/binance/BTCUSDT | wc -l)
 [ "$before" -ge 3 ] || fail "the collector stored only $before candles before the kill"
 sleep 2 # minutes pass while it is down
-"$BTCSTREAM" ingest --source binance:BTCUSDT --duration 8s --stream-dir cut --data-dir d2 \
+"$BTCSTREAM" ingest --source binance:BTCUSDT --duration 8s --stream-root cut --data-dir d2 \
     > cut2.out 2> cut2.err || { cat cut2.err; fail "restart failed"; }
 wait $whole || { cat whole.err; fail "the uninterrupted collector failed"; }
 expect_contains cut2.err "gap (restart)" "the restart resumes after the last stored candle"

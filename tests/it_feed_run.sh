@@ -11,9 +11,11 @@ point binance bin
     --no-upload --quiet > run.out 2> run.err || { cat run.out run.err; fail "run failed"; }
 expect_contains run.out "btcstream run: binance" "the start line"
 expect_contains run.out "train        done" "the model trained on the candles"
-rows=$(wc -l < Data/bitcoin_combined.json)
+history=Data/markets/binance/BTCUSDT/history.json
+[ -f "$history" ] || fail "no history of the market at $history: $(find Data -name '*.json' | head)"
+rows=$(wc -l < "$history")
 [ "$rows" -ge 73 ] || fail "only $rows candles in the history"
-$CHECK bin.trades binance:BTCUSDT Data/bitcoin_combined.json --min 73 || { cat run.err; fail "history's candles"; }
+$CHECK bin.trades binance:BTCUSDT "$history" --min 73 || { cat run.err; fail "history's candles"; }
 expect_contains run.err "gap filled" "the gaps backfilled"
 expect_contains run.err "trade ids" "the id jump found"
 pass "run --source binance:BTCUSDT: $rows true candles in the history, gaps backfilled, stages run"

@@ -13,17 +13,17 @@ point binance bin wss
 expect_eq "$BINANCE_WS_URL" "wss://127.0.0.1:$(cat bin.port)" "the wss URL"
 
 BTCSTREAM_CA_FILE=$WORK/good-ca.pem "$BTCSTREAM" ingest --source binance:BTCUSDT --duration 5s \
-    --stream-dir good --data-dir d > good.out 2> good.err || { cat good.err; fail "ingest over TLS"; }
+    --stream-root good --data-dir d > good.out 2> good.err || { cat good.err; fail "ingest over TLS"; }
 $CHECK bin.trades binance:BTCUSDT good --min 3 || { cat good.err; fail "candles over TLS"; }
 pass "wss:// with the test CA in BTCSTREAM_CA_FILE: true candles (REST backfill over https too)"
 
 SSL_CERT_FILE=$WORK/good-ca.pem "$BTCSTREAM" ingest --source binance:BTCUSDT --duration 3s \
-    --stream-dir ssl --data-dir d > ssl.out 2> ssl.err || { cat ssl.err; fail "ingest with SSL_CERT_FILE"; }
+    --stream-root ssl --data-dir d > ssl.out 2> ssl.err || { cat ssl.err; fail "ingest with SSL_CERT_FILE"; }
 [ "$(ls ssl/binance/BTCUSDT | wc -l)" -ge 1 ] || { cat ssl.err; fail "nothing stored with SSL_CERT_FILE"; }
 pass "SSL_CERT_FILE is honoured too"
 
 BTCSTREAM_CA_FILE=$WORK/other-ca.pem "$BTCSTREAM" ingest --source binance:BTCUSDT --duration 3s \
-    --stream-dir bad --data-dir d > bad.out 2> bad.err || true
+    --stream-root bad --data-dir d > bad.out 2> bad.err || true
 [ ! -d bad/binance/BTCUSDT ] || [ "$(ls bad/binance/BTCUSDT | wc -l)" -eq 0 ] ||
     fail "a server the CA did not sign delivered candles"
 grep -qiE "certificate|verif|x509" bad.err || { cat bad.err; fail "the refusal does not say it is the certificate"; }
