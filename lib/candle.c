@@ -301,11 +301,13 @@ void bs_candle_fill(bs_candle_builder *b, const bs_tick *candles, size_t n, int6
     int64_t stop = b->n_holds ? b->holds[0] : b->closed;
     if (stop > b->closed) stop = b->closed;
     release(b, until, stop, &next_held);
-    memmove(b->held, b->held + next_held, (b->n_held - next_held) * sizeof *b->held);
-    b->n_held -= next_held;
-    if (!b->n_holds && b->emitted_known && b->emitted == b->closed) {
+    if (next_held > 0) {
+        memmove(b->held, b->held + next_held, (b->n_held - next_held) * sizeof *b->held);
+        b->n_held -= next_held;
+    }
+    if (b->emitted_known && b->emitted == b->closed) {
         /* Everything closed is out: an empty minute repeats what was emitted last, not the close
-         * of trades the fill replaced. */
+         * of trades the fill replaced (nor nothing, when the fill began with no close known). */
         b->prev_close = b->emitted_close;
         b->has_close = 1;
     }

@@ -40,7 +40,7 @@ static int key_index(const char *k, size_t kn, const char *const *keys, int n) {
 }
 
 int xj_object(cursor *c, const char *const *keys, int n, xj_value *vals) {
-    for (int i = 0; i < n; i++) vals[i].kind = 0;
+    for (int i = 0; i < n; i++) vals[i] = (xj_value){"", 0, 0};
     json_skip_ws(c);
     if (c->p >= c->end || *c->p != '{') return 0;
     c->p++;
@@ -132,7 +132,7 @@ int xj_symbol(const xj_value *v, char *buf) {
 void xj_text(const xj_value *v, char *buf, size_t size) {
     size_t n = v->kind == '"' ? v->n : 0;
     if (n >= size) n = size - 1;
-    memcpy(buf, v->s, n);
+    if (n > 0) memcpy(buf, v->s, n);
     buf[n] = '\0';
 }
 

@@ -14,6 +14,12 @@
  *             "side":"buy","price":n,"qty":n,"ord_type":"market","trade_id":id,
  *             "timestamp":"ISO"},...]}, {"channel":"heartbeat"}, {"method":"subscribe",...},
  *             {"channel":"status",...}
+ * Prices and quantities are decimal strings (Binance, Coinbase) or JSON numbers (Kraken; a
+ * string is taken too), read exactly as strtod would; ids and sequence numbers are JSON integers
+ * read exactly into int64_t (Kraken's may pass 2^53). Binance's T is milliseconds; Coinbase's
+ * and Kraken's times are RFC 3339 with microseconds. Binance also answers requests
+ * ({"result":null,"id":1}) and reports errors ({"code":2,"msg":"..."}); Coinbase's error is
+ * {"type":"error","message":"...","reason":"..."}; Kraken's answers carry "success" and "error".
  * Nothing is allocated; a parser never reads past len and never trusts a field it did not check.
  */
 #ifndef BTCSTREAM_TRADE_H
