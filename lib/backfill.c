@@ -89,6 +89,18 @@ int backfill_json_integer(cursor *c, int64_t *out) {
     return 1;
 }
 
+bs_status backfill_json_time(cursor *c, const char *name, int64_t unit_us, int64_t *out_us,
+                             bs_error *err) {
+    int64_t v;
+    if (!backfill_json_integer(c, &v))
+        return bs_fail(err, BS_ERR_PARSE, "field %s: not a whole number", name);
+    /* checked before the multiplication, which could overflow otherwise */
+    if (v < BS_TIME_MIN_US / unit_us || v > BS_TIME_MAX_US / unit_us)
+        return bs_fail(err, BS_ERR_PARSE, "field %s: out of range", name);
+    *out_us = v * unit_us;
+    return BS_OK;
+}
+
 bs_status backfill_json_field(cursor *c, const char *name, bs_error *err) {
     if (backfill_json_expect(c, ',')) return BS_OK;
     return bs_fail(err, BS_ERR_PARSE, "field %s is missing", name);
@@ -122,6 +134,15 @@ bs_status backfill_parse_rows(cursor *c, backfill_page *page, backfill_row_fn ro
         if (!backfill_json_expect(c, ','))
             return bs_fail(err, BS_ERR_PARSE, "after candle %zu: not valid JSON", i);
     }
+}
+
+bs_status backfill_parse_array_answer(const char *body, size_t len, backfill_page *page,
+                                      backfill_row_fn row, bs_error *err) {
+    cursor c = {body, body + len};
+    bs_status st = backfill_parse_rows(&c, page, row, err);
+    if (st != BS_OK) return st;
+    json_skip_ws(&c);
+    return c.p == c.end ? BS_OK : bs_fail(err, BS_ERR_PARSE, "text after the array of candles");
 }
 
 bs_status backfill_check_candle(const bs_tick *c, size_t index, bs_error *err) {
@@ -246,17 +267,18 @@ static bs_status fetch_window(fetch *f, int64_t from, int64_t to, bs_error *err)
 /* The range after rounding and cutting to what is final; BS_ERR_ARG when it is backwards. */
 static bs_status final_range(const bs_backfill_options *o, int64_t *from, int64_t *to,
                              bs_error *err) {
-    *from = bs_time_floor(*from, MINUTE);
-    *to = bs_time_floor(*to, MINUTE);
-    if (*from >= *to) {
+    if (*from < BS_TIME_MIN_US || *to > BS_TIME_MAX_US)
+        return bs_fail(err, BS_ERR_ARG, "backfill: the range lies outside the years 0000-9999");
+    if (*from > *to) {
         char a[BS_TIME_ISO_SIZE], b[BS_TIME_ISO_SIZE];
         bs_time_format_iso(*from, a);
         bs_time_format_iso(*to, b);
-        return bs_fail(err, BS_ERR_ARG,
-                       "backfill: the range %.16s to %.16s holds no whole minute (from must be "
-                       "before to)",
-                       a, b);
+        return bs_fail(err, BS_ERR_ARG, "backfill: the range %.19s to %.19s is backwards", a, b);
     }
+    /* A range within one minute is empty, not an error: a gap found early in a minute asks
+     * for the minutes up to now, which may be none yet. */
+    *from = bs_time_floor(*from, MINUTE);
+    *to = bs_time_floor(*to, MINUTE);
     int64_t now = o->now_us ? o->now_us : bs_now_us();
     int64_t settle = o->settle_us == 0 ? 2 * BS_US_PER_SECOND : o->settle_us < 0 ? 0 : o->settle_us;
     int64_t final_end = bs_time_floor(now - settle, MINUTE); /* minutes before it have ended */

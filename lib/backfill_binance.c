@@ -31,10 +31,8 @@ static bs_status binance_path(const char *symbol, int64_t from_us, int64_t to_us
 }
 
 static bs_status binance_row(cursor *c, bs_tick *t, bs_error *err) {
-    int64_t open_ms, trades;
-    if (!backfill_json_integer(c, &open_ms))
-        return bs_fail(err, BS_ERR_PARSE, "field open time: not a whole number of ms");
-    t->ts_us = open_ms * 1000;
+    int64_t trades;
+    if (backfill_json_time(c, "open time", 1000, &t->ts_us, err) != BS_OK) return BS_ERR_PARSE;
     static const char *const names[] = {"open", "high", "low", "close", "volume"};
     double *fields[] = {&t->open, &t->high, &t->low, &t->close, &t->volume};
     for (int i = 0; i < 5; i++) {
@@ -57,13 +55,8 @@ static bs_status binance_row(cursor *c, bs_tick *t, bs_error *err) {
 
 static bs_status binance_parse(const char *body, size_t len, backfill_page *page, int *rate_limited,
                                bs_error *err) {
-    *rate_limited = 0;
-    cursor c = {body, body + len};
-    bs_status st = backfill_parse_rows(&c, page, binance_row, err);
-    if (st == BS_OK) json_skip_ws(&c);
-    if (st == BS_OK && c.p != c.end)
-        return bs_fail(err, BS_ERR_PARSE, "text after the array of candles");
-    return st;
+    *rate_limited = 0; /* said with a status only */
+    return backfill_parse_array_answer(body, len, page, binance_row, err);
 }
 
 const backfill_exchange backfill_binance = {

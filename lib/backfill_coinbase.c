@@ -29,10 +29,8 @@ static bs_status coinbase_path(const char *symbol, int64_t from_us, int64_t to_u
 }
 
 static bs_status coinbase_row(cursor *c, bs_tick *t, bs_error *err) {
-    int64_t s;
-    if (!backfill_json_integer(c, &s))
-        return bs_fail(err, BS_ERR_PARSE, "field time: not a whole number of seconds");
-    t->ts_us = s * BS_US_PER_SECOND;
+    if (backfill_json_time(c, "time", BS_US_PER_SECOND, &t->ts_us, err) != BS_OK)
+        return BS_ERR_PARSE;
     static const char *const names[] = {"low", "high", "open", "close", "volume"};
     double *fields[] = {&t->low, &t->high, &t->open, &t->close, &t->volume};
     for (int i = 0; i < 5; i++) {
@@ -46,13 +44,8 @@ static bs_status coinbase_row(cursor *c, bs_tick *t, bs_error *err) {
 
 static bs_status coinbase_parse(const char *body, size_t len, backfill_page *page,
                                 int *rate_limited, bs_error *err) {
-    *rate_limited = 0;
-    cursor c = {body, body + len};
-    bs_status st = backfill_parse_rows(&c, page, coinbase_row, err);
-    if (st == BS_OK) json_skip_ws(&c);
-    if (st == BS_OK && c.p != c.end)
-        return bs_fail(err, BS_ERR_PARSE, "text after the array of candles");
-    return st;
+    *rate_limited = 0; /* said with a status only */
+    return backfill_parse_array_answer(body, len, page, coinbase_row, err);
 }
 
 const backfill_exchange backfill_coinbase = {

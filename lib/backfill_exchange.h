@@ -61,12 +61,23 @@ int backfill_json_number(cursor *c, double *out);
 int backfill_json_integer(cursor *c, int64_t *out);
 
 /*
+ * A time as a whole number of units (1000 for milliseconds, 1000000 for seconds) into *out_us;
+ * BS_ERR_PARSE "field NAME: ..." when it is not one or lies outside the years 0000-9999.
+ */
+bs_status backfill_json_time(cursor *c, const char *name, int64_t unit_us, int64_t *out_us,
+                             bs_error *err);
+
+/*
  * Reads `[row, ...]` at the cursor, each row a JSON array: row() reads the fields it needs
  * (backfill_json_field() before each but the first), the rest of the row is skipped; each
  * candle is appended to page. BS_ERR_PARSE names the row ("candle 3: ...") or the structure.
  */
 typedef bs_status (*backfill_row_fn)(cursor *c, bs_tick *out, bs_error *err);
 bs_status backfill_parse_rows(cursor *c, backfill_page *page, backfill_row_fn row, bs_error *err);
+
+/* A whole answer that is one array of rows and nothing else (Binance, Coinbase). */
+bs_status backfill_parse_array_answer(const char *body, size_t len, backfill_page *page,
+                                      backfill_row_fn row, bs_error *err);
 
 /* Expects the ',' before a row's next field; BS_ERR_PARSE "field NAME missing" otherwise. */
 bs_status backfill_json_field(cursor *c, const char *name, bs_error *err);

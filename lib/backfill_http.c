@@ -14,6 +14,7 @@
  * Waits sleep in short slices so that a stop flag (Ctrl-C) ends a long Retry-After promptly.
  */
 #include <curl/curl.h>
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -37,7 +38,8 @@ struct backfill_http {
     int64_t retry_after_ms; /* from the last answer; 0 when it had none */
     long used_weight;       /* Binance's X-MBX-USED-WEIGHT-1M of the last answer; -1: none */
     uint64_t rng;
-    bs_status last_error; /* the status of the last failed request */
+    bs_status last_error;             /* the status of the last failed request */
+    char curl_error[CURL_ERROR_SIZE]; /* libcurl's own words for a failed transfer */
     char url[4096];
 };
 
@@ -92,12 +94,14 @@ static size_t on_header(char *data, size_t size, size_t count, void *ctx) {
     return n;
 }
 
+static pthread_once_t curl_once = PTHREAD_ONCE_INIT;
+static void init_curl(void) { curl_global_init(CURL_GLOBAL_DEFAULT); }
+
 static int64_t opt_or(int64_t v, int64_t fallback) { return v > 0 ? v : fallback; }
 
 bs_status backfill_http_new(const bs_backfill_options *opts, const backfill_exchange *ex,
                             bs_backfill_stats *stats, backfill_http **out, bs_error *err) {
-    static int curl_ready;
-    if (!curl_ready && curl_global_init(CURL_GLOBAL_DEFAULT) == 0) curl_ready = 1;
+    pthread_once(&curl_once, init_curl); /* the feed runner may backfill from its own thread */
     backfill_http *h = calloc(1, sizeof *h);
     if (!h) return bs_fail(err, BS_ERR_NOMEM, "out of memory");
     h->curl = curl_easy_init();
@@ -123,6 +127,7 @@ bs_status backfill_http_new(const bs_backfill_options *opts, const backfill_exch
     const char *ca = bs_config_get("BTCSTREAM_CA_FILE");
     if (!ca) ca = bs_config_get("SSL_CERT_FILE");
     if (ca && *ca) curl_easy_setopt(h->curl, CURLOPT_CAINFO, ca);
+    curl_easy_setopt(h->curl, CURLOPT_ERRORBUFFER, h->curl_error);
     curl_easy_setopt(h->curl, CURLOPT_WRITEFUNCTION, on_body);
     curl_easy_setopt(h->curl, CURLOPT_WRITEDATA, h);
     curl_easy_setopt(h->curl, CURLOPT_HEADERFUNCTION, on_header);
@@ -205,11 +210,13 @@ static one_result request_once(backfill_http *h, const char *path, backfill_page
                                int64_t *wait, int attempt, bs_error *err) {
     h->body_len = 0;
     h->retry_after_ms = 0;
+    h->curl_error[0] = '\0';
     page->len = 0;
     CURLcode rc = curl_easy_perform(h->curl);
     h->stats->requests++;
     if (rc != CURLE_OK) {
-        h->last_error = bs_fail(err, BS_ERR_NET, "GET %s: %s", path, curl_easy_strerror(rc));
+        h->last_error = bs_fail(err, BS_ERR_NET, "GET %s: %s", path,
+                                *h->curl_error ? h->curl_error : curl_easy_strerror(rc));
         *wait = backoff_ms(h, attempt);
         return transient(rc) ? ONE_RETRY : ONE_FAIL;
     }
@@ -269,7 +276,7 @@ bs_status backfill_http_get_page(backfill_http *h, const char *base, const char 
         if (r == ONE_FAIL) return h->last_error;
         if (attempt >= retries) {
             size_t n = err ? strlen(err->msg) : 0;
-            if (err && n + 32 < sizeof err->msg)
+            if (err && retries > 0 && n + 32 < sizeof err->msg)
                 snprintf(err->msg + n, sizeof err->msg - n, " (gave up after %d retries)", retries);
             return h->last_error;
         }

@@ -54,10 +54,9 @@ static bs_status kraken_path(const char *symbol, int64_t from_us, int64_t to_us,
 }
 
 static bs_status kraken_row(cursor *c, bs_tick *t, bs_error *err) {
-    int64_t s, count;
-    if (!backfill_json_integer(c, &s))
-        return bs_fail(err, BS_ERR_PARSE, "field time: not a whole number of seconds");
-    t->ts_us = s * BS_US_PER_SECOND;
+    int64_t count;
+    if (backfill_json_time(c, "time", BS_US_PER_SECOND, &t->ts_us, err) != BS_OK)
+        return BS_ERR_PARSE;
     static const char *const names[] = {"open", "high", "low", "close", "vwap", "volume"};
     double vwap;
     double *fields[] = {&t->open, &t->high, &t->low, &t->close, &vwap, &t->volume};

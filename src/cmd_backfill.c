@@ -130,6 +130,7 @@ int cmd_backfill(int argc, char **argv) {
     if (!market) return cli_usage_error(cmd, "missing --market");
     if (!have_from) return cli_usage_error(cmd, "missing --from");
     if (!have_to) to = bs_now_us();
+    if (from >= to) return cli_usage_error(cmd, "--from must be before --to");
     o.page_minutes = (int)page;
     o.max_retries = retries == 0 ? -1 : (int)retries;
     o.timeout_ms = (long)(timeout_us / 1000);

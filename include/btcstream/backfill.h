@@ -7,7 +7,8 @@
  * the exchange's trade count (Binance, Kraken) or BS_TRADES_UNKNOWN (Coinbase gives none),
  * recv_us the time the page was received.
  *
- * Endpoints (base URLs from the environment / config, TLS always verified):
+ * Endpoints (base URLs from the environment / config; TLS always verified, against the CA bundle
+ * BTCSTREAM_CA_FILE, else SSL_CERT_FILE, names, else the system's):
  *   binance   BINANCE_API_URL (https://api.binance.com)
  *             GET /api/v3/klines?symbol=BTCUSDT&interval=1m&startTime=MS&endTime=MS&limit=1000
  *             -> [[openTimeMs,"o","h","l","c","v",closeTimeMs,"quoteVol",trades,...],...]
@@ -45,9 +46,10 @@
  *
  * Rate limits and retries: an HTTP 429 or 418 (Binance's ban for ignoring 429s) waits as long as
  * its Retry-After says (seconds or an HTTP date; capped at max_wait_ms), then retries the same
- * page; a 429/418 without one, a 5xx, a transfer error (connect, timeout) and a Kraken
- * "EAPI:Rate limit exceeded" back off exponentially (base_backoff_ms doubled each time, capped
- * at max_wait_ms, with full jitter) up to max_retries times. Other 4xx answers fail at once.
+ * page; a 429/418 without one, a 5xx, a transfer error (connect, timeout) and Kraken's
+ * "EAPI:Rate limit exceeded" or "EGeneral:Too many requests" back off exponentially
+ * (base_backoff_ms doubled each time, capped at max_wait_ms, half of it fixed and half random)
+ * up to max_retries times. Other 4xx answers and TLS failures fail at once.
  * Binance's X-MBX-USED-WEIGHT-1M header is watched: past 80% of its 6000-a-minute budget the
  * next request waits for the next minute.
  */
@@ -110,7 +112,8 @@ BS_API bs_backfill_options bs_backfill_defaults(void);
 
 /*
  * Fetches the market's 1-minute candles for minutes [from_us, to_us) (both rounded down to a
- * minute; to_us cut as above) and hands them to on_page page by page. market is
+ * minute; to_us cut as above; a range holding no whole minute is empty, not an error, and
+ * from_us > to_us is BS_ERR_ARG) and hands them to on_page page by page. market is
  * "binance:SYMBOL", "coinbase:PRODUCT" or "kraken:PAIR"; BS_ERR_UNSUPPORTED for another source.
  * opts NULL: the defaults. stats (may be NULL) is filled as far as the fetch got, also on error.
  * Errors: BS_ERR_HTTP / BS_ERR_NET / BS_ERR_PARSE naming the URL path (never a query secret) and
