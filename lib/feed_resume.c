@@ -61,23 +61,36 @@ static bs_status last_tick_of(const char *path, bs_tick *out, int *found, bs_err
     return BS_OK;
 }
 
-/* The stream file with the latest time in its name (ohlc_YYYYmmdd_HHMMSS_<n>.json). */
-static bs_status latest_stream_file(const char *dir, bs_tick *out, int *found, bs_error *err) {
-    *found = 0;
+/* Keeps in best the stream file name of dir with the latest time (ohlc_YYYYmmdd_HHMMSS_<n>.json). */
+static bs_status scan_folder(const char *dir, char *best, size_t size, char *best_dir, bs_error *err) {
     DIR *d = opendir(dir);
     if (!d) return errno == ENOENT ? BS_OK : bs_fail(err, BS_ERR_IO, "%s: %s", dir, strerror(errno));
-    char best[256] = "";
     struct dirent *e;
     while ((e = readdir(d))) {
         const char *name = e->d_name;
-        if (strncmp(name, "ohlc_", 5) != 0 || strlen(name) < 21 || strlen(name) >= sizeof best)
-            continue;
-        if (strncmp(name, best, 21) > 0) snprintf(best, sizeof best, "%s", name);
+        if (strncmp(name, "ohlc_", 5) != 0 || strlen(name) < 21 || strlen(name) >= size) continue;
+        if (!best[0] || strncmp(name, best, 21) > 0) {
+            snprintf(best, size, "%s", name);
+            snprintf(best_dir, 4096, "%s", dir);
+        }
     }
     closedir(d);
-    if (!best[0]) return BS_OK;
+    return BS_OK;
+}
+
+/*
+ * The stream file with the latest time in its name, in the folder or among those the stream
+ * processor has committed and moved to its _processed/ subfolder.
+ */
+static bs_status latest_stream_file(const char *dir, bs_tick *out, int *found, bs_error *err) {
+    *found = 0;
+    char best[256] = "", best_dir[4096] = "", processed[4096 + 16];
+    snprintf(processed, sizeof processed, "%s/_processed", dir);
+    bs_status st = scan_folder(dir, best, sizeof best, best_dir, err);
+    if (st == BS_OK) st = scan_folder(processed, best, sizeof best, best_dir, err);
+    if (st != BS_OK || !best[0]) return st;
     char path[4096 + 256];
-    snprintf(path, sizeof path, "%s/%s", dir, best);
+    snprintf(path, sizeof path, "%s/%s", best_dir, best);
     return last_tick_of(path, out, found, err);
 }
 

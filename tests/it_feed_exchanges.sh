@@ -24,6 +24,17 @@ $CHECK kr.trades kraken:BTC/USD stream/kraken --min 5 || fail "kraken candles"
 [ -d "stream/kraken/BTC%2FUSD" ] || fail "kraken's folder is not stream/kraken/BTC%2FUSD"
 pass "three exchanges in one process: true candles, each market in its own folder"
 
+# the stream processor sends each market's folder to that market's history: they never mix
+"$BTCSTREAM" stream --stream-dir stream --data-dir data --until-idle --quiet > stream.txt 2>&1 ||
+    { cat stream.txt; fail "stream failed"; }
+$CHECK bin.trades binance:BTCUSDT data/markets/binance/BTCUSDT/history.json --min 5 || fail "binance history"
+$CHECK cb.trades coinbase:BTC-USD data/markets/coinbase/BTC-USD/history.json --min 5 || fail "coinbase history"
+$CHECK kr.trades kraken:BTC/USD "data/markets/kraken/BTC%2FUSD/history.json" --min 5 || fail "kraken history"
+# (feed_check.py refuses a line naming another market; a line without one must still be a
+# candle of this market's trades, which another market's, from another tape, are not)
+[ "$(ls -d data/markets/*/*/ | wc -l)" -eq 3 ] || fail "histories: $(ls -d data/markets/*/*/)"
+pass "each market's candles in its own history, none in another's"
+
 for m in binance:BTCUSDT coinbase:BTC-USD kraken:BTC/USD; do
     bad=$(grep -E "^btcstream ingest: $m: [0-9]+ candles" err.txt | sed -E 's/.*\(([0-9]+) bad\).*/\1/')
     [ "$bad" -gt 0 ] || fail "$m: no bad message counted: $(grep -E "ingest: $m: [0-9]+ candles" err.txt)"

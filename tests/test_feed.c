@@ -74,6 +74,23 @@ static void test_latest_stream_file_by_its_name_time(void **state) {
     assert_true(last.close == 103);
 }
 
+static void test_files_the_stream_processor_moved_count_too(void **state) {
+    (void)state;
+    char processed[256];
+    snprintf(processed, sizeof processed, "%s/_processed", stream);
+    bs_mkdirs(processed, NULL);
+    write_stream_file("ohlc_20240512_012300_0.json", 1, 101);
+    char path[512], line[BS_TICK_JSON_MAX];
+    snprintf(path, sizeof path, "%s/ohlc_20240512_012600_1.json", processed);
+    candle_line(line, sizeof line, 4, 104);
+    test_write_text(path, line);
+    bs_tick last;
+    int found = 0;
+    assert_int_equal(feed_last_stored(NULL, "binance:BTCUSDT", stream, &last, &found, NULL), BS_OK);
+    assert_int_equal(found, 1);
+    assert_true(last.ts_us == MINUTE(4));
+}
+
 static void test_history_later_than_stream_folder_wins(void **state) {
     (void)state;
     write_stream_file("ohlc_20240512_012300_0.json", 1, 101);
@@ -128,6 +145,8 @@ int main(void) {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test_setup_teardown(test_nothing_stored_is_a_first_start, setup, teardown),
         cmocka_unit_test_setup_teardown(test_latest_stream_file_by_its_name_time, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_files_the_stream_processor_moved_count_too, setup,
+                                        teardown),
         cmocka_unit_test_setup_teardown(test_history_later_than_stream_folder_wins, setup,
                                         teardown),
         cmocka_unit_test_setup_teardown(test_options_refuse_what_would_mix_markets, setup,
