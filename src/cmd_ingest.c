@@ -22,8 +22,9 @@ static const char usage_text[] =
     ".env.\n\n"
     "Options:\n" INGEST_USAGE
     "  --duration D   stop after D (default: until the source ends, SIGINT or SIGTERM)\n"
-    "  --stream-root R the stream root (default " CLI_DEFAULT_STREAM_DIR ", where 'btcstream\n"
-    "                 stream' looks): files go to the market's folder R/SOURCE/SYMBOL\n"
+    "  --stream-root R\n"
+    "                 the stream root (default " CLI_DEFAULT_STREAM_DIR ", where 'btcstream stream'\n"
+    "                 looks): files go to the market's folder R/SOURCE/SYMBOL\n"
     "  --stream-dir P write into exactly P instead, lines without a market, as before markets\n"
     "                 (for 'btcstream stream --stream-dir P --history H')\n"
     "  --bus URLS     publish to NATS JetStream instead (nats://HOST:PORT[,HOST:PORT...]); every\n"

@@ -7,6 +7,9 @@
 . "$BS_SOURCE_DIR/tests/browser/serve_helpers.sh"
 command -v curl > /dev/null || skip "curl is not installed"
 
+# A data folder from before markets (its one history, bitcoin_combined.json): what the
+# dashboard shows without --market; docs/markets.md.
+mkdir -p D && : > D/bitcoin_combined.json
 "$BTCSTREAM" run --source sim --duration 2500ms --interval 20ms --data-dir D --no-upload --quiet \
     --out-dir O > run.log 2>&1 || { cat run.log >&2; fail "sim run"; }
 rows=$(wc -l < D/bitcoin_combined.json)

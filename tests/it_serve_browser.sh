@@ -15,6 +15,9 @@ mkdir -p D
 history_before_now past.json 3 10
 "$BTCSTREAM" import past.json --history D/bitcoin_combined.json > import.log 2>&1 || { cat import.log >&2; fail "import"; }
 start_serve serve.log --data-dir D --predictions O/bitcoin_predictions.parquet
+# A data folder from before markets (its one history, bitcoin_combined.json): what the
+# dashboard shows without --market; docs/markets.md.
+mkdir -p D && : > D/bitcoin_combined.json
 "$BTCSTREAM" run --source sim --duration 12s --interval 150ms --data-dir D --out-dir O \
     --no-upload --quiet > run.log 2>&1 &
 run_pid=$!

@@ -6,6 +6,9 @@
 command -v prometheus > /dev/null && command -v promtool > /dev/null \
     || skip "prometheus is not installed (scripts/install-deps.sh)"
 
+# A data folder from before markets (its one history, bitcoin_combined.json): what the
+# dashboard shows without --market; docs/markets.md.
+mkdir -p D && : > D/bitcoin_combined.json
 "$BTCSTREAM" run --source sim --duration 2500ms --interval 20ms --data-dir D --no-upload --quiet \
     --out-dir O > run.log 2>&1 || { cat run.log >&2; fail "sim run"; }
 rows=$(wc -l < D/bitcoin_combined.json)

@@ -171,6 +171,21 @@ static void test_a_migration_killed_before_the_rename_finishes_when_run_again(vo
     assert_int_equal(test_rmtree(f.dir), 0);
 }
 
+/* A data folder that never had a stream folder (its history came by import) migrates too. */
+static void test_a_history_with_no_stream_folder_migrates(void **state) {
+    (void)state;
+    char dir[256], legacy[512], target[4096];
+    test_tmpdir(dir, sizeof dir, "migrate_bare");
+    path(legacy, sizeof legacy, dir, "bitcoin_combined.json");
+    test_write_text(legacy, tick1);
+    bs_error err = {{0}};
+    assert_int_equal(bs_market_migrate(dir, "binance:BTCUSDT", &err), BS_OK);
+    assert_int_equal(bs_market_history(dir, "binance:BTCUSDT", target, sizeof target, &err), BS_OK);
+    assert_int_equal(lines_of(target), 1);
+    assert_int_equal(test_file_size(legacy), -1);
+    assert_int_equal(test_rmtree(dir), 0);
+}
+
 int main(void) {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_the_history_moves_whole_and_the_stream_goes_on_in_the_market),
@@ -178,6 +193,7 @@ int main(void) {
         cmocka_unit_test(test_files_waiting_for_the_legacy_history_are_refused),
         cmocka_unit_test(test_no_legacy_history_and_a_bad_market_are_refused),
         cmocka_unit_test(test_a_migration_killed_before_the_rename_finishes_when_run_again),
+        cmocka_unit_test(test_a_history_with_no_stream_folder_migrates),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
