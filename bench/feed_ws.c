@@ -89,7 +89,8 @@ int main(int argc, char **argv) {
     o.on_candle = on_candle;
     bs_error err = {{0}};
     ws_loop *loop;
-    if (bs_candle_builder_new(&o, &builder, &err) != BS_OK || ws_loop_new(NULL, &loop, &err) != BS_OK) {
+    if (bs_candle_builder_new(&o, &builder, &err) != BS_OK ||
+        ws_loop_new(NULL, &loop, &err) != BS_OK) {
         fprintf(stderr, "bench_feed_ws: %s\n", err.msg);
         return 1;
     }

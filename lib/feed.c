@@ -18,8 +18,8 @@
 #include "btcstream/feed.h"
 
 #include <errno.h>
-#include <stdarg.h>
 #include <inttypes.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -52,7 +52,7 @@ typedef struct {
     int closing;      /* the run is over: closes are not reconnected */
     bs_status failed; /* a stream file could not be written: the run ends with it */
     bs_error fail_err;
-    uint64_t seed;    /* the backoff's jitter */
+    uint64_t seed; /* the backoff's jitter */
 } runner;
 
 struct feed {
@@ -65,20 +65,20 @@ struct feed {
     bs_candle_builder *b;
     bs_producer out;
     ws_conn conn;
-    int connected;            /* a connection is open or opening */
-    int opened;               /* on_open ran for the current connection */
-    uint64_t connections;     /* opened so far */
+    int connected;        /* a connection is open or opening */
+    int opened;           /* on_open ran for the current connection */
+    uint64_t connections; /* opened so far */
     int64_t opened_mono, last_msg_mono, reconnect_mono, backoff_us;
-    int traded;               /* the current connection delivered a trade */
+    int traded; /* the current connection delivered a trade */
     /* the feed's view of the exchange */
-    int64_t last_id;          /* last trade id seen (-1: none) */
+    int64_t last_id;            /* last trade id seen (-1: none) */
     int64_t last_ts, last_recv; /* last trade's exchange time and receipt time (INT64_MIN: none) */
-    int64_t resume_ts;        /* minute of the last stored candle (INT64_MIN: none) */
+    int64_t resume_ts;          /* minute of the last stored candle (INT64_MIN: none) */
     /* gaps */
-    int fresh;                /* nothing stored and no trade yet: the first minute is partial */
-    int64_t gap_end;          /* exchange time the latest gap ended at */
-    int await_trade;          /* reconnected: the gap ends at the first trade on the new line */
-    uint64_t gaps_pending;    /* found and not filled */
+    int fresh;             /* nothing stored and no trade yet: the first minute is partial */
+    int64_t gap_end;       /* exchange time the latest gap ended at */
+    int await_trade;       /* reconnected: the gap ends at the first trade on the new line */
+    uint64_t gaps_pending; /* found and not filled */
     int64_t fill_mono, fill_delay;
     /* raw messages */
     FILE *raw;
@@ -166,7 +166,8 @@ static void raw_keep(feed *f, const char *msg, size_t len, int64_t recv_us) {
         return;
     }
     size_t n = bs_raw_format_line(f->market, recv_us, msg, len, line, cap);
-    if (n < cap && fwrite(line, 1, n, f->raw) != n) notice(f, "raw message not kept: %s", strerror(errno));
+    if (n < cap && fwrite(line, 1, n, f->raw) != n)
+        notice(f, "raw message not kept: %s", strerror(errno));
     free(line);
     fflush(f->raw);
 }
@@ -244,8 +245,8 @@ static void try_fill(feed *f) {
     int64_t covered = until;
     bs_error err = {{0}};
     int64_t began = bs_monotonic_us();
-    bs_status st = f->r->backfill(f->r->o->backfill_ctx, f->market, held, until, &candles, &n,
-                                  &covered, &err);
+    bs_status st =
+        f->r->backfill(f->r->o->backfill_ctx, f->market, held, until, &candles, &n, &covered, &err);
     /* the other markets' sockets waited meanwhile: that silence is no stall of theirs */
     int64_t spent = bs_monotonic_us() - began;
     for (size_t i = 0; i < f->r->n; i++) f->r->feeds[i].last_msg_mono += spent;
@@ -319,9 +320,7 @@ static void on_heartbeat(void *ctx, const char *symbol, int64_t seq, int64_t las
     }
 }
 
-static void on_exchange_notice(void *ctx, const char *what) {
-    notice(ctx, "%s", what);
-}
+static void on_exchange_notice(void *ctx, const char *what) { notice(ctx, "%s", what); }
 
 static void on_message(void *ctx, ws_conn *c, const char *msg, size_t len) {
     feed *f = ctx;
@@ -367,11 +366,12 @@ static void on_close(void *ctx, ws_conn *c, const char *why) {
     if (f->traded) f->backoff_us = f->r->o->backoff_min_us;
     /* jitter: between half and all of the backoff, so markets do not reconnect in step */
     f->r->seed = f->r->seed * 6364136223846793005u + 1442695040888963407u;
-    int64_t wait = f->backoff_us / 2 + (int64_t)((f->r->seed >> 33) % (uint64_t)(f->backoff_us / 2 + 1));
+    int64_t wait =
+        f->backoff_us / 2 + (int64_t)((f->r->seed >> 33) % (uint64_t)(f->backoff_us / 2 + 1));
     f->reconnect_mono = bs_monotonic_us() + wait;
     notice(f, "disconnected (%s); reconnecting in %.1f s", why, (double)wait / 1e6);
-    f->backoff_us = f->backoff_us * 2 > f->r->o->backoff_max_us ? f->r->o->backoff_max_us
-                                                                 : f->backoff_us * 2;
+    f->backoff_us =
+        f->backoff_us * 2 > f->r->o->backoff_max_us ? f->r->o->backoff_max_us : f->backoff_us * 2;
 }
 
 static void connect_feed(feed *f) {
@@ -438,8 +438,9 @@ static bs_status feed_init(runner *r, feed *f, const char *market, bs_feed_stats
     snprintf(f->url, sizeof f->url, "%s", ws_base(f->ex));
 
     if (o->stream_dir) st = bs_producer_open(&f->out, o->stream_dir, err);
-    else st = bs_producer_open_market(&f->out, o->stream_root ? o->stream_root : "Data/stream",
-                                      market, err);
+    else
+        st = bs_producer_open_market(&f->out, o->stream_root ? o->stream_root : "Data/stream",
+                                     market, err);
     if (st != BS_OK) return st;
     snprintf(f->out.market, sizeof f->out.market, "%s", market); /* each line names it */
     f->out.sync = o->fsync;
@@ -459,8 +460,10 @@ static bs_status feed_init(runner *r, feed *f, const char *market, bs_feed_stats
         /* Kraken's REST keeps 720 minutes: resuming would fill what it lost with empty minutes */
         char a[BS_TIME_ISO_SIZE];
         bs_time_format_iso(last.ts_us, a);
-        notice(f, "last stored candle (%s) is older than Kraken keeps candles: starting afresh, "
-                  "the minutes since are left out rather than made up", a);
+        notice(f,
+               "last stored candle (%s) is older than Kraken keeps candles: starting afresh, "
+               "the minutes since are left out rather than made up",
+               a);
         found = 0;
     }
     if (found) { /* a restart: go on after the last stored minute, the rest from REST */

@@ -17,6 +17,4 @@ static bs_status collect(void *ctx, const char *market, int64_t from_us, int64_t
     return bs_backfill_collect(market, from_us, to_us, &o, candles, n, until_us, NULL, err);
 }
 
-bs_feed_backfill_fn feed_default_backfill(void) {
-    return collect;
-}
+bs_feed_backfill_fn feed_default_backfill(void) { return collect; }

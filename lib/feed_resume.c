@@ -49,9 +49,8 @@ static bs_status last_tick_of(const char *path, bs_tick *out, int *found, bs_err
         ssize_t begin = end;
         while (begin > 0 && buf[begin - 1] != '\n') begin--;
         if (begin == 0 && start > 0) break; /* a line cut by the window */
-        if (end > begin &&
-            bs_tick_parse(BS_FORMAT_JSONL, buf + begin, (size_t)(end - begin), out, NULL) ==
-                BS_OK) {
+        if (end > begin && bs_tick_parse(BS_FORMAT_JSONL, buf + begin, (size_t)(end - begin), out,
+                                         NULL) == BS_OK) {
             *found = 1;
             break;
         }
@@ -61,10 +60,13 @@ static bs_status last_tick_of(const char *path, bs_tick *out, int *found, bs_err
     return BS_OK;
 }
 
-/* Keeps in best the stream file name of dir with the latest time (ohlc_YYYYmmdd_HHMMSS_<n>.json). */
-static bs_status scan_folder(const char *dir, char *best, size_t size, char *best_dir, bs_error *err) {
+/* Keeps in best the stream file name of dir with the latest time (ohlc_YYYYmmdd_HHMMSS_<n>.json).
+ */
+static bs_status scan_folder(const char *dir, char *best, size_t size, char *best_dir,
+                             bs_error *err) {
     DIR *d = opendir(dir);
-    if (!d) return errno == ENOENT ? BS_OK : bs_fail(err, BS_ERR_IO, "%s: %s", dir, strerror(errno));
+    if (!d)
+        return errno == ENOENT ? BS_OK : bs_fail(err, BS_ERR_IO, "%s: %s", dir, strerror(errno));
     struct dirent *e;
     while ((e = readdir(d))) {
         const char *name = e->d_name;

@@ -27,9 +27,7 @@ static bs_status feed_next(bs_source *src, bs_tick *out, int *got, int64_t *retr
                    src->name);
 }
 
-static void feed_source_free(bs_source *src) {
-    free(src);
-}
+static void feed_source_free(bs_source *src) { free(src); }
 
 static bs_status open_exchange(const char *exchange, const char *arg, bs_source **out,
                                bs_error *err) {
@@ -63,9 +61,7 @@ bs_status bs_source_kraken_open(const char *arg, const bs_source_options *opts, 
     return open_exchange("kraken", arg, out, err);
 }
 
-int feed_source_is(const bs_source *src) {
-    return src && src->next == feed_next;
-}
+int feed_source_is(const bs_source *src) { return src && src->next == feed_next; }
 
 typedef struct {
     const bs_ingest_options *o;
@@ -92,8 +88,10 @@ static void bridge_notice(void *ctx, const char *market, const char *message) {
 bs_status feed_source_run(const bs_ingest_options *o, bs_ingest_totals *totals, bs_error *err) {
     const feed_source *s = (const feed_source *)o->source;
     totals->ticks = totals->failures = 0;
-    if (o->bus) return bs_fail(err, BS_ERR_UNSUPPORTED, "exchange sources write stream files; "
-                                                        "--bus does not take them yet");
+    if (o->bus)
+        return bs_fail(err, BS_ERR_UNSUPPORTED,
+                       "exchange sources write stream files; "
+                       "--bus does not take them yet");
     if (strchr(s->spec, ','))
         return bs_fail(err, BS_ERR_ARG, "%s: one market here (ingest takes several)", s->spec);
     const char *markets[1] = {s->spec};

@@ -19,15 +19,14 @@
 #include "lazy_bind.h"
 
 #define WS_FUNCTIONS(X)                                                                            \
-    X(lws_create_context) X(lws_context_destroy) X(lws_service) X(lws_client_connect_via_info)    \
-    X(lws_write) X(lws_callback_on_writable) X(lws_get_opaque_user_data)                         \
-    X(lws_is_final_fragment) X(lws_remaining_packet_payload) X(lws_set_log_level)                \
-    X(lws_sul_schedule) X(lws_close_reason) X(lws_get_ssl)
+    X(lws_create_context)                                                                          \
+    X(lws_context_destroy) X(lws_service) X(lws_client_connect_via_info) X(lws_write)              \
+        X(lws_callback_on_writable) X(lws_get_opaque_user_data) X(lws_is_final_fragment)           \
+            X(lws_remaining_packet_payload) X(lws_set_log_level) X(lws_sul_schedule)               \
+                X(lws_close_reason) X(lws_get_ssl)
 
 #define WS_FIELD(fn) __typeof__(fn) *fn;
-static struct {
-    WS_FUNCTIONS(WS_FIELD)
-} lws;
+static struct { WS_FUNCTIONS(WS_FIELD) } lws;
 #undef WS_FIELD
 
 /* OpenSSL's verdict on the server's certificate, through libwebsockets' own libssl (optional:
@@ -120,8 +119,7 @@ static void connection_error(struct lws *wsi, ws_conn *c, const void *in, size_t
     else if (strstr(what, "SSL"))
         snprintf(c->why, sizeof c->why, "TLS handshake failed (%.150s; CA bundle %.200s)", what,
                  c->loop->ca_file[0] ? c->loop->ca_file : "default");
-    else
-        snprintf(c->why, sizeof c->why, "%s", what);
+    else snprintf(c->why, sizeof c->why, "%s", what);
 }
 
 static int callback(struct lws *wsi, enum lws_callback_reasons reason, void *user, void *in,
@@ -219,9 +217,7 @@ void ws_loop_free(ws_loop *loop) {
     free(loop);
 }
 
-void ws_loop_service(ws_loop *loop, int wait_ms) {
-    lws.lws_service(loop->ctx, wait_ms);
-}
+void ws_loop_service(ws_loop *loop, int wait_ms) { lws.lws_service(loop->ctx, wait_ms); }
 
 /* Splits ws[s]://HOST[:PORT][/PATH] into its parts (host and path into caller buffers). */
 static bs_status parse_url(const char *url, int *tls, char *host, size_t hsize, int *port,

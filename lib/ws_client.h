@@ -39,13 +39,13 @@ struct ws_conn {
     ws_loop *loop;
     void *wsi; /* struct lws *, NULL when not connected */
     ws_handlers h;
-    char *rx;                  /* the message being joined from fragments */
+    char *rx; /* the message being joined from fragments */
     size_t rx_len, rx_cap;
-    char *tx;                  /* the message waiting to be sent (LWS_PRE bytes ahead of it) */
+    char *tx; /* the message waiting to be sent (LWS_PRE bytes ahead of it) */
     size_t tx_len;
-    int closing;               /* ws_conn_close() asked: close when writable */
-    int open_pending_close;    /* on_close still owed for the current open */
-    char why[512];             /* the reason the connection ended, when known */
+    int closing;            /* ws_conn_close() asked: close when writable */
+    int open_pending_close; /* on_close still owed for the current open */
+    char why[512];          /* the reason the connection ended, when known */
 };
 
 /* A loop; ca_file NULL picks BTCSTREAM_CA_FILE, SSL_CERT_FILE or the system's CA bundle. */

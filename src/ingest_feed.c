@@ -18,7 +18,8 @@ int ingest_feed_option(ingest_feed_args *f, const char *cmd, int c, const char *
     case 1100: return cli_parse_duration(cmd, "--grace", arg, 1, &f->feed.grace_us);
     case 1101: return cli_parse_duration(cmd, "--stall", arg, 0, &f->feed.stall_us);
     case 1102: f->feed.raw_dir = arg; return CLI_OK;
-    case 1103: return cli_parse_duration(cmd, "--max-connection", arg, 0, &f->feed.max_connection_us);
+    case 1103:
+        return cli_parse_duration(cmd, "--max-connection", arg, 0, &f->feed.max_connection_us);
     case 1104: f->feed.data_dir = arg; return CLI_OK;
     default: return CLI_USAGE;
     }
@@ -32,8 +33,8 @@ static void print_candle(void *ctx, const char *market, const bs_tick *t, const 
     bs_time_format(t->ts_us, when);
     printf("%s %s O %.10g H %.10g L %.10g C %.10g V %.10g trades %lld -> %s | gaps found %llu "
            "filled %llu open %llu, late %llu, stalls %llu, reconnects %llu\n",
-           market, when, t->open, t->high, t->low, t->close, t->volume, (long long)t->trades,
-           file, (unsigned long long)s->gaps_found, (unsigned long long)s->gaps_filled,
+           market, when, t->open, t->high, t->low, t->close, t->volume, (long long)t->trades, file,
+           (unsigned long long)s->gaps_found, (unsigned long long)s->gaps_filled,
            (unsigned long long)s->gaps_open, (unsigned long long)s->late,
            (unsigned long long)s->stalls, (unsigned long long)s->reconnects);
     fflush(stdout);
@@ -69,7 +70,8 @@ int ingest_feed_run(const char *cmd, const ingest_args *a, ingest_feed_args *f,
     o->ctx = "btcstream ingest";
     bs_feed_stats *stats = calloc(n ? n : 1, sizeof *stats);
     bs_error err = {{0}};
-    bs_status st = stats ? bs_feed_run(o, stats, &err) : bs_fail(&err, BS_ERR_NOMEM, "out of memory");
+    bs_status st =
+        stats ? bs_feed_run(o, stats, &err) : bs_fail(&err, BS_ERR_NOMEM, "out of memory");
     for (size_t i = 0; st == BS_OK && i < n; i++) {
         const bs_feed_stats *s = &stats[i];
         fprintf(stderr,

@@ -25,8 +25,8 @@ typedef struct {
 #define INGEST_FEED_USAGE                                                                          \
     "Exchange sources (binance:SYMBOL, coinbase:PRODUCT, kraken:PAIR; a comma list runs several\n" \
     "markets in one process) write 1-minute candles, one stream file per closed minute, into\n"    \
-    "STREAM_ROOT/SOURCE/SYMBOL (docs/sources.md):\n"                                                \
-    "  --grace D      how long past its end a minute waits for its trades (default 2s)\n"         \
+    "STREAM_ROOT/SOURCE/SYMBOL (docs/sources.md):\n"                                               \
+    "  --grace D      how long past its end a minute waits for its trades (default 2s)\n"          \
     "  --stall D      no message for D is a stall: reported, reconnected (default 30s)\n"          \
     "  --raw DIR      keep every message received as JSON lines under DIR\n"                       \
     "  --max-connection D  reconnect before a connection is D old (default 23h50m)\n"              \

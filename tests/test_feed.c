@@ -17,7 +17,7 @@
 
 static char dir[64], stream[160], data[128], history[4096];
 
-#define MINUTE(m) (INT64_C(1715476920000000) + (m) * INT64_C(60000000)) /* 2024-05-12T01:22 */
+#define MINUTE(m) (INT64_C(1715476920000000) + (m)*INT64_C(60000000)) /* 2024-05-12T01:22 */
 
 static int setup(void **state) {
     (void)state;

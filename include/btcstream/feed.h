@@ -66,20 +66,20 @@ typedef bs_status (*bs_feed_backfill_fn)(void *ctx, const char *market, int64_t 
 typedef struct {
     const char *const *markets; /* "binance:BTCUSDT", ... (n_markets of them, distinct) */
     size_t n_markets;
-    const char *stream_root;    /* candles go to bs_market_stream_dir(stream_root, market) */
+    const char *stream_root; /* candles go to bs_market_stream_dir(stream_root, market) */
     /* When set, every candle goes to this folder instead (one market only: `run`'s producer). */
     const char *stream_dir;
-    const char *data_dir;       /* where the markets' histories are (the restart point); NULL */
-    const char *raw_dir;        /* keep every message here; NULL: not kept */
-    const char *ca_file;        /* NULL: BTCSTREAM_CA_FILE, SSL_CERT_FILE or the system's */
-    int64_t grace_us;           /* late trades for a closed minute: 2 s */
-    int64_t stall_us;           /* watchdog: 30 s */
-    int64_t max_connection_us;  /* reconnect ahead of this age: 23 h 50 min */
-    int64_t backoff_min_us;     /* first reconnect delay: 500 ms */
-    int64_t backoff_max_us;     /* longest: 60 s */
-    int64_t duration_us;        /* stop after this long; 0: until stop */
-    int fsync;                  /* fsync each stream file (default on) */
-    atomic_int *stop;           /* when non-zero, flush what is closed and return */
+    const char *data_dir;      /* where the markets' histories are (the restart point); NULL */
+    const char *raw_dir;       /* keep every message here; NULL: not kept */
+    const char *ca_file;       /* NULL: BTCSTREAM_CA_FILE, SSL_CERT_FILE or the system's */
+    int64_t grace_us;          /* late trades for a closed minute: 2 s */
+    int64_t stall_us;          /* watchdog: 30 s */
+    int64_t max_connection_us; /* reconnect ahead of this age: 23 h 50 min */
+    int64_t backoff_min_us;    /* first reconnect delay: 500 ms */
+    int64_t backoff_max_us;    /* longest: 60 s */
+    int64_t duration_us;       /* stop after this long; 0: until stop */
+    int fsync;                 /* fsync each stream file (default on) */
+    atomic_int *stop;          /* when non-zero, flush what is closed and return */
     /* REST candles for held minutes; NULL: bs_backfill_collect() (backfill.h). */
     bs_feed_backfill_fn backfill;
     void *backfill_ctx;
