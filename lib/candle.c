@@ -189,10 +189,13 @@ void bs_candle_add(bs_candle_builder *b, const bs_trade *trade) {
 
 void bs_candle_clock(bs_candle_builder *b, int64_t now_us) {
     if (b->last_ts == NONE) return;
-    int64_t exchange_now = b->last_ts + (now_us - b->last_recv);
-    if (exchange_now < b->last_ts) exchange_now = b->last_ts; /* the local clock stepped back */
-    if (exchange_now - b->opts.grace_us < BS_TIME_MIN_US) return;
-    close_until(b, minute_of(exchange_now - b->opts.grace_us));
+    int64_t since, exchange_now, closes;
+    if (__builtin_sub_overflow(now_us, b->last_recv, &since) || since < 0)
+        since = 0; /* the local clock stepped back (or a nonsense time) */
+    if (__builtin_add_overflow(b->last_ts, since, &exchange_now) ||
+        __builtin_sub_overflow(exchange_now, b->opts.grace_us, &closes) || closes > BS_TIME_MAX_US)
+        return; /* beyond any time a candle can have */
+    close_until(b, minute_of(closes));
 }
 
 void bs_candle_flush(bs_candle_builder *b) {

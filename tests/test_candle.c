@@ -269,6 +269,28 @@ static void test_a_fill_past_the_open_minute_supersedes_it(void **state) {
     bs_candle_builder_free(b);
 }
 
+static void test_empty_minutes_follow_a_fill_that_began_with_nothing(void **state) {
+    (void)state;
+    got g;
+    bs_candle_builder *b = builder(&g, 0);
+    add(b, T0 + 12 * MIN, T0 + 12 * MIN, 100, 1, 1);
+    bs_candle_hold(b, T0 + 3 * MIN);
+    bs_candle_fill(b, NULL, 0, T0 + 13 * MIN); /* no candles, no close known: nothing to write */
+    assert_int_equal(g.n, 0);
+    bs_candle_hold(b, T0 + 13 * MIN);
+    bs_candle_hold(b, T0 + 25 * MIN);
+    bs_candle_clock(b, T0 + 23 * MIN); /* minutes 13 to 22 close, held */
+    bs_tick fill = {T0 + 17 * MIN, 5, 6, 4, 5.5, 1, 2, 0};
+    bs_candle_fill(b, &fill, 1, T0 + 21 * MIN);
+    assert_int_equal(g.n, 6); /* 17 from the fill, 18 to 20 empty, 21 and 22 released empty */
+    expect_candle(&g.c[5], T0 + 22 * MIN, 5.5, 5.5, 5.5, 5.5, 0, 0);
+    bs_candle_fill(b, NULL, 0, T0 + 27 * MIN); /* the second hold, at 25, filled with nothing */
+    assert_int_equal(g.n, 10); /* 23 and 24 (not held), then 25 and 26: all empty, in order */
+    expect_candle(&g.c[6], T0 + 23 * MIN, 5.5, 5.5, 5.5, 5.5, 0, 0);
+    expect_candle(&g.c[9], T0 + 26 * MIN, 5.5, 5.5, 5.5, 5.5, 0, 0);
+    bs_candle_builder_free(b);
+}
+
 static void test_volume_is_a_compensated_sum(void **state) {
     (void)state;
     got g;
@@ -304,6 +326,8 @@ static void s_trade(stream *s, int64_t ts, int64_t recv, double price, double qt
             (long long)id);
 }
 
+static int overlapping_holds; /* holds made while another stood, over all streams */
+
 /* Writes one random stream of events (the format tests/tools/candles.py describes). */
 static void random_stream(stream *s, uint64_t seed) {
     rng_state = seed * 2654435761u + 1;
@@ -316,8 +340,8 @@ static void random_stream(stream *s, uint64_t seed) {
     }
     int64_t now = T0 + rnd_in(0, 59) * SEC, id = 1000, top = now, clock_top = now;
     double price = 100;
-    int holding = 0;
-    int64_t hold_at = 0;
+    int64_t holds[4]; /* the holds standing, oldest first (each at or after the ones before) */
+    int n_holds = 0;
     for (int i = 0; i < 3000; i++) {
         int64_t r = rnd_in(0, 999);
         if (r < 5) now += rnd_in(1, 5) * MIN; /* a quiet spell: empty minutes */
@@ -337,12 +361,13 @@ static void random_stream(stream *s, uint64_t seed) {
             int64_t est = ts + (at - recv);
             if (est > clock_top) clock_top = est;
         }
-        if (!holding && rnd_in(0, 299) == 0) {
-            hold_at = (top > clock_top ? top : clock_top) + rnd_in(0, 60) * SEC;
-            fprintf(s->events, "H,%lld\n", (long long)hold_at);
-            holding = 1;
-        } else if (holding && rnd_in(0, 99) == 0) {
-            int64_t from = hold_at / MIN * MIN, until = from + rnd_in(1, 6) * MIN;
+        if (n_holds < 4 && rnd_in(0, 299) == 0) { /* a gap; maybe a second while one stands */
+            int64_t at = (top > clock_top ? top : clock_top) + rnd_in(0, 60) * SEC;
+            fprintf(s->events, "H,%lld\n", (long long)at);
+            if (n_holds > 0) overlapping_holds++;
+            holds[n_holds++] = at / MIN * MIN;
+        } else if (n_holds > 0 && rnd_in(0, 99) == 0) {
+            int64_t from = holds[0], until = from + rnd_in(1, 6) * MIN;
             bs_tick fill[8];
             size_t n = 0;
             for (int64_t k = from - MIN; k < until + MIN && n < 8; k += MIN) {
@@ -357,12 +382,15 @@ static void random_stream(stream *s, uint64_t seed) {
                 fprintf(s->events, "K,%lld,%.17g,%.17g,%.17g,%.17g,%.17g,%lld\n",
                         (long long)fill[k].ts_us, fill[k].open, fill[k].high, fill[k].low,
                         fill[k].close, fill[k].volume, (long long)fill[k].trades);
-            holding = 0;
+            int kept = 0; /* the holds the fill covered end */
+            for (int h = 0; h < n_holds; h++)
+                if (holds[h] >= until) holds[kept++] = holds[h];
+            n_holds = kept;
             if (until > clock_top) clock_top = until;
         }
     }
-    if (holding) { /* a fill that brings nothing: the held minutes become empty ones */
-        int64_t until = (hold_at / MIN + 2) * MIN;
+    if (n_holds > 0) { /* a fill that brings nothing: the held minutes become empty ones */
+        int64_t until = holds[n_holds - 1] + 2 * MIN;
         fprintf(s->events, "F,%lld,0\n", (long long)until);
     }
     fprintf(s->events, "X\n");
@@ -494,6 +522,7 @@ static void test_random_streams_match_the_independent_computation(void **state) 
     assert_true(total_late > 10);
     assert_true(total_empty > 10);
     assert_true(total_filled > 0);
+    assert_true(overlapping_holds > 0);
     assert_int_equal(test_rmtree(dir), 0);
 }
 
@@ -508,6 +537,7 @@ int main(void) {
         cmocka_unit_test(test_resume_continues_after_the_stored_candle),
         cmocka_unit_test(test_held_minutes_wait_for_the_fill_which_replaces_them),
         cmocka_unit_test(test_a_fill_past_the_open_minute_supersedes_it),
+        cmocka_unit_test(test_empty_minutes_follow_a_fill_that_began_with_nothing),
         cmocka_unit_test(test_volume_is_a_compensated_sum),
         cmocka_unit_test(test_random_streams_match_the_independent_computation),
     };

@@ -18,8 +18,8 @@ Events, one a line (numbers in text that round-trips: %.17g):
   R,start,o,h,l,c,v,trades       resume after this stored candle
   T,ts_us,recv_us,price,qty,id   a trade
   C,now_us                       bs_candle_clock
-  H,from_us                      bs_candle_hold (the generator holds at or after the frontier)
-  F,until_us,n                   bs_candle_fill with the n K lines that follow
+  H,from_us                      bs_candle_hold (at or after the frontier; several may stand)
+  F,until_us,n                   bs_candle_fill with the n K lines that follow (from the oldest hold)
   K,start,o,h,l,c,v,trades       one of the fill's candles
   X                              bs_candle_flush
 Output: start,open,high,low,close,volume,trades,received per candle, then late,N.
@@ -42,7 +42,7 @@ def main(path):
     accepted = {}  # minute -> [(ts, id, arrival, price, qty, recv)]
     late = 0
     resumed = None  # the stored candle resumed after
-    hold = None
+    holds = set()  # the starts of the holds standing
     fills = []  # (from, until, {minute: candle})
     arrival = 0
     lines = [line.rstrip("\n").split(",") for line in open(path) if line.strip()]
@@ -80,7 +80,7 @@ def main(path):
                 frontier, is_open = frontier + MINUTE, False
         elif kind == "H":
             h = floor_minute(int(f[1]))  # at or after the frontier: nothing to clamp
-            hold = h if hold is None else min(hold, h)
+            holds.add(h)
         elif kind == "F":
             until, n = floor_minute(int(f[1])), int(f[2])
             got = {}
@@ -89,11 +89,11 @@ def main(path):
                 got[start] = (float(k[2]), float(k[3]), float(k[4]), float(k[5]), float(k[6]),
                               int(k[7]))
             i += n
-            if hold is not None and until > hold:
-                fills.append((hold, until, got))
+            if holds and until > min(holds):
+                fills.append((min(holds), until, got))
                 if frontier is None or until > frontier:
                     frontier, is_open = until, False
-                hold = None
+                holds = {h for h in holds if h >= until}  # a later gap stays held
     out = []
     starts = [m for m in accepted] + [h for h, _, _ in fills]
     if resumed is not None:
