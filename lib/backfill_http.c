@@ -94,6 +94,15 @@ static size_t on_header(char *data, size_t size, size_t count, void *ctx) {
     return n;
 }
 
+static int stopped(const backfill_http *h) { return h->opts->stop && atomic_load(h->opts->stop); }
+
+/* Aborts a transfer in progress when the stop flag is set (Ctrl-C during a slow answer). */
+static int on_transfer_progress(void *ctx, curl_off_t dltotal, curl_off_t dlnow, curl_off_t ultotal,
+                                curl_off_t ulnow) {
+    (void)dltotal, (void)dlnow, (void)ultotal, (void)ulnow;
+    return stopped(ctx);
+}
+
 static pthread_once_t curl_once = PTHREAD_ONCE_INIT;
 static void init_curl(void) { curl_global_init(CURL_GLOBAL_DEFAULT); }
 
@@ -128,6 +137,11 @@ bs_status backfill_http_new(const bs_backfill_options *opts, const backfill_exch
     if (!ca) ca = bs_config_get("SSL_CERT_FILE");
     if (ca && *ca) curl_easy_setopt(h->curl, CURLOPT_CAINFO, ca);
     curl_easy_setopt(h->curl, CURLOPT_ERRORBUFFER, h->curl_error);
+    if (opts->stop) {
+        curl_easy_setopt(h->curl, CURLOPT_XFERINFOFUNCTION, on_transfer_progress);
+        curl_easy_setopt(h->curl, CURLOPT_XFERINFODATA, h);
+        curl_easy_setopt(h->curl, CURLOPT_NOPROGRESS, 0L);
+    }
     curl_easy_setopt(h->curl, CURLOPT_WRITEFUNCTION, on_body);
     curl_easy_setopt(h->curl, CURLOPT_WRITEDATA, h);
     curl_easy_setopt(h->curl, CURLOPT_HEADERFUNCTION, on_header);
@@ -142,8 +156,6 @@ void backfill_http_free(backfill_http *h) {
     free(h->body);
     free(h);
 }
-
-static int stopped(const backfill_http *h) { return h->opts->stop && atomic_load(h->opts->stop); }
 
 /* Sleeps ms in slices of at most 100 ms; 0 when the stop flag cut it short. */
 static int wait_ms(backfill_http *h, int64_t ms) {
@@ -214,6 +226,10 @@ static one_result request_once(backfill_http *h, const char *path, backfill_page
     page->len = 0;
     CURLcode rc = curl_easy_perform(h->curl);
     h->stats->requests++;
+    if (rc == CURLE_ABORTED_BY_CALLBACK) {
+        h->last_error = bs_fail(err, BS_ERR_INTERRUPTED, "GET %s: stopped", path);
+        return ONE_FAIL;
+    }
     if (rc != CURLE_OK) {
         h->last_error = bs_fail(err, BS_ERR_NET, "GET %s: %s", path,
                                 *h->curl_error ? h->curl_error : curl_easy_strerror(rc));

@@ -32,6 +32,8 @@ if [ "$build_only" != 1 ]; then
     # clang with its libFuzzer runtime: `make fuzz` builds the fuzz/ harnesses with it (the
     # regression run in `make test` needs only gcc)
     packages+=(clang libclang-rt-14-dev)
+    # openssl (the command): the backfill's TLS test makes a throw-away CA with it
+    packages+=(openssl)
 fi
 # `make test-container` only (BS_DEPS_CONTAINER=1): podman with runc and
 # podman-compose, debootstrap for the base image.

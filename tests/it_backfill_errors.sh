@@ -75,6 +75,24 @@ assert t[1] - t[0] >= 0.24 and t[2] - t[1] >= 0.49, t  # 500 ms doubling, half o
 PY
 pass "429 without Retry-After and 500 back off exponentially, then succeed"
 
+# ---- Ctrl-C during a slow answer: the transfer is abandoned, not waited for --------------------
+start_mock --fault binance:1=slow
+"$BTCSTREAM" backfill --market binance:BTCUSDT --from now-100m --stream-dir C > out.txt 2> err.txt &
+pid=$!
+for _ in $(seq 1 100); do [ -s requests.log ] && break; sleep 0.1; done
+[ -s requests.log ] || fail "the request never reached the mock"
+start=$(date +%s)
+kill -INT $pid
+rc=0
+wait $pid || rc=$?
+took=$(($(date +%s) - start))
+stop_mock
+expect_eq "$rc" 1 "exit status after Ctrl-C"
+expect_contains err.txt "stopped" "the stop is said"
+# the answer would have come after 60 s: the transfer was cut, not sat out
+[ "$took" -lt 30 ] || fail "Ctrl-C waited ${took}s for the slow answer"
+pass "Ctrl-C during a slow answer stops at once"
+
 # ---- Usage and unreachable -----------------------------------------------------------------------
 expect_fail 2 "unsupported" --market coingecko:bitcoin --from now-1h
 expect_contains err.txt "no REST candles for source \"coingecko\"" "unsupported source"

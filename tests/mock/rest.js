@@ -22,7 +22,7 @@
 //   429 (Retry-After: 1), 429date (Retry-After as an HTTP date 1 s ahead), 429bare (none),
 //   418 (Retry-After: 1), 500, malformed (cut JSON), badprice (a negative price), dup (a minute
 //   twice), krakenlimit (200 with EAPI:Rate limit exceeded), krakenerror (EQuery:Unknown asset
-//   pair), 400.
+//   pair), 400, slow (the answer a minute late).
 // Each request is logged as a JSON line {t, ex, path, status, fault}.
 'use strict';
 const http = require('http');
@@ -143,6 +143,7 @@ function withFault(kind, res, status, body) {
         const m = /\[\d+,[^\[\]]*\]/.exec(text);
         return send(res, 200, m ? text.replace(m[0], m[0] + ',' + m[0]) : text);
     }
+    case 'slow': return setTimeout(() => send(res, status, text), 60000); // an answer a minute late
     case 'krakenlimit': return send(res, 200, { error: ['EAPI:Rate limit exceeded'] });
     case 'krakenerror': return send(res, 200, { error: ['EQuery:Unknown asset pair'] });
     default: return send(res, status, text);
