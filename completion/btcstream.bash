@@ -30,13 +30,20 @@ _btcstream() {
         return ;;
     --table) COMPREPLY=($(compgen -W "hour_of_day hourly daily moving_avg" -- "$cur")); return ;;
     --mode) COMPREPLY=($(compgen -W "forecast seed" -- "$cur")); return ;;
+    --refit) COMPREPLY=($(compgen -W "warm full" -- "$cur")); return ;;
     --format)
         local formats="table csv json parquet"
         [ "$cmd" = train ] && formats="text json"
+        [ "$cmd" = markets ] && formats="table csv json"
+        [ "$cmd" = export ] && formats="csv json parquet"
         COMPREPLY=($(compgen -W "$formats" -- "$cur")); return ;;
+    --market)
+        local markets
+        markets=$("$prog" markets --format csv 2>/dev/null | awk -F, 'NR > 1 && $1 != "total" && $1 != "(no market)" { print $1 }')
+        COMPREPLY=($(compgen -W "$markets" -- "$cur")); return ;;
     --input | --history | --model | --predictions | --out)
         COMPREPLY=($(compgen -f -- "$cur")); return ;;
-    --data-dir | --out-dir | --stream-dir | --stream-root | --raw)
+    --data-dir | --out-dir | --stream-dir | --stream-root | --stage | --raw)
         COMPREPLY=($(compgen -d -- "$cur")); return ;;
     esac
     if [[ $cur == -* ]]; then

@@ -154,6 +154,12 @@ static struct {
     int (*booster_load)(BoosterHandle, const char *);
     int (*matrix_slice)(DMatrixHandle, const int *, bst_ulong, DMatrixHandle *);
     int (*booster_save_buffer)(BoosterHandle, const char *, bst_ulong *, const char **);
+    int (*booster_load_buffer)(BoosterHandle, const void *, bst_ulong);
+    int (*proxy_create)(DMatrixHandle *);
+    int (*proxy_set_dense)(DMatrixHandle, const char *);
+    int (*quantile_from_callback)(DataIterHandle, DMatrixHandle, DataIterHandle,
+                                  DataIterResetCallback *, XGDMatrixCallbackNext *, const char *,
+                                  DMatrixHandle *);
 } xgb;
 
 static pthread_once_t xgb_once = PTHREAD_ONCE_INIT;
@@ -183,6 +189,10 @@ static void load_xgboost(void) {
     BIND(booster_load, "XGBoosterLoadModel");
     BIND(matrix_slice, "XGDMatrixSliceDMatrix");
     BIND(booster_save_buffer, "XGBoosterSaveModelToBuffer");
+    BIND(booster_load_buffer, "XGBoosterLoadModelFromBuffer");
+    BIND(proxy_create, "XGProxyDMatrixCreate");
+    BIND(proxy_set_dense, "XGProxyDMatrixSetDataDense");
+    BIND(quantile_from_callback, "XGQuantileDMatrixCreateFromCallback");
 #undef BIND
     if (absent == 0) xgb.lib = lib;
     else snprintf(xgb.error, sizeof xgb.error, "libxgboost.so.0 lacks a function btcstream needs");
@@ -258,6 +268,23 @@ int XGDMatrixSliceDMatrix(DMatrixHandle handle, const int *idxset, bst_ulong len
 int XGBoosterSaveModelToBuffer(BoosterHandle handle, const char *config, bst_ulong *out_len,
                                const char **out_dptr) {
     return have_xgb() ? xgb.booster_save_buffer(handle, config, out_len, out_dptr) : -1;
+}
+
+int XGBoosterLoadModelFromBuffer(BoosterHandle handle, const void *buf, bst_ulong len) {
+    return have_xgb() ? xgb.booster_load_buffer(handle, buf, len) : -1;
+}
+
+int XGProxyDMatrixCreate(DMatrixHandle *out) { return have_xgb() ? xgb.proxy_create(out) : -1; }
+
+int XGProxyDMatrixSetDataDense(DMatrixHandle handle, const char *c_interface_str) {
+    return have_xgb() ? xgb.proxy_set_dense(handle, c_interface_str) : -1;
+}
+
+int XGQuantileDMatrixCreateFromCallback(DataIterHandle iter, DMatrixHandle proxy,
+                                        DataIterHandle ref, DataIterResetCallback *reset,
+                                        XGDMatrixCallbackNext *next, char const *config,
+                                        DMatrixHandle *out) {
+    return have_xgb() ? xgb.quantile_from_callback(iter, proxy, ref, reset, next, config, out) : -1;
 }
 
 /* ---- OpenSSL libcrypto: SHA256 for S3 request signing ------------------------------------- */

@@ -8,6 +8,7 @@
 
 #include <libgen.h>
 #include <math.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -51,6 +52,46 @@ bs_status model_fit_matrix(const bs_features *f, size_t labelled, int nthread, D
         st = xgb_fail(err, "labels");
     }
     free(y);
+    return st;
+}
+
+/* The one batch of a quantile matrix: f's labelled rows, dense, as XGBoost's array interface. */
+typedef struct {
+    DMatrixHandle proxy;
+    const bs_features *f;
+    size_t rows;
+    int done;
+} dense_iter;
+
+static void dense_reset(DataIterHandle h) { ((dense_iter *)h)->done = 0; }
+
+static int dense_next(DataIterHandle h) {
+    dense_iter *it = h;
+    if (it->done) return 0;
+    char iface[256];
+    snprintf(iface, sizeof iface,
+             "{\"data\": [%llu, true], \"shape\": [%zu, %zu], \"typestr\": \"<f4\", "
+             "\"version\": 3}",
+             (unsigned long long)(uintptr_t)it->f->x, it->rows, it->f->cols);
+    it->done = 1;
+    return XGProxyDMatrixSetDataDense(it->proxy, iface) == 0;
+}
+
+bs_status model_fit_quantile_matrix(const bs_features *f, size_t labelled, DMatrixHandle ref,
+                                    const bs_train_options *o, DMatrixHandle *out, bs_error *err) {
+    *out = NULL;
+    dense_iter it = {.f = f, .rows = labelled};
+    char config[128];
+    snprintf(config, sizeof config, "{\"missing\": NaN, \"nthread\": %d, \"max_bin\": %d}",
+             o->threads, o->max_bins);
+    if (XGProxyDMatrixCreate(&it.proxy) != 0) return xgb_fail(err, "proxy matrix");
+    bs_status st = BS_OK;
+    if (XGQuantileDMatrixCreateFromCallback(&it, it.proxy, ref, dense_reset, dense_next, config,
+                                            out) != 0) {
+        *out = NULL;
+        st = xgb_fail(err, "quantile matrix");
+    }
+    XGDMatrixFree(it.proxy);
     return st;
 }
 
@@ -114,11 +155,15 @@ static bs_status grow(const bs_features *f, DMatrixHandle all, const size_t *row
     bs_status st = slice(all, rows, n, &m->train, err);
     if (st == BS_OK && XGBoosterCreate(&m->train, 1, &m->booster) != 0)
         st = xgb_fail(err, "booster");
-    if (st == BS_OK) st = set_params(m->booster, o, m->drift, err);
+    m->base = m->drift;
+    if (st == BS_OK) st = set_params(m->booster, o, m->base, err);
     for (int round = 0; st == BS_OK && round < o->max_iter; round++) {
-        if (XGBoosterUpdateOneIter(m->booster, round, m->train) != 0)
+        if (XGBoosterUpdateOneIter(m->booster, round, m->train) != 0) {
             st = xgb_fail(err, "training");
-        else if (o->progress) o->progress(o->ctx, stage, round + 1, o->max_iter);
+        } else {
+            m->rounds++;
+            if (o->progress) o->progress(o->ctx, stage, round + 1, o->max_iter);
+        }
     }
     if (st != BS_OK) model_fit_free(m);
     return st;
@@ -168,6 +213,75 @@ static bs_status calibrate_from(const bs_features *f, const model_holdout *h,
     return st;
 }
 
+bs_status model_fit_calibrate(const bs_features *f, const model_holdout *given,
+                              const bs_train_options *o, model_fit *m, bs_error *err) {
+    m->shrink = 1;
+    m->calibrated = 0;
+    m->halfwidth = INFINITY;
+    m->level = o->interval_level;
+    if (!given || given->n < MIN_CALIBRATION_ROWS) return BS_OK;
+    return calibrate_from(f, given, o, &m->shrink, &m->calibrated, &m->halfwidth, err);
+}
+
+/*
+ * m's trees in a new booster whose first training matrix is all. XGBoost 1.7's hist updater
+ * keeps the matrix it first grew a tree on and updates the prediction cache of that one only:
+ * on any other matrix every round would predict every row again, through the slow path of a
+ * quantile matrix (a search of its bins for each feature of each row).
+ */
+static bs_status rebind(model_fit *m, DMatrixHandle all, const bs_train_options *o, bs_error *err) {
+    bst_ulong len = 0;
+    const char *buf = NULL; /* owned by the old booster */
+    BoosterHandle b = NULL;
+    bs_status st = BS_OK;
+    if (XGBoosterSaveModelToBuffer(m->booster, "{\"format\": \"ubj\"}", &len, &buf) != 0 ||
+        XGBoosterCreate(&all, 1, &b) != 0 || XGBoosterLoadModelFromBuffer(b, buf, len) != 0)
+        st = xgb_fail(err, "reloading the model");
+    if (st == BS_OK) st = set_params(b, o, m->base, err);
+    if (st != BS_OK) {
+        if (b) XGBoosterFree(b);
+        return st;
+    }
+    XGBoosterFree(m->booster);
+    m->booster = b;
+    m->bound = all;
+    return BS_OK;
+}
+
+bs_status model_fit_continue(model_fit *m, const bs_features *f, DMatrixHandle all, size_t labelled,
+                             size_t from, size_t to, int rounds, const bs_train_options *o,
+                             bs_error *err) {
+    if (m->bound != all) {
+        bs_status st = rebind(m, all, o, err);
+        if (st != BS_OK) return st;
+    }
+    float *y = malloc((labelled ? labelled : 1) * sizeof *y);
+    float *w = malloc((labelled ? labelled : 1) * sizeof *w);
+    bs_status st = y && w ? BS_OK : bs_fail(err, BS_ERR_NOMEM, "out of memory");
+    double sum = 0;
+    for (size_t i = 0; st == BS_OK && i < labelled; i++) {
+        int in = i >= from && i < to; /* outside: no label, no weight, so no gradient */
+        y[i] = in ? (float)f->label[i] : 0.0f;
+        w[i] = in ? 1.0f : 0.0f;
+        sum += in ? f->label[i] : 0.0;
+    }
+    if (st == BS_OK && (XGDMatrixSetFloatInfo(all, "label", y, labelled) != 0 ||
+                        XGDMatrixSetFloatInfo(all, "weight", w, labelled) != 0))
+        st = xgb_fail(err, "labels");
+    free(y);
+    free(w);
+    for (int r = 0; st == BS_OK && r < rounds; r++) {
+        if (XGBoosterUpdateOneIter(m->booster, m->rounds, all) != 0) {
+            st = xgb_fail(err, "training");
+        } else {
+            m->rounds++;
+            if (o->progress) o->progress(o->ctx, "training", r + 1, rounds);
+        }
+    }
+    if (st == BS_OK) m->drift = to > from ? sum / (double)(to - from) : 0.0;
+    return st;
+}
+
 /* The held-out rows of one split: a model grown on the first 80% of the training rows (in time
  * order in forecast mode; less the last horizon - 1) forecasts the last 20%. */
 static bs_status hold_out(const bs_features *f, DMatrixHandle all, const size_t *train,
@@ -211,14 +325,21 @@ bs_status model_fit_rows(const bs_features *f, DMatrixHandle all, const size_t *
     return BS_OK;
 }
 
-bs_status model_fit_forecast(const model_fit *m, const bs_tick *ticks, const bs_features *f,
-                             DMatrixHandle all, const size_t *test, size_t n, bs_predictions *p,
-                             size_t at, double *drift_pred, double *raw_out, bs_error *err) {
+bs_status model_fit_predict_all(const model_fit *m, DMatrixHandle all, size_t n, double *out,
+                                bs_error *err) {
+    bst_ulong len = 0;
+    const float *raw = NULL; /* owned by the booster until its next call */
+    if (XGBoosterPredict(m->booster, all, 0, 0, 0, &len, &raw) != 0 || len != n)
+        return xgb_fail(err, "prediction");
+    for (size_t i = 0; i < n; i++) out[i] = raw[i];
+    return BS_OK;
+}
+
+bs_status model_fit_forecast_raw(const model_fit *m, const bs_tick *ticks, const bs_features *f,
+                                 const size_t *test, size_t n, const double *raw, bs_predictions *p,
+                                 size_t at, double *drift_pred, double *raw_out, bs_error *err) {
     int forecast = f->mode == BS_MODE_FORECAST;
-    double *raw = malloc((n ? n : 1) * sizeof *raw);
-    if (!raw) return bs_fail(err, BS_ERR_NOMEM, "out of memory");
-    bs_status st = raw_predict(m, all, test, n, raw, err);
-    for (size_t i = 0; st == BS_OK && i < n; i++) {
+    for (size_t i = 0; i < n; i++) {
         size_t now = f->tick[test[i]], k = at + i;
         if (raw_out) raw_out[k] = raw[i];
         size_t target = forecast ? now + (size_t)f->horizon : now;
@@ -235,8 +356,19 @@ bs_status model_fit_forecast(const model_fit *m, const bs_tick *ticks, const bs_
             p->prediction[k] = raw[i];
         }
         if (!isfinite(p->prediction[k]))
-            st = bs_fail(err, BS_ERR_MODEL, "the model predicted a non-finite value");
+            return bs_fail(err, BS_ERR_MODEL, "the model predicted a non-finite value");
     }
+    return BS_OK;
+}
+
+bs_status model_fit_forecast(const model_fit *m, const bs_tick *ticks, const bs_features *f,
+                             DMatrixHandle all, const size_t *test, size_t n, bs_predictions *p,
+                             size_t at, double *drift_pred, double *raw_out, bs_error *err) {
+    double *raw = malloc((n ? n : 1) * sizeof *raw);
+    if (!raw) return bs_fail(err, BS_ERR_NOMEM, "out of memory");
+    bs_status st = raw_predict(m, all, test, n, raw, err);
+    if (st == BS_OK)
+        st = model_fit_forecast_raw(m, ticks, f, test, n, raw, p, at, drift_pred, raw_out, err);
     free(raw);
     return st;
 }

@@ -28,6 +28,9 @@ typedef struct {
     int calibrated;
     double halfwidth; /* forecast mode: conformal half-width (log return); INFINITY: none */
     double level;
+    int rounds;          /* trees grown */
+    double base;         /* XGBoost's base_score: the drift of the rows the first tree saw */
+    DMatrixHandle bound; /* warm refits: the matrix the booster continues on (not owned) */
 } model_fit;
 
 /* A model's raw outputs on rows it was not fitted on (nor on any row whose label reaches them). */
@@ -51,6 +54,37 @@ bs_status model_fit_rows(const bs_features *f, DMatrixHandle all, const size_t *
                          model_fit *m, bs_error *err);
 
 void model_fit_free(model_fit *m);
+
+/*
+ * Warm refits (walk-forward's --refit warm). f's first labelled rows as one XGBoost quantile
+ * matrix whose histogram cuts are ref's (the first fold's training rows), never its own: the
+ * cuts of a matrix built from its rows would depend on every row's features, future ones too.
+ */
+bs_status model_fit_quantile_matrix(const bs_features *f, size_t labelled, DMatrixHandle ref,
+                                    const bs_train_options *o, DMatrixHandle *out, bs_error *err);
+
+/*
+ * Grows rounds more trees on m's booster from the rows [from, to) of all (a quantile matrix of
+ * the labelled rows): every other row gets label 0 and weight 0, so it adds nothing to any
+ * gradient, hessian, split or leaf. Sets m->drift to the mean label of [from, to).
+ */
+bs_status model_fit_continue(model_fit *m, const bs_features *f, DMatrixHandle all, size_t labelled,
+                             size_t from, size_t to, int rounds, const bs_train_options *o,
+                             bs_error *err);
+
+/* Forecast mode: m's shrink and conformal half-width from given held-out outputs (none when
+ * given is NULL or too short: shrink 1, half-width infinite). */
+bs_status model_fit_calibrate(const bs_features *f, const model_holdout *given,
+                              const bs_train_options *o, model_fit *m, bs_error *err);
+
+/* The booster's raw outputs on all n rows of all (a training matrix: from its cache). */
+bs_status model_fit_predict_all(const model_fit *m, DMatrixHandle all, size_t n, double *out,
+                                bs_error *err);
+
+/* model_fit_forecast() from raw outputs already computed: raw[i] for row test[i]. */
+bs_status model_fit_forecast_raw(const model_fit *m, const bs_tick *ticks, const bs_features *f,
+                                 const size_t *test, size_t n, const double *raw, bs_predictions *p,
+                                 size_t at, double *drift_pred, double *raw_out, bs_error *err);
 
 /*
  * Forecasts rows test[0..n) and writes them into p's rows [at, at + n): timestamp and Close of

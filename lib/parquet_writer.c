@@ -24,7 +24,7 @@
 enum { PQ_INT32 = 1, PQ_INT64 = 2, PQ_DOUBLE = 5, PQ_BYTE_ARRAY = 6 }; /* physical types */
 enum { ENC_PLAIN = 0, ENC_RLE = 3, ENC_RLE_DICTIONARY = 8 };           /* encodings */
 enum { CONV_UTF8 = 0, CONV_DATE = 6, CONV_TIMESTAMP_MICROS = 10 };     /* converted types */
-static const int physical[] = {PQ_DOUBLE, PQ_INT64, PQ_INT64, PQ_BYTE_ARRAY, PQ_INT32};
+static const int physical[] = {PQ_DOUBLE, PQ_INT64, PQ_INT64, PQ_BYTE_ARRAY, PQ_INT32, PQ_INT64};
 
 /* Bytes of one value as the caller hands it (a pointer for strings). */
 static size_t value_width(bs_parquet_type type) {
@@ -38,6 +38,7 @@ typedef struct { /* min and max of a chunk: numbers as values, strings as copies
     int64_t imin, imax;
     unsigned char *min, *max; /* strings only */
     size_t min_len, max_len;
+    int64_t nulls; /* optional columns */
 } stats;
 
 typedef struct { /* what the footer says about one column chunk */
@@ -49,7 +50,8 @@ typedef struct { /* what the footer says about one column chunk */
 typedef struct {
     bs_parquet_column def;
     char *name;
-    tc_writer values; /* PLAIN bytes of the open row group */
+    tc_writer values; /* PLAIN bytes of the open row group (an optional column's non-nulls) */
+    tc_writer levels; /* an optional column: one definition level (0 null, 1 set) a row */
     stats st;
 } column;
 
@@ -133,8 +135,29 @@ static void update_number_stats(stats *s, bs_parquet_type type, const void *valu
     }
 }
 
+/* An optional column keeps its non-null values PLAIN and a level a row for the page's
+ * definition levels; nulls stay out of the statistics' min and max. */
+static bs_status append_optional(bs_parquet_writer *w, column *c, size_t rows,
+                                 const int64_t *values, bs_error *err) {
+    for (size_t r = 0; r < rows; r++) {
+        unsigned char level = values[r] != BS_PARQUET_NULL_INT64;
+        tc_bytes(&c->levels, &level, 1);
+        if (!level) {
+            c->st.nulls++;
+            continue;
+        }
+        tc_bytes(&c->values, &values[r], 8);
+        update_number_stats(&c->st, BS_PARQUET_INT64, &values[r], 1);
+    }
+    if (c->values.failed || c->levels.failed)
+        return bs_fail(err, BS_ERR_NOMEM, "%s: out of memory buffering column %s", w->path,
+                       c->name);
+    return BS_OK;
+}
+
 static bs_status append_values(bs_parquet_writer *w, column *c, size_t rows, const void *values,
                                bs_error *err) {
+    if (c->def.type == BS_PARQUET_INT64_OPTIONAL) return append_optional(w, c, rows, values, err);
     if (c->def.type !=
         BS_PARQUET_STRING) { /* PLAIN numbers are the little-endian values as they are */
         tc_bytes(&c->values, values, rows * value_width(c->def.type));
@@ -180,7 +203,7 @@ static bs_status compress(bs_parquet_codec codec, const tc_writer *src, unsigned
 
 static void write_statistics(tc_writer *t, int16_t id, bs_parquet_type type, const stats *s) {
     tc_field_struct_begin(t, id);
-    tc_field_i64(t, 3, 0); /* null_count: columns are REQUIRED */
+    tc_field_i64(t, 3, s->nulls); /* null_count: 0 but in optional columns */
     if (s->present && type == BS_PARQUET_STRING) {
         tc_field_binary(t, 5, s->max, s->max_len);
         tc_field_binary(t, 6, s->min, s->min_len);
@@ -193,7 +216,7 @@ static void write_statistics(tc_writer *t, int16_t id, bs_parquet_type type, con
         int32_t lo = (int32_t)s->imin, hi = (int32_t)s->imax;
         tc_field_binary(t, 5, &hi, 4);
         tc_field_binary(t, 6, &lo, 4);
-    } else if (s->present) {
+    } else if (s->present) { /* INT64, TIMESTAMP_MICROS and optional INT64 */
         tc_field_binary(t, 5, &s->imax, 8);
         tc_field_binary(t, 6, &s->imin, 8);
     }
@@ -212,6 +235,7 @@ typedef struct {
     bs_parquet_codec codec;
     bs_parquet_type type;
     const tc_writer *src;
+    tc_writer page; /* an optional column's page body: its levels, then its values */
     size_t rows;
     int use_dict;
     pq_dict dict;
@@ -220,6 +244,36 @@ typedef struct {
     bs_status status;
     bs_error err;
 } compress_job;
+
+/*
+ * The page body of an optional column: the definition levels as one RLE/bit-packed hybrid run
+ * list (bit width 1, each run a varint header `count << 1` and its level in one byte) behind
+ * their 4-byte length, then the non-null values.
+ */
+static const tc_writer *optional_page(compress_job *job, const column *c) {
+    tc_writer runs = {0};
+    const unsigned char *lv = c->levels.data;
+    for (size_t i = 0; i < c->levels.len;) {
+        size_t j = i;
+        while (j < c->levels.len && lv[j] == lv[i]) j++;
+        uint64_t header = (uint64_t)(j - i) << 1;
+        do { /* ULEB128 */
+            unsigned char b = header & 0x7f;
+            header >>= 7;
+            if (header) b |= 0x80;
+            tc_bytes(&runs, &b, 1);
+        } while (header);
+        tc_bytes(&runs, &lv[i], 1);
+        i = j;
+    }
+    uint32_t len = (uint32_t)runs.len;
+    tc_bytes(&job->page, &len, 4);
+    if (runs.len) tc_bytes(&job->page, runs.data, runs.len);
+    if (c->values.len) tc_bytes(&job->page, c->values.data, c->values.len); /* none: all null */
+    job->page.failed |= runs.failed;
+    tc_free(&runs);
+    return &job->page;
+}
 
 static void *run_compress(void *arg) {
     compress_job *job = arg;
@@ -249,7 +303,11 @@ static bs_status write_page(bs_parquet_writer *w, tc_writer *h, const unsigned c
 /* Writes one column of the open row group (its dictionary page, if any, and one data page). */
 static bs_status write_column(bs_parquet_writer *w, column *c, const compress_job *job, chunk *out,
                               bs_error *err) {
-    const tc_writer *data = job->use_dict ? &job->dict.indices : &c->values;
+    const tc_writer *data = job->use_dict                              ? &job->dict.indices
+                            : c->def.type == BS_PARQUET_INT64_OPTIONAL ? &job->page
+                                                                       : &c->values;
+    if (data->failed)
+        return bs_fail(err, BS_ERR_NOMEM, "%s: out of memory for column %s", w->path, c->name);
     if (data->len > INT32_MAX || job->dict.dict.len > INT32_MAX)
         return bs_fail(err, BS_ERR_ARG, "%s: column %s: a page over 2 GiB (use smaller row groups)",
                        w->path, c->name);
@@ -283,6 +341,7 @@ static bs_status write_column(bs_parquet_writer *w, column *c, const compress_jo
     out->st = c->st; /* the chunk takes the statistics over */
     memset(&c->st, 0, sizeof c->st);
     c->values.len = 0;
+    c->levels.len = 0;
     tc_free(&dh);
     tc_free(&h);
     return st;
@@ -302,8 +361,11 @@ static bs_status compress_all(bs_parquet_writer *w, compress_job *jobs, bs_error
                                  .src = &w->cols[i].values,
                                  .rows = w->group_rows,
                                  /* the dictionary builder knows 8-byte values and strings */
-                                 .use_dict =
-                                     !w->opts.plain_only && w->cols[i].def.type != BS_PARQUET_DATE};
+                                 .use_dict = !w->opts.plain_only &&
+                                             w->cols[i].def.type != BS_PARQUET_DATE &&
+                                             w->cols[i].def.type != BS_PARQUET_INT64_OPTIONAL};
+        if (w->cols[i].def.type == BS_PARQUET_INT64_OPTIONAL)
+            jobs[i].src = optional_page(&jobs[i], &w->cols[i]);
         running[i] = w->ncols > 1 && pthread_create(&threads[i], NULL, run_compress, &jobs[i]) == 0;
         if (!running[i]) run_compress(&jobs[i]); /* one column, or no thread to be had: here */
     }
@@ -337,6 +399,7 @@ static bs_status flush_group(bs_parquet_writer *w, bs_error *err) {
     for (size_t i = 0; i < w->ncols; i++) {
         free(jobs[i].body);
         free(jobs[i].dict_body);
+        tc_free(&jobs[i].page);
         pq_dict_free(&jobs[i].dict);
     }
     free(jobs);
@@ -370,7 +433,7 @@ bs_status bs_parquet_write(bs_parquet_writer *w, size_t rows, const void *const 
 static void write_schema_element(tc_writer *t, const column *c) {
     tc_struct_begin(t);
     tc_field_i32(t, 1, physical[c->def.type]);
-    tc_field_i32(t, 3, 0); /* REQUIRED */
+    tc_field_i32(t, 3, c->def.type == BS_PARQUET_INT64_OPTIONAL); /* REQUIRED or OPTIONAL */
     tc_field_string(t, 4, c->name);
     if (c->def.type == BS_PARQUET_STRING) {
         tc_field_i32(t, 6, CONV_UTF8);
@@ -456,6 +519,7 @@ static void free_writer(bs_parquet_writer *w) {
     for (size_t i = 0; i < w->ncols; i++) {
         free(w->cols[i].name);
         tc_free(&w->cols[i].values);
+        tc_free(&w->cols[i].levels);
         stats_free(&w->cols[i].st);
     }
     for (size_t k = 0; k < w->groups * w->ncols; k++) stats_free(&w->chunks[k].st);

@@ -75,14 +75,24 @@ static bs_status write_part(const char *tmp, const bs_predictions *p, bs_error *
                                 {"prediction", BS_PARQUET_DOUBLE},
                                 {"baseline", BS_PARQUET_DOUBLE},
                                 {"lower", BS_PARQUET_DOUBLE},
-                                {"upper", BS_PARQUET_DOUBLE}};
-    const void *values[] = {p->timestamp_us, p->close, p->prediction,
-                            p->baseline,     p->lower, p->upper};
-    /* Columns present are a prefix: seed mode has 3, forecast mode all 6. */
+                                {"upper", BS_PARQUET_DOUBLE},
+                                {"market", BS_PARQUET_STRING}};
+    const void *values[] = {p->timestamp_us, p->close, p->prediction, p->baseline,
+                            p->lower,        p->upper, NULL};
+    /* Columns present are a prefix: seed mode has 3, forecast mode 6; then the market. */
     size_t count = !p->baseline ? 3 : !p->lower || !p->upper ? 4 : 6;
+    const char **market = NULL;
+    if (p->market[0]) { /* one value a row: the writer's dictionary makes it one entry */
+        market = malloc((p->rows ? p->rows : 1) * sizeof *market);
+        if (!market) return bs_fail(err, BS_ERR_NOMEM, "out of memory");
+        for (size_t i = 0; i < p->rows; i++) market[i] = p->market;
+        cols[count] = cols[6];
+        values[count++] = market;
+    }
     bs_parquet_writer *w;
     bs_status st = bs_parquet_writer_open(path, cols, count, NULL, &w, err);
     if (st == BS_OK) st = bs_parquet_write(w, p->rows, values, err);
+    free(market);
     if (st == BS_OK) return bs_parquet_writer_close(w, err);
     bs_parquet_writer_abort(w);
     return st;
@@ -161,6 +171,9 @@ bs_status bs_predictions_read(const char *dir, bs_predictions *out, bs_error *er
     if (st == BS_OK) st = take_double(&t, "baseline", &out->baseline, 0, path, err);
     if (st == BS_OK) st = take_double(&t, "lower", &out->lower, 0, path, err);
     if (st == BS_OK) st = take_double(&t, "upper", &out->upper, 0, path, err);
+    const bs_parquet_column_data *m = bs_parquet_table_find(&t, "market");
+    if (st == BS_OK && m && m->type == BS_PARQUET_STRING && t.rows)
+        snprintf(out->market, sizeof out->market, "%s", m->values.str[0]);
     bs_parquet_table_free(&t);
     if (st != BS_OK) bs_predictions_free(out);
     return st;

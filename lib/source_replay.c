@@ -1,9 +1,14 @@
 /*
  * source_replay.c - the ticks of a price file, in time order, for offline demos and tests.
- * The file is loaded whole (reader.h) so that any supported format replays the same way.
+ * The file is loaded whole (reader.h) so that any supported format replays the same way. A raw
+ * recording of an exchange feed (`ingest --raw`, raw.h) replays as the candles its messages
+ * fold into, through the same parser and candle builder as the live feed.
  */
+#include <stdio.h>
 #include <stdlib.h>
 
+#include "btcstream/candle.h"
+#include "btcstream/raw.h"
 #include "btcstream/reader.h"
 #include "btcstream/source.h"
 
@@ -35,7 +40,17 @@ bs_status bs_source_replay_open(const char *path, const bs_source_options *opts,
     replay_source *r = calloc(1, sizeof *r);
     if (!r) return bs_fail(err, BS_ERR_NOMEM, "out of memory");
     r->base = (bs_source){"replay", 0, replay_next, replay_free};
-    bs_status st = bs_history_load(path, NULL, &r->ticks, NULL, err);
+    char head[4096];
+    size_t n = 0;
+    FILE *f = fopen(path, "rb");
+    if (f) {
+        n = fread(head, 1, sizeof head, f);
+        fclose(f);
+    }
+    bs_status st = f && bs_raw_is_recording(head, n)
+                       ? bs_raw_replay_candles(path, NULL, bs_candle_defaults().grace_us,
+                                               &r->ticks, NULL, NULL, err)
+                       : bs_history_load(path, NULL, &r->ticks, NULL, err);
     if (st != BS_OK) {
         free(r);
         return st;

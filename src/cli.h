@@ -22,8 +22,10 @@ int cmd_plot(int argc, char **argv);
 int cmd_upload(int argc, char **argv);
 int cmd_bus(int argc, char **argv);
 int cmd_serve(int argc, char **argv);
-int cmd_backfill(int argc, char **argv);
+int cmd_markets(int argc, char **argv);
+int cmd_export(int argc, char **argv);
 int cmd_markets_migrate(int argc, char **argv); /* `markets migrate` (dispatched by `markets`) */
+int cmd_backfill(int argc, char **argv);
 
 /* Prints "btcstream CMD: message" on stderr. */
 void cli_errorf(const char *cmd, const char *fmt, ...) __attribute__((format(printf, 2, 3)));

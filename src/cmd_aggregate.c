@@ -8,9 +8,11 @@
 #include "btcstream/sink.h"
 #include "btcstream/timeutil.h"
 #include "cli.h"
+#include "market_args.h"
 
 static const char usage_text[] =
-    "usage: btcstream aggregate [--input H] [--table NAME] [--window 1h] [--slide 30m]\n"
+    "usage: btcstream aggregate [--market M] [--data-dir Data] [--input H] [--table NAME]\n"
+    "                           [--window 1h] [--slide 30m]\n"
     "                           [--format table|csv|json|parquet] [--out DIR] [--strict]\n"
     "                           [--threads N]\n\n"
     "Prints the course project's tables over a price history (tick JSON lines, or any CSV\n"
@@ -20,7 +22,9 @@ static const char usage_text[] =
     "  daily        Day, Daily_Avg_Close, Daily_Min_Close, Daily_Max_Close\n"
     "  moving_avg   Start, End, Moving_Avg_Close (Spark window(ts, WINDOW, SLIDE))\n\n"
     "Options:\n"
-    "  --input H      history file (default " CLI_DEFAULT_HISTORY ")\n"
+    "  --market M     the market's history (default: the data folder's only one)\n"
+    "  --data-dir D   the data folder holding the markets (default " CLI_DEFAULT_DATA_DIR ")\n"
+    "  --input H      a history file, instead of a market's\n"
     "  --table NAME   print only this table (default: all four)\n"
     "  --window D     moving-average window (default 1h)\n"
     "  --slide D      moving-average slide (default 30m)\n"
@@ -36,7 +40,9 @@ static const char usage_text[] =
     "Bad lines are skipped and counted on stderr with their file:line and reason.\n";
 
 typedef struct {
-    const char *input;
+    const char *input; /* --input; NULL: the market's history */
+    const char *market, *data_dir;
+    const char *market_name; /* the market resolved (--input: --market's, if given) */
     int table; /* -1: all */
     bs_aggregate_options windows;
     const char *format; /* a sink's name (sink.h) */
@@ -56,6 +62,7 @@ static int parse_args(int argc, char **argv, aggregate_args *a) {
         {"window", required_argument, 0, 'w'},  {"slide", required_argument, 0, 's'},
         {"format", required_argument, 0, 'f'},  {"strict", no_argument, 0, 'S'},
         {"threads", required_argument, 0, 'j'}, {"out", required_argument, 0, 'o'},
+        {"market", required_argument, 0, 'm'},  {"data-dir", required_argument, 0, 'd'},
         {"help", no_argument, 0, 'h'},          {0, 0, 0, 0}};
     const char *cmd = argv[0];
     int c, rc = CLI_OK;
@@ -65,6 +72,8 @@ static int parse_args(int argc, char **argv, aggregate_args *a) {
         bs_table_kind kind;
         switch (c) {
         case 'i': a->input = optarg; break;
+        case 'm': a->market = optarg; break;
+        case 'd': a->data_dir = optarg; break;
         case 't':
             if (bs_table_kind_parse(optarg, &kind, &err) != BS_OK)
                 return cli_usage_error(cmd, err.msg);
@@ -101,7 +110,11 @@ static int print_tables(const bs_aggregate *agg, const aggregate_args *a) {
     int grid = strcmp(a->format, "table") == 0;
     const char *dir = a->out_dir ? a->out_dir : strcmp(a->format, "parquet") == 0 ? "." : NULL;
     /* the grid always names its table; csv and json only when several share the stream */
-    bs_sink_options o = {stdout, dir, grid || a->table < 0, print_written, NULL};
+    bs_sink_options o = {.out = stdout,
+                         .dir = dir,
+                         .label = grid || a->table < 0,
+                         .on_file = print_written,
+                         .market = a->market_name};
     bs_sink *sink;
     bs_error err = {{0}};
     if (bs_sink_open(a->format, &o, &sink, &err) != BS_OK) return cli_fail("aggregate", &err);
@@ -118,9 +131,15 @@ static int print_tables(const bs_aggregate *agg, const aggregate_args *a) {
 }
 
 int cmd_aggregate(int argc, char **argv) {
-    aggregate_args a = {CLI_DEFAULT_HISTORY, -1, bs_aggregate_defaults(), "table", 0, 0, NULL};
+    aggregate_args a = {.table = -1, .windows = bs_aggregate_defaults(), .format = "table"};
     int rc = parse_args(argc, argv, &a);
     if (rc != CLI_OK) return rc < 0 ? CLI_OK : rc;
+    char history[4096], market[BS_MARKET_MAX];
+    rc = cli_market_history(argv[0], a.input, a.data_dir, a.market, history, sizeof history,
+                            market);
+    if (rc != CLI_OK) return rc;
+    a.input = history;
+    a.market_name = market;
 
     bs_scan_options scan = {.strict = a.strict};
     bs_scan_stats stats;

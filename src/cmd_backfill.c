@@ -8,10 +8,10 @@
 #include "cli.h"
 
 static const char usage_text[] =
-    "usage: btcstream backfill --market M --from T [--to T] [--stream-dir D] [OPTIONS]\n\n"
+    "usage: btcstream backfill --market M --from T [--to T] [--stream-root R] [OPTIONS]\n\n"
     "Fetches the exchange's own 1-minute candles of market M (binance:SYMBOL, coinbase:PRODUCT,\n"
     "kraken:PAIR) for the minutes from T up to (not including) --to over its REST API, and\n"
-    "writes them as stream files into the market's stream folder D/SOURCE/SYMBOL, one file a\n"
+    "writes them as stream files into the market's stream folder R/SOURCE/SYMBOL, one file a\n"
     "page, each atomically; `btcstream stream` then merges them into the market's history. The\n"
     "history keeps the first candle stored for a minute: a minute the live feed already stored\n"
     "keeps the live candle. The current, unfinished minute is never fetched.\n"
@@ -20,7 +20,8 @@ static const char usage_text[] =
     "  --market M        the market (required)\n"
     "  --from T          the first minute (required)\n"
     "  --to T            the end of the range, exclusive (default: now)\n"
-    "  --stream-dir D    the stream root (default " CLI_DEFAULT_STREAM_DIR ")\n"
+    "  --stream-root R   the stream root (default " CLI_DEFAULT_STREAM_DIR ", where 'btcstream\n"
+    "                    stream' looks; --stream-dir is the same)\n"
     "  --no-fill         leave minutes the exchange has no candle for out; by default a minute\n"
     "                    missing between two candles is written as an empty one (trades 0,\n"
     "                    volume 0, the previous close)\n"
@@ -92,13 +93,19 @@ static void print_summary(const char *market, const bs_backfill_stats *s, uint64
 }
 
 int cmd_backfill(int argc, char **argv) {
-    static const struct option options[] = {
-        {"market", required_argument, 0, 'm'},   {"from", required_argument, 0, 'f'},
-        {"to", required_argument, 0, 't'},       {"stream-dir", required_argument, 0, 'd'},
-        {"no-fill", no_argument, 0, 'n'},        {"page-minutes", required_argument, 0, 'p'},
-        {"retries", required_argument, 0, 'r'},  {"timeout", required_argument, 0, 'T'},
-        {"progress", required_argument, 0, 'P'}, {"quiet", no_argument, 0, 'q'},
-        {"help", no_argument, 0, 'h'},           {0, 0, 0, 0}};
+    static const struct option options[] = {{"market", required_argument, 0, 'm'},
+                                            {"from", required_argument, 0, 'f'},
+                                            {"to", required_argument, 0, 't'},
+                                            {"stream-root", required_argument, 0, 'd'},
+                                            {"stream-dir", required_argument, 0, 'd'},
+                                            {"no-fill", no_argument, 0, 'n'},
+                                            {"page-minutes", required_argument, 0, 'p'},
+                                            {"retries", required_argument, 0, 'r'},
+                                            {"timeout", required_argument, 0, 'T'},
+                                            {"progress", required_argument, 0, 'P'},
+                                            {"quiet", no_argument, 0, 'q'},
+                                            {"help", no_argument, 0, 'h'},
+                                            {0, 0, 0, 0}};
     const char *market = NULL, *stream_dir = CLI_DEFAULT_STREAM_DIR;
     const char *cmd = argv[0];
     int64_t from = 0, to = 0, timeout_us = 0;

@@ -31,6 +31,8 @@ static const command commands[] = {
     {"upload", cmd_upload, "upload a file to S3 (or an S3-compatible server)"},
     {"bus", cmd_bus, "create, check and show the NATS JetStream stream behind --bus"},
     {"serve", cmd_serve, "serve the live dashboard, its event stream and Prometheus metrics"},
+    {"markets", cmd_markets, "list the markets of a data folder: span, rows, candle gaps"},
+    {"export", cmd_export, "write a market's rows as CSV, JSON or Parquet, or all as a dataset"},
     {"backfill", cmd_backfill, "fetch an exchange's 1-minute candles for a past range (REST)"},
 };
 

@@ -123,3 +123,24 @@ assert 19 <= len(rows) <= 21, len(rows)
 assert all(r["Close"] != 99999.99 for r in rows), rows[-1]
 PY
 pass "the current minute is never taken as final"
+
+# ---- The defaults work together: backfill, stream and export with no paths -----------------------
+mkdir defaults && cd defaults
+from=$(((now_min - 150) * 60)) to=$(((now_min - 30) * 60))
+start_mock
+"$BTCSTREAM" backfill --market coinbase:BTC-USD --from "$(iso $from)" --to "$(iso $to)" --quiet \
+    2> err.txt || fail "backfill with the default stream root failed: $(cat err.txt)"
+stop_mock
+"$BTCSTREAM" stream --until-idle --quiet > stream.out 2>&1 || fail "stream failed: $(cat stream.out)"
+"$BTCSTREAM" export --market coinbase:BTC-USD --format csv > c.csv 2> err.txt ||
+    fail "export failed: $(cat err.txt)"
+$PY - c.csv $from $to <<'PY' || fail "export after the default backfill + stream is not the range"
+import csv, datetime, sys
+rows = list(csv.DictReader(open(sys.argv[1])))
+want = [datetime.datetime.fromtimestamp(t, datetime.timezone.utc).strftime("%Y-%m-%d %H:%M:%S")
+        for t in range(int(sys.argv[2]), int(sys.argv[3]), 60)]
+got = [r["Start"] for r in rows]
+assert got == want, (len(got), len(want), got[:2], want[:2])
+PY
+cd ..
+pass "backfill, stream --until-idle and export --market agree on their defaults"

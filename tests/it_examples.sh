@@ -214,3 +214,13 @@ for f in ("model.json", "bitcoin_predictions.zip", "output_plot.png", "bitcoin_p
     assert os.path.exists(os.path.join(sys.argv[4], f)), f
 PYEOF
 pass "example_stages_report"
+
+# market_export (market.h, export_data.h): the markets' summaries and one market's CSV, as the
+# independent export of tests/export/make_history.py computes them.
+$PY "$BS_SOURCE_DIR/tests/export/make_history.py" Data
+"$bin/example_market_export" Data binance:BTCUSDT >market.csv 2>market.err || fail "example_market_export failed"
+cmp Data/expect/binance.csv market.csv || fail "example_market_export's CSV"
+expect_eq "$(grep -c 'rows, ' market.err)" 3 "one summary line a market"
+grep -q "^binance:BTCUSDT $(awk -F, '$1 == "binance:BTCUSDT" { print $4 " rows, " $6 }' Data/expect/markets.csv) missing minutes$" market.err ||
+    fail "example_market_export's summary: $(cat market.err)"
+pass "example_market_export"

@@ -46,7 +46,9 @@ cc -std=c11 -Wall -Werror "${cc_extra[@]}" $cflags "$src" -o summary_static \
     $(pkg-config --libs --static btcstream | sed 's/-lbtcstream/-l:libbtcstream.a/') ||
     fail "the example does not build against the static library"
 ldd summary_static | grep -q libbtcstream && fail "the static build links libbtcstream.so"
-ldd summary_shared | grep -q "$libdir/libbtcstream.so" || fail "the shared build does not use the installed libbtcstream.so"
+ldd summary_shared >ldd.out 2>&1 || { cat ldd.out >&2; fail "ldd summary_shared failed"; }
+grep -q "$libdir/libbtcstream.so" ldd.out ||
+    { cat ldd.out >&2; fail "the shared build does not use the installed libbtcstream.so (ldd above)"; }
 
 # Three days of hourly ticks, and each day's mean close worked out by awk.
 $PY - >ticks.csv <<'PYEOF'

@@ -69,6 +69,8 @@ check split5 --horizon 5
 check wf1 --horizon 1 --evaluate walk-forward
 check wf5 --horizon 5 --evaluate walk-forward --folds 10
 check wf5w --horizon 5 --evaluate walk-forward --window 800
+check wf5full --horizon 5 --evaluate walk-forward --refit full
+check wf5wfull --horizon 5 --evaluate walk-forward --window 800 --refit full
 pass "DM statistic and p-value, skill, coverage and width equal Python's from the Parquet"
 
 # --window bounds every fold's training rows.
@@ -76,7 +78,11 @@ $PY -c "
 import json
 m = json.load(open('wf5w.json'))
 assert all(f['rows_train'] <= 800 for f in m['folds']), [f['rows_train'] for f in m['folds']]
-assert m['window'] == 800" || fail "--window"
+assert m['window'] == 800
+w, f = json.load(open('wf5.json')), json.load(open('wf5full.json'))
+assert w['folds'][0] == f['folds'][0], 'warm and full refits share fold 1'
+assert w['folds'][1]['model'] != f['folds'][1]['model'], 'later warm folds are not full refits'" \
+    || fail "--window, --refit"
 pass "--window bounds the training rows"
 
 # Several horizons: one JSON line each, in the order asked; the files are the first horizon's.
@@ -117,7 +123,7 @@ pass "a model equal to persistence gets a reason, not a p-value"
 
 # Bad values are refused with one line.
 for bad in "--interval-level 1" "--interval-level 0" "--evaluate sideways" "--folds 0" \
-    "--horizon 1,,x"; do
+    "--horizon 1,,x" "--refit sideways"; do
     if "$BTCSTREAM" train --input h.json $bad 2> err.txt; then fail "accepted $bad"; fi
     expect_eq "$(wc -l < err.txt)" 1 "lines on stderr for $bad"
 done

@@ -11,6 +11,7 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -109,8 +110,9 @@ static void test_random_walks_are_rarely_called_significant(void **state) {
     assert_true(significant <= 10);
 }
 
-/* Fold fits of the series with ticks after `from` multiplied by noise. */
-static void fold_digests(bs_tick *t, size_t n, size_t from, uint64_t *digest) {
+/* Fold fits of the series with ticks after `from` multiplied by noise, refit as wf says. */
+static void fold_digests_with(bs_tick *t, size_t n, size_t from, bs_walk_forward_options wf,
+                              uint64_t *digest) {
     rng_state = 99;
     for (size_t i = from; i < n; i++) {
         double f = exp(0.01 * gaussian());
@@ -119,15 +121,22 @@ static void fold_digests(bs_tick *t, size_t n, size_t from, uint64_t *digest) {
     }
     bs_train_options o = quick();
     o.horizon = 3;
-    bs_walk_forward_options wf = {.folds = 4};
     bs_walk_forward_result w;
     assert_int_equal(bs_walk_forward(t, n, &o, &wf, NULL, &w, NULL), BS_OK);
     for (int k = 0; k < 4; k++) digest[k] = w.fold[k].fit_digest;
     bs_walk_forward_result_free(&w);
 }
 
-static void test_walk_forward_never_fits_on_a_test_row(void **state) {
-    (void)state;
+static bs_refit poisoned_refit; /* the refit the poisoning test runs under */
+static size_t poisoned_window;
+
+static void fold_digests(bs_tick *t, size_t n, size_t from, uint64_t *digest) {
+    bs_walk_forward_options wf = {.folds = 4, .refit = poisoned_refit, .window = poisoned_window};
+    fold_digests_with(t, n, from, wf, digest);
+}
+
+/* Poisons the future of fold 3 and checks that folds 1-3 are bit for bit the same fits. */
+static void never_fits_on_a_test_row(void) {
     /* 1560 ticks give 1500 feature rows (from tick 60), 1497 labelled at horizon 3: blocks of
      * 299 with the remainder in the first (301), so fold 3 tests rows 899.., ticks 959.. */
     size_t n = 1560, tick_of_fold3 = 60 + 301 + 2 * 299;
@@ -150,6 +159,78 @@ static void test_walk_forward_never_fits_on_a_test_row(void **state) {
     free(t);
     assert_true(clean[1] == poisoned[1]);
     assert_true(clean[2] != poisoned[2]);
+}
+
+static void test_walk_forward_never_fits_on_a_test_row(void **state) {
+    (void)state;
+    poisoned_refit = BS_REFIT_FULL;
+    poisoned_window = 0;
+    never_fits_on_a_test_row();
+}
+
+/* Warm refits keep every row in one matrix, the future at label and weight 0: the poisoned
+ * prices reach that matrix's features and labels, and must reach no fit. */
+static void test_warm_walk_forward_never_fits_on_a_test_row(void **state) {
+    (void)state;
+    poisoned_refit = BS_REFIT_WARM;
+    poisoned_window = 0;
+    never_fits_on_a_test_row();
+    poisoned_window = 500; /* and with a window: rows before it take no part either */
+    never_fits_on_a_test_row();
+}
+
+/* Warm and full refits share fold 1 (grown from scratch alike); later folds differ, and warm
+ * ones grow max_iter / folds trees (rounded up) each on top of the fold before's. */
+static void test_warm_refit_continues_from_the_fold_before(void **state) {
+    (void)state;
+    size_t n = 1560;
+    bs_tick *t = ar_series(n, 0.3, 1e-3, 5);
+    uint64_t full[4], warm[4], warm_window[4];
+    fold_digests_with(t, n, n, (bs_walk_forward_options){.folds = 4}, full);
+    assert_int_equal(bs_walk_forward_defaults().refit, BS_REFIT_WARM);
+    fold_digests_with(t, n, n, (bs_walk_forward_options){.folds = 4, .refit = BS_REFIT_WARM}, warm);
+    fold_digests_with(t, n, n,
+                      (bs_walk_forward_options){.folds = 4, .refit = BS_REFIT_WARM, .window = 500},
+                      warm_window);
+    assert_true(full[0] == warm[0]);
+    for (int k = 1; k < 4; k++) assert_true(full[k] != warm[k]);
+    assert_true(warm_window[1] != warm[1]); /* the window bounds the rows later rounds see */
+    free(t);
+
+    /* the last fold's model.json: 20 trees from fold 1, 5 more from each of folds 2-4 */
+    t = ar_series(n, 0.3, 1e-3, 5);
+    bs_train_options o = quick();
+    bs_walk_forward_options wf = bs_walk_forward_defaults();
+    wf.folds = 4;
+    bs_walk_forward_result w;
+    char dir[] = "/tmp/bs_test_evaluate_XXXXXX";
+    assert_non_null(mkdtemp(dir));
+    assert_int_equal(bs_walk_forward(t, n, &o, &wf, dir, &w, NULL), BS_OK);
+    char path[256];
+    snprintf(path, sizeof path, "%s/model.json", dir);
+    FILE *fp = fopen(path, "r");
+    assert_non_null(fp);
+    static char json[1 << 22];
+    size_t len = fread(json, 1, sizeof json - 1, fp);
+    fclose(fp);
+    json[len] = '\0';
+    const char *trees = strstr(json, "\"num_trees\":\"");
+    assert_non_null(trees);
+    assert_int_equal(atoi(trees + strlen("\"num_trees\":\"")), 20 + 3 * 5);
+    /* the last test row's forecast (from XGBoost's prediction cache of the shared matrix)
+     * equals the saved model's forecast from the same tick, the last but one (horizon 1) */
+    bs_forecast f;
+    const bs_predictions *p = &w.pooled.predictions;
+    assert_int_equal(bs_predict_next(path, t, n - 1, &f, NULL), BS_OK);
+    assert_true(fabs(f.predicted_close - p->prediction[p->rows - 1]) <= 1e-9 * f.predicted_close);
+    assert_true(fabs(f.upper - p->upper[p->rows - 1]) <= 1e-9 * f.upper);
+    bs_walk_forward_result_free(&w);
+    remove(path);
+    snprintf(path, sizeof path, "%s/%s", dir, BS_PREDICTIONS_DIR);
+    char cmd[400];
+    snprintf(cmd, sizeof cmd, "rm -r '%s' '%s'", path, dir);
+    assert_int_equal(system(cmd), 0);
+    free(t);
 }
 
 static void test_conformal_coverage_is_within_two_standard_errors(void **state) {
@@ -179,6 +260,8 @@ int main(void) {
         cmocka_unit_test(test_predictable_returns_get_a_significant_verdict),
         cmocka_unit_test(test_random_walks_are_rarely_called_significant),
         cmocka_unit_test(test_walk_forward_never_fits_on_a_test_row),
+        cmocka_unit_test(test_warm_walk_forward_never_fits_on_a_test_row),
+        cmocka_unit_test(test_warm_refit_continues_from_the_fold_before),
         cmocka_unit_test(test_conformal_coverage_is_within_two_standard_errors),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

@@ -35,7 +35,7 @@ static void write_history(size_t bytes) {
 static int setup(void **state) {
     (void)state;
     test_tmpdir(dir, sizeof dir, "serve");
-    assert_int_equal(serve_paths_init(&paths, dir, NULL), BS_OK);
+    assert_int_equal(serve_paths_init(&paths, dir, "", NULL), BS_OK);
     return 0;
 }
 
@@ -104,7 +104,7 @@ static void test_committed_counts_quarantined_files_not_their_reasons(void **sta
     (void)state;
     make_stream_dir();
     assert_int_equal(mkdir(paths.quarantine, 0755), 0);
-    char p[4400];
+    char p[4500];
     const char *names[] = {"a.json", "a.json.reason", "b.json", "b.json.reason", ".tmp"};
     for (size_t i = 0; i < 5; i++) {
         snprintf(p, sizeof p, "%s/%s", paths.quarantine, names[i]);

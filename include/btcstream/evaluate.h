@@ -16,6 +16,19 @@
  * folds after the first grow one model each, not two, and the feature matrix is built once and
  * sliced by every fold.
  *
+ * Refits. With BS_REFIT_FULL every fold grows max_iter trees from scratch on its training
+ * rows: ten honest fits, about 3.5 times the rows of one split's two. With BS_REFIT_WARM (the
+ * default) fold 1 does that, and fold k > 1 starts from fold k - 1's trees and adds
+ * warm_rounds trees grown on its own training rows (all rows before block k, or its window):
+ * the model a fold evaluates is then the one a user who retrains incrementally would have.
+ * Every fold's model still saw only rows before its test block: the later rounds run on one
+ * quantile matrix of every labelled row whose histogram cuts come from fold 1's training rows,
+ * with label and weight 0 on every row outside the fold's training rows, so those rows add
+ * nothing to any gradient, split or leaf. With one thread the trees are bit for bit those of
+ * a matrix holding the training rows alone; with several, XGBoost's split of the rows between
+ * threads follows all rows, so a later row can move the order of the floating-point sums (not
+ * their terms) and a tree's numbers in their last bits.
+ *
  * Scores are given per fold and pooled over every test row; the pooled Diebold-Mariano test
  * runs on the test rows as one series in time order.
  */
@@ -28,12 +41,21 @@
 
 #include "btcstream/model.h"
 
+/* How each fold's model is grown (see the top of this file). */
+typedef enum {
+    BS_REFIT_FULL = 0, /* every fold grows max_iter rounds from scratch */
+    BS_REFIT_WARM = 1  /* fold 1 does; each later fold adds warm_rounds to the one before */
+} bs_refit;
+
 typedef struct {
-    int folds;     /* test blocks (10); at least 1 */
-    size_t window; /* 0: train on all rows before the block (expanding); else the last window */
+    int folds;       /* test blocks (10); at least 1 */
+    size_t window;   /* 0: train on all rows before the block (expanding); else the last window */
+    bs_refit refit;  /* bs_walk_forward_defaults(): warm; a zeroed struct: full */
+    int warm_rounds; /* warm: rounds each fold after the first adds; 0: max_iter / folds,
+                        rounded up */
 } bs_walk_forward_options;
 
-/* Ten expanding folds. */
+/* Ten expanding folds, warm refits. */
 BS_API bs_walk_forward_options bs_walk_forward_defaults(void);
 
 typedef struct {

@@ -28,7 +28,13 @@ typedef enum {
     BS_PARQUET_STRING,           /* values: const char *const *, UTF-8, NUL-terminated */
     BS_PARQUET_DATE, /* values: const int32_t *, days since 1970-01-01 (read back widened into
                         values.i64) */
+    /* values: const int64_t *, BS_PARQUET_NULL_INT64 for a null: an OPTIONAL INT64 column
+     * (definition levels, never dictionary-encoded). Written only; the reader refuses it. */
+    BS_PARQUET_INT64_OPTIONAL,
 } bs_parquet_type;
+
+/* The value that stands for null in a BS_PARQUET_INT64_OPTIONAL column. */
+#define BS_PARQUET_NULL_INT64 INT64_MIN
 
 typedef enum { BS_PARQUET_SNAPPY, BS_PARQUET_ZSTD, BS_PARQUET_UNCOMPRESSED } bs_parquet_codec;
 

@@ -7,7 +7,8 @@
  *
  * Columns: timestamp (INT64 TIMESTAMP(MICROS, UTC)), Close (DOUBLE), prediction (DOUBLE) and, in
  * forecast mode, baseline (DOUBLE, the persistence forecast), lower and upper (DOUBLE, the
- * conformal prediction interval; 0 and +Infinity when too few held-out rows bound it). The folder
+ * conformal prediction interval; 0 and +Infinity when too few held-out rows bound it), and
+ * market (UTF-8 string, market.h) when the market is known. The folder
  * is written beside its final name and renamed into place (an old folder is moved aside first and
  * removed after), so a crash never leaves half a folder under the real name.
  */
@@ -19,6 +20,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "btcstream/market.h"
 #include "btcstream/outputs.h"
 #include "btcstream/status.h"
 
@@ -31,6 +33,7 @@ typedef struct {
     double *prediction;
     double *baseline;      /* NULL in seed mode */
     double *lower, *upper; /* the interval; NULL in seed mode (and in files written before it) */
+    char market[BS_MARKET_MAX]; /* the rows' market; "" when unknown (no market column) */
 } bs_predictions;
 
 /* Allocates the arrays for rows rows (baseline, lower and upper too when with_baseline). */

@@ -34,9 +34,11 @@
 #define BS_SERVE_DEFAULT_PREDICTIONS "bitcoin_predictions.parquet"
 
 typedef struct {
-    const char *listen;      /* "HOST:PORT" (IPv4 or [IPv6]); port 0 picks a free one */
-    const char *data_dir;    /* holds bitcoin_combined.json and stream/_checkpoint.log */
-    const char *market;      /* the market to show; NULL: the only one (its name is "default") */
+    const char *listen;   /* "HOST:PORT" (IPv4 or [IPv6]); port 0 picks a free one */
+    const char *data_dir; /* the data folder (market.h: its markets' histories and streams) */
+    /* The market to show; NULL: the only one (a data folder without markets: its legacy history
+     * DATA/bitcoin_combined.json, shown as "default"); "": that legacy history. */
+    const char *market;
     const char *predictions; /* the model's predictions folder (predictions.h); NULL: none */
     size_t max_clients;      /* SSE clients at once; 0: BS_SERVE_DEFAULT_MAX_CLIENTS */
     size_t recent_ticks;     /* ticks kept in memory for the page and resumes; 0: 20000 */

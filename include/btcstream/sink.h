@@ -37,6 +37,7 @@ typedef struct {
     /* Called after each file a table is written, with its path and row count; may be NULL. */
     void (*on_file)(void *ctx, const char *path, size_t rows);
     void *ctx;
+    const char *market; /* the tables' market: a column in Parquet files; NULL or "": none */
 } bs_sink_options;
 
 typedef struct bs_sink bs_sink;

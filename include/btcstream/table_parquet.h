@@ -15,4 +15,12 @@
 BS_API bs_status bs_table_write_parquet(const bs_table *t, const char *path,
                                         const bs_parquet_options *opts, bs_error *err);
 
+/*
+ * bs_table_write_parquet() with a last column `market` (UTF-8 string, the same on every row)
+ * when market is neither NULL nor empty: the market the table was computed for (market.h).
+ */
+BS_API bs_status bs_table_write_parquet_market(const bs_table *t, const char *path,
+                                               const bs_parquet_options *opts,
+                                               const char *market, bs_error *err);
+
 #endif

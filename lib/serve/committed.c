@@ -4,6 +4,8 @@
  */
 #include "committed.h"
 
+#include "btcstream/market.h"
+
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
@@ -18,15 +20,41 @@
 #define LOG_TAIL_BYTES 65536
 #define POLL_INTERVAL_US 50000
 
-bs_status serve_paths_init(serve_paths *p, const char *data_dir, bs_error *err) {
+bs_status serve_paths_init(serve_paths *p, const char *data_dir, const char *market,
+                           bs_error *err) {
     memset(p, 0, sizeof *p);
     if (strlen(data_dir) >= sizeof p->data_dir)
         return bs_fail(err, BS_ERR_ARG, "data dir path too long: %.80s...", data_dir);
     snprintf(p->data_dir, sizeof p->data_dir, "%s", data_dir);
-    snprintf(p->history, sizeof p->history, "%s/bitcoin_combined.json", data_dir);
-    snprintf(p->stream_dir, sizeof p->stream_dir, "%s/stream", data_dir);
-    snprintf(p->log, sizeof p->log, "%s/stream/_checkpoint.log", data_dir);
-    snprintf(p->quarantine, sizeof p->quarantine, "%s/stream/_quarantine", data_dir);
+    if (!market) {
+        /* The only market; a data dir with none yet is shown as a legacy one, which is what a
+         * stream processor started on it without markets writes. */
+        char history[4096];
+        bs_status st = bs_market_resolve(data_dir, NULL, history, sizeof history, p->market, err);
+        if (st == BS_ERR_EMPTY) p->market[0] = '\0';
+        else if (st != BS_OK) return st;
+    } else {
+        bs_status st = market[0] ? bs_market_check(market, err) : BS_OK;
+        if (st != BS_OK) return st;
+        snprintf(p->market, sizeof p->market, "%s", market);
+    }
+    if (!p->market[0]) {
+        snprintf(p->history, sizeof p->history, "%s/bitcoin_combined.json", data_dir);
+        snprintf(p->stream_dir, sizeof p->stream_dir, "%s/stream", data_dir);
+    } else {
+        char stream_root[4200];
+        snprintf(stream_root, sizeof stream_root, "%s/stream", data_dir);
+        bs_status st = bs_market_history(data_dir, p->market, p->history, sizeof p->history, err);
+        if (st == BS_OK)
+            st = bs_market_stream_dir(stream_root, p->market, p->stream_dir, sizeof p->stream_dir,
+                                      err);
+        if (st != BS_OK) return st;
+    }
+    if (snprintf(p->log, sizeof p->log, "%s/_checkpoint.log", p->stream_dir) >=
+            (int)sizeof p->log ||
+        snprintf(p->quarantine, sizeof p->quarantine, "%s/_quarantine", p->stream_dir) >=
+            (int)sizeof p->quarantine)
+        return bs_fail(err, BS_ERR_ARG, "data dir path too long: %.80s...", data_dir);
     return BS_OK;
 }
 

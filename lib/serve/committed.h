@@ -16,14 +16,16 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "btcstream/market.h"
 #include "btcstream/status.h"
 
 typedef struct {
-    char history[4200];    /* DATA/bitcoin_combined.json */
-    char log[4200];        /* DATA/stream/_checkpoint.log */
-    char quarantine[4200]; /* DATA/stream/_quarantine */
+    char history[4200];    /* DATA/markets/SOURCE/SYMBOL/history.json (legacy: bitcoin_combined) */
+    char log[4400];        /* STREAM_DIR/_checkpoint.log */
+    char quarantine[4400]; /* STREAM_DIR/_quarantine */
     char data_dir[4096];
-    char stream_dir[4200];
+    char stream_dir[4300];      /* DATA/stream/SOURCE/SYMBOL (legacy: DATA/stream) */
+    char market[BS_MARKET_MAX]; /* "" for the legacy layout */
 } serve_paths;
 
 typedef struct {
@@ -36,8 +38,12 @@ typedef struct {
     uint64_t quarantined; /* files now in the quarantine folder (reasons not counted) */
 } serve_commit;
 
-/* Fills the paths of data_dir; BS_ERR_ARG when they would not fit. */
-bs_status serve_paths_init(serve_paths *p, const char *data_dir, bs_error *err);
+/*
+ * Fills the paths of a market in data_dir (market.h): market NULL is the only one there (none yet:
+ * the legacy layout), "" the legacy history DATA/bitcoin_combined.json with DATA/stream. BS_ERR_ARG
+ * for a bad market, several to choose from, or paths that would not fit.
+ */
+bs_status serve_paths_init(serve_paths *p, const char *data_dir, const char *market, bs_error *err);
 
 /*
  * Reads what is committed now. A missing history and log give size 0 (nothing yet); a log

@@ -109,9 +109,11 @@ bs_status bs_serve_start(const bs_serve_options *opts, bs_serve **out, bs_error 
     bs_serve *srv = calloc(1, sizeof *srv);
     if (!srv) return bs_fail(err, BS_ERR_NOMEM, "out of memory starting the dashboard");
     srv->wake[0] = srv->wake[1] = -1;
-    bs_status st = serve_paths_init(&srv->paths, opts->data_dir ? opts->data_dir : "Data", err);
+    bs_status st =
+        serve_paths_init(&srv->paths, opts->data_dir ? opts->data_dir : "Data", opts->market, err);
     if (st != BS_OK) goto fail;
-    st = serve_state_init(&srv->state, opts->recent_ticks, opts->market, opts->predictions, err);
+    st = serve_state_init(&srv->state, opts->recent_ticks,
+                          srv->paths.market[0] ? srv->paths.market : NULL, opts->predictions, err);
     if (st != BS_OK) goto fail;
     srv->state.max_clients = opts->max_clients ? opts->max_clients : BS_SERVE_DEFAULT_MAX_CLIENTS;
     srv->poll = opts->poll;

@@ -12,7 +12,7 @@ static bs_status write_parquet(bs_sink *sink, const bs_table *t, bs_error *err) 
     char path[4096];
     bs_status st = bs_sink_file_path(sink, t, path, sizeof path, err);
     if (st == BS_OK) st = bs_mkdirs(sink->opts.dir, err);
-    if (st == BS_OK) st = bs_table_write_parquet(t, path, NULL, err);
+    if (st == BS_OK) st = bs_table_write_parquet_market(t, path, NULL, sink->opts.market, err);
     if (st == BS_OK && sink->opts.on_file) sink->opts.on_file(sink->opts.ctx, path, t->rows);
     return st;
 }
