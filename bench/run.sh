@@ -39,6 +39,7 @@ workload dashboard.sh 1000
 workload walk_forward.sh 1000000 1 # minutes a run: one is enough for a ratio this large
 workload export.sh 1000000 "$runs"
 if [ "$quick" = quick ]; then workload candles.sh 1000000 1; else workload candles.sh 5000000 3; fi
+if [ "$quick" = quick ]; then workload feed.sh 300000 1; else workload feed.sh 1000000 3; fi
 workload backfill.sh "$runs" 365
 
 {

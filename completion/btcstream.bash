@@ -24,7 +24,7 @@ _btcstream() {
     local cmd=${COMP_WORDS[1]}
     case $prev in
     --source)
-        COMPREPLY=($(compgen -W "coingecko sim replay:" -- "$cur"))
+        COMPREPLY=($(compgen -W "coingecko sim replay: binance: coinbase: kraken:" -- "$cur"))
         [[ $cur == replay:* ]] && COMPREPLY=($(compgen -f -P replay: -- "${cur#replay:}"))
         compopt -o nospace 2>/dev/null
         return ;;
@@ -43,7 +43,7 @@ _btcstream() {
         COMPREPLY=($(compgen -W "$markets" -- "$cur")); return ;;
     --input | --history | --model | --predictions | --out)
         COMPREPLY=($(compgen -f -- "$cur")); return ;;
-    --data-dir | --out-dir | --stream-dir | --stream-root | --stage)
+    --data-dir | --out-dir | --stream-dir | --stream-root | --stage | --raw)
         COMPREPLY=($(compgen -d -- "$cur")); return ;;
     esac
     if [[ $cur == -* ]]; then

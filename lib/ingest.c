@@ -8,6 +8,7 @@
 #include <time.h>
 
 #include "btcstream/timeutil.h"
+#include "feed.h"
 
 #define SLICE_US 50000
 #define MAX_BACKOFF_US (300 * BS_US_PER_SECOND)
@@ -34,6 +35,8 @@ static void notice(const bs_ingest_options *o, const char *message) {
 }
 
 bs_status bs_ingest_run(const bs_ingest_options *o, bs_ingest_totals *totals, bs_error *err) {
+    /* an exchange feed pushes candles as minutes close: the feed runner drives it */
+    if (feed_source_is(o->source)) return feed_source_run(o, totals, err);
     totals->ticks = totals->failures = 0;
     int64_t started = bs_monotonic_us(), next = started, backoff = BS_US_PER_SECOND;
     for (uint64_t attempt = 0; !stopped(o, started); attempt++) {

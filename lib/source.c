@@ -5,6 +5,8 @@
  */
 #include "btcstream/source.h"
 
+#include "btcstream/feed.h"
+
 #include <stdio.h>
 #include <string.h>
 
@@ -23,6 +25,13 @@ const bs_source_type bs_source_types[] = {
      SECONDS(30), bs_source_sim_open},
     {"replay", "FILE", "the ticks of FILE in time order (run keeps them in Data/replay)", "Data/replay", 0, 0,
      bs_source_replay_open},
+    /* exchange feeds: 1-minute candles from trades (feed.h; interval is the candle's minute) */
+    {"binance", "SYMBOL", "Binance trades of SYMBOL as 1-minute candles (docs/sources.md)", "Data",
+     SECONDS(60), 0, bs_source_binance_open},
+    {"coinbase", "PRODUCT", "Coinbase trades of PRODUCT (BTC-USD) as 1-minute candles", "Data",
+     SECONDS(60), 0, bs_source_coinbase_open},
+    {"kraken", "PAIR", "Kraken trades of PAIR (BTC/USD) as 1-minute candles", "Data", SECONDS(60),
+     0, bs_source_kraken_open},
     {NULL, NULL, NULL, NULL, 0, 0, NULL},
 };
 

@@ -16,6 +16,8 @@ packages=(
     libnats-dev
     # the dashboard (btcstream serve): libmicrohttpd serves it
     libmicrohttpd-dev
+    # the exchange feeds (binance:, coinbase:, kraken:): the WebSocket client
+    libwebsockets-dev
 )
 # BS_DEPS_BUILD_ONLY=1 (the container image) installs what builds and runs btcstream, not the
 # tools only the tests use.

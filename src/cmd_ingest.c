@@ -5,11 +5,14 @@
 #include "btcstream/timeutil.h"
 #include "cli.h"
 #include "ingest_args.h"
+#include "ingest_feed.h"
 
 static const char usage_text[] =
     "usage: btcstream ingest [--source coingecko|replay:FILE|sim] [--interval 30s]\n"
     "                        [--duration D] [--stream-root Data/stream | --stream-dir P]\n"
-    "                        [--coin bitcoin] [--vs usd]\n\n"
+    "                        [--coin bitcoin] [--vs usd]\n"
+    "       btcstream ingest --source binance:SYMBOL,coinbase:PRODUCT,kraken:PAIR [--grace 2s]\n"
+    "                        [--stall 30s] [--raw DIR] [--duration D] [--stream-root Data/stream]\n\n"
     "Fetches a tick every interval and writes it as one stream file, atomically, into the\n"
     "source's market folder STREAM_ROOT/SOURCE/SYMBOL (docs/markets.md) for 'btcstream stream'\n"
     "to pick up; each line names its market (coingecko:bitcoin/usd, sim:BTC-USD,\n"
@@ -27,7 +30,7 @@ static const char usage_text[] =
     "  --bus URLS     publish to NATS JetStream instead (nats://HOST:PORT[,HOST:PORT...]); every\n"
     "                 tick is sent again until the stream acknowledges it (docs/scale-out.md)\n"
     "  --bus-stream N JetStream stream (default BTCSTREAM); --subject-prefix P (default "
-    "btcstream)\n";
+    "btcstream)\n\n" INGEST_FEED_USAGE;
 
 typedef struct {
     const char *cmd;
@@ -123,11 +126,14 @@ int cmd_ingest(int argc, char **argv) {
                                             {"bus", required_argument, 0, 'b'},
                                             {"bus-stream", required_argument, 0, 'n'},
                                             {"subject-prefix", required_argument, 0, 'p'},
+                                            INGEST_FEED_LONG_OPTIONS,
                                             {"help", no_argument, 0, 'h'},
                                             {0, 0, 0, 0}};
     static atomic_int stop;
     ingest_args a;
     ingest_args_init(&a, 0);
+    ingest_feed_args feed;
+    ingest_feed_args_init(&feed);
     const char *dir = NULL, *root = CLI_DEFAULT_STREAM_DIR;
     bs_bus_options bus = bs_bus_defaults();
     int c, rc = CLI_OK;
@@ -140,11 +146,16 @@ int cmd_ingest(int argc, char **argv) {
         else if (c == 'p') bus.subject_prefix = optarg;
         else if (c == 'h')
             return fputs(usage_text, stdout), ingest_args_print_sources(stdout), CLI_OK;
+        else if (c >= 1100) rc = ingest_feed_option(&feed, argv[0], c, optarg);
         else if (c >= 1000) rc = ingest_args_option(&a, argv[0], c, optarg);
         else return cli_option_error(argv[0], c, argv);
     }
     if (rc != CLI_OK) return rc;
     if (optind < argc) return cli_usage_error(argv[0], "unexpected argument");
+    if (bs_feed_is_exchange_spec(a.source) && !bus.urls) { /* exchange feeds: ingest_feed.c */
+        feed.feed.stream_dir = dir; /* --stream-dir: exactly there (one market) */
+        return ingest_feed_run(argv[0], &a, &feed, root);
+    }
     if ((rc = ingest_args_source_defaults(&a, argv[0], 0)) != CLI_OK) return rc;
     /* Where `stream` looks by default, whatever the source: the two commands' defaults work
      * together. (`run` keeps its sim and replay demos apart in Data/sim and Data/replay.) */

@@ -82,7 +82,8 @@ static void test_registry_finds_types_and_names_them_all_when_unknown(void **sta
     bs_source *s = NULL;
     bs_error err = {{0}};
     assert_int_equal(bs_source_open("nope", NULL, &s, &err), BS_ERR_ARG);
-    assert_string_equal(err.msg, "unknown source \"nope\" (use coingecko, sim, replay:FILE)");
+    assert_string_equal(err.msg, "unknown source \"nope\" (use coingecko, sim, replay:FILE, "
+                                 "binance:SYMBOL, coinbase:PRODUCT, kraken:PAIR)");
     assert_int_equal(bs_source_open("replay", NULL, &s, &err), BS_ERR_ARG);
     assert_non_null(strstr(err.msg, "needs replay:FILE"));
     assert_int_equal(bs_source_open("sim:3", NULL, &s, &err), BS_ERR_ARG);
