@@ -41,6 +41,17 @@ static void print_market(void *ctx, const char *market, const char *history,
            history, (unsigned long long)r->appended, (unsigned long long)r->duplicates);
 }
 
+/* The closing line of an import into `into` (a data folder's markets, or one history). */
+static int print_summary(const char *source, const bs_scan_stats *stats, const char *into,
+                         const bs_import_result *r) {
+    printf("imported %s (%s) into %s: read %llu, appended %llu, skipped %llu duplicates, "
+           "rejected %llu\n",
+           source, bs_format_name(stats->format), into, (unsigned long long)r->read,
+           (unsigned long long)r->appended, (unsigned long long)r->duplicates,
+           (unsigned long long)r->rejected);
+    return CLI_OK;
+}
+
 static int import_markets(const char *cmd, const char *source, const char *data_dir,
                           const char *market, const bs_scan_options *scan) {
     bs_import_result total;
@@ -50,21 +61,14 @@ static int import_markets(const char *cmd, const char *source, const char *data_
         bs_import_markets(source, data_dir, market, scan, print_market, NULL, &total, &stats, &err);
     if (st != BS_OK) return cli_fail(cmd, &err);
     cli_report_bad_lines(cmd, source, &stats);
-    printf("imported %s (%s) into %s: read %llu, appended %llu, skipped %llu duplicates, "
-           "rejected %llu\n",
-           source, bs_format_name(stats.format), data_dir, (unsigned long long)total.read,
-           (unsigned long long)total.appended, (unsigned long long)total.duplicates,
-           (unsigned long long)total.rejected);
-    return CLI_OK;
+    return print_summary(source, &stats, data_dir, &total);
 }
 
 int cmd_import(int argc, char **argv) {
-    static const struct option options[] = {{"history", required_argument, 0, 'H'},
-                                            {"market", required_argument, 0, 'M'},
-                                            {"data-dir", required_argument, 0, 'D'},
-                                            {"strict", no_argument, 0, 'S'},
-                                            {"help", no_argument, 0, 'h'},
-                                            {0, 0, 0, 0}};
+    static const struct option options[] = {
+        {"history", required_argument, 0, 'H'},  {"market", required_argument, 0, 'M'},
+        {"data-dir", required_argument, 0, 'D'}, {"strict", no_argument, 0, 'S'},
+        {"help", no_argument, 0, 'h'},           {0, 0, 0, 0}};
     const char *history = NULL, *market = NULL, *data_dir = "Data";
     bs_scan_options scan = {0};
     int c;
@@ -92,10 +96,5 @@ int cmd_import(int argc, char **argv) {
     bs_status st = bs_import_file(source, history, &scan, &result, &stats, &err);
     if (st != BS_OK) return cli_fail(argv[0], &err);
     cli_report_bad_lines(argv[0], source, &stats);
-    printf("imported %s (%s) into %s: read %llu, appended %llu, skipped %llu duplicates, "
-           "rejected %llu\n",
-           source, bs_format_name(stats.format), history, (unsigned long long)result.read,
-           (unsigned long long)result.appended, (unsigned long long)result.duplicates,
-           (unsigned long long)result.rejected);
-    return CLI_OK;
+    return print_summary(source, &stats, history, &result);
 }
