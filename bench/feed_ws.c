@@ -9,9 +9,14 @@
  *   messages trades candles late wall_s cpu_s trades_per_wall_s trades_per_cpu_s p50_us p99_us
  *   checksum
  *   bench_feed_ws PORT [GRACE_MS=2000]
- * The client's private functions are compiled in here (the archive keeps them local).
+ * The client is private (lib/ws_client.h): this tool links the library's object files.
  */
-#include "../lib/ws_client.c"
+#include "../lib/ws_client.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
 
 #include <sys/resource.h>
 

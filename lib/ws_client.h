@@ -1,5 +1,6 @@
 /*
- * ws_client.h (private) - WebSocket client connections, several in one thread, on libwebsockets.
+ * ws_client.h (private) - WebSocket client connections, several in one thread: libwebsockets for
+ * the connection, TLS and the event loop, ws_frame.h for the protocol on top (why: ws_frame.h).
  *
  * A ws_loop is one libwebsockets context: every connection opened on it is served by
  * ws_loop_service() in the caller's thread, so the feeds of several markets share one thread and
@@ -10,8 +11,8 @@
  * (a refused connection, a failed TLS verification, a close by the peer or by us).
  *
  * TLS is always verified (certificate chain and host name): the CA bundle is BTCSTREAM_CA_FILE
- * when set, else SSL_CERT_FILE, else the system's. Pings from the server are answered by
- * libwebsockets; a dead peer is the feed's watchdog's business (no message for --stall).
+ * when set, else SSL_CERT_FILE, else the system's. Pings from the server are answered with a
+ * pong; a dead peer is the feed's watchdog's business (no message for --stall).
  *
  * libwebsockets is loaded on first use (dlopen, as lazy_libs.c loads libcurl), so the commands
  * that never open a WebSocket do not pay for loading it and OpenSSL.
@@ -23,6 +24,8 @@
 #include <stdint.h>
 
 #include "btcstream/status.h"
+#include "ws_frame.h"
+#include "ws_tls.h"
 
 typedef struct ws_loop ws_loop;
 typedef struct ws_conn ws_conn;
@@ -39,11 +42,19 @@ struct ws_conn {
     ws_loop *loop;
     void *wsi; /* struct lws *, NULL when not connected */
     ws_handlers h;
-    char *rx; /* the message being joined from fragments */
-    size_t rx_len, rx_cap;
-    char *tx; /* the message waiting to be sent (LWS_PRE bytes ahead of it) */
-    size_t tx_len;
-    int closing;            /* ws_conn_close() asked: close when writable */
+    int state;          /* connecting, TLS handshake, upgrading or open (ws_client.c) */
+    int use_tls;        /* wss:// */
+    ws_tls *tls;        /* its TLS once connected */
+    char host[256];     /* the URL's host: TLS verifies it, the upgrade names it */
+    char request[2560]; /* the upgrade request, sent once TCP (and TLS) is up */
+    size_t request_len;
+    char key[25];    /* its Sec-WebSocket-Key, whose accept value the answer must carry */
+    char head[8192]; /* the answer to the upgrade, until its blank line */
+    size_t head_len;
+    ws_reader reader;  /* the server's frames */
+    unsigned char *tx; /* bytes waiting to be sent, LWS_PRE bytes into the buffer */
+    size_t tx_len, tx_cap;
+    int closing;            /* ws_conn_close() asked: send a close frame when writable, then end */
     int open_pending_close; /* on_close still owed for the current open */
     char why[512];          /* the reason the connection ended, when known */
 };
@@ -67,7 +78,7 @@ void ws_loop_service(ws_loop *loop, int wait_ms);
 bs_status ws_conn_open(ws_loop *loop, ws_conn *c, const char *url, const char *path,
                        const ws_handlers *h, bs_error *err);
 
-/* Queues one text message, sent when the socket is writable (one at a time: BS_ERR_ARG if busy). */
+/* Queues one text message, sent when the socket is writable; BS_ERR_ARG before on_open. */
 bs_status ws_conn_send(ws_conn *c, const char *msg, size_t len, bs_error *err);
 
 /* Asks the connection to close; on_close follows in ws_loop_service(). */
