@@ -2,13 +2,14 @@
 # all three markets in one `ingest` process. Every minute stored must equal the candle computed
 # independently from the trades the mock made (tests/tools/feed_check.py), exactly once and
 # without a hole, each market only in its own folder; malformed and unknown messages are counted
-# and skipped, never fatal.
+# and skipped, never fatal. Some messages come in fragments, with a ping between them, and the
+# servers ping: every ping must be answered with its payload.
 . "$BS_SOURCE_DIR/tests/lib.sh"
 . "$BS_SOURCE_DIR/tests/mock/feed.sh"
 
-start_mock bin binance --scenario malformed:40
-start_mock cb coinbase --scenario malformed:50 --seed 11
-start_mock kr kraken --scenario malformed:60 --seed 13
+start_mock bin binance --scenario malformed:40,fragment:7,ping:300
+start_mock cb coinbase --scenario malformed:50,fragment:5,ping:400 --seed 11
+start_mock kr kraken --scenario malformed:60,fragment:3 --seed 13
 point binance bin
 point coinbase cb
 point kraken kr
@@ -23,6 +24,14 @@ $CHECK cb.trades coinbase:BTC-USD stream/coinbase --min 5 || fail "coinbase cand
 $CHECK kr.trades kraken:BTC/USD stream/kraken --min 5 || fail "kraken candles"
 [ -d "stream/kraken/BTC%2FUSD" ] || fail "kraken's folder is not stream/kraken/BTC%2FUSD"
 pass "three exchanges in one process: true candles, each market in its own folder"
+
+for name in bin cb; do
+    ! grep -q "no pong\|pong unexpected" $name.log || fail "$name: $(grep -m3 'no pong\|pong unexpected' $name.log)"
+    rounds=$(grep -c "^pong ok round" $name.log || true)
+    mids=$(grep -c "^pong ok mid" $name.log || true)
+    [ "$rounds" -ge 10 ] && [ "$mids" -ge 3 ] || fail "$name: $rounds pongs to pings, $mids to pings between fragments"
+done
+pass "every ping answered with its payload, between fragments too ($(grep -c '^pong ok' bin.log) on binance)"
 
 # the stream processor sends each market's folder to that market's history: they never mix
 "$BTCSTREAM" stream --stream-dir stream --data-dir data --until-idle --quiet > stream.txt 2>&1 ||

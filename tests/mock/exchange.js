@@ -21,6 +21,11 @@
 //   late:N           every Nth trade is held back and sent after the next minute's first trade
 //   empty:M          the tape's minute number M (from the start) has no trade
 //   rate429:N        the first N REST requests are answered 429 with Retry-After: 1
+//   fragment:N       every Nth message is sent in three fragments, a ping between the first two
+//                    when ping is on too (RFC 6455 lets a control frame come between fragments)
+//   ping:MS          ping every live connection every MS wall ms; each pong that echoes an
+//                    outstanding ping is logged "pong ok PAYLOAD", a ping still unanswered at the
+//                    next round "no pong PAYLOAD" (the connection is then dropped, as exchanges do)
 //
 // --replay FILE: instead of the tape, send every line of FILE (one message a line) to each client
 // as fast as it takes them, then close: the bench's load. --replay-out F gets the send start time.
@@ -147,9 +152,23 @@ const wss = new WebSocketServer({ server });
 const clients = new Set();
 let connections = 0, wallStart = Date.now();
 
+let pings = 0;
+function ping(c, what) {
+  const payload = what + ' ' + (++pings);
+  c.outstanding.add(payload);
+  c.ws.ping(payload);
+}
 function send(c, msg) {
   if (c.ws.readyState !== 1) return;
-  c.ws.send(msg);
+  if (scen.fragment && (c.sent + 1) % scen.fragment[0] === 0 && msg.length >= 3) {
+    const a = Math.floor(msg.length / 3), b = Math.floor(2 * msg.length / 3);
+    c.ws.send(msg.slice(0, a), { fin: false });
+    if (scen.ping) ping(c, 'mid');
+    c.ws.send(msg.slice(a, b), { fin: false });
+    c.ws.send(msg.slice(b), { fin: true });
+  } else {
+    c.ws.send(msg);
+  }
   c.sent++;
   if (scen.malformed && c.sent % scen.malformed[0] === 0) {
     c.ws.send('{"e":"trade","t":');                                  // cut short
@@ -187,7 +206,12 @@ function pump() {
 
 wss.on('connection', (ws, req) => {
   connections++;
-  const c = { ws, live: ex === 'binance', sent: 0, held: null };
+  const c = { ws, live: ex === 'binance', sent: 0, held: null, outstanding: new Set() };
+  ws.on('pong', (data) => {
+    const payload = String(data);
+    if (c.outstanding.delete(payload)) console.log('pong ok ' + payload);
+    else console.log('pong unexpected ' + payload);
+  });
   clients.add(c);
   if (ex === 'binance' && req.url !== '/ws/' + symbol.toLowerCase() + '@trade') {
     ws.close(1008, 'unknown stream ' + req.url);
@@ -224,6 +248,18 @@ function heartbeat() {
   }
 }
 
+function pingRound() {
+  for (const c of clients) {
+    if (!c.live || c.ws.readyState !== 1) continue;
+    if (c.outstanding.size) {
+      for (const p of c.outstanding) console.log('no pong ' + p);
+      c.ws.terminate();
+      continue;
+    }
+    ping(c, 'round');
+  }
+}
+
 // --replay: the bench's load, every line to each client as fast as it drains, then close.
 function replayTo(ws) {
   const lines = fs.readFileSync(args.replay, 'utf8').split('\n').filter(Boolean);
@@ -246,6 +282,7 @@ server.listen(0, '127.0.0.1', () => {
   } else {
     setInterval(pump, 5);
     setInterval(heartbeat, 1000);
+    if (scen.ping) setInterval(pingRound, scen.ping[0]);
   }
   fs.writeFileSync(args['port-file'] + '.tmp', String(server.address().port));
   fs.renameSync(args['port-file'] + '.tmp', args['port-file']);
