@@ -1,11 +1,13 @@
-// candles_ws_peer.js - the end-to-end peer of bench_candles_ws: a Node.js client of the same local
-// WebSocket server (candles_ws_server.js; the frames read off a plain socket, as a `ws` client
-// does underneath), JSON.parse of each message and the same fold (candles_fold.js), with the
-// latency from each socket read to the candle update of each message in it. Prints what
-// bench_candles_ws prints.
-//   node bench/candles_ws_peer.js PORT [GRACE_MS=2000]
+// candles_ws_peer.js - the end-to-end peer of bench_feed_ws: a Node.js client of the same local
+// WebSocket server (candles_ws_server.js; the frames read off a plain or TLS socket, as a `ws`
+// client does underneath), JSON.parse of each message and the same fold (candles_fold.js), with
+// the latency from each socket read to the candle update of each message in it. Prints what
+// bench_feed_ws prints. With CA_FILE, the connection is TLS (wss://) verified against it.
+//   node bench/candles_ws_peer.js PORT [GRACE_MS=2000] [CA_FILE]
 'use strict';
 const net = require('net');
+const tls = require('tls');
+const fs = require('fs');
 const {makeFold} = require('./candles_fold.js');
 
 const port = Number(process.argv[2]);
@@ -15,11 +17,12 @@ let messages = 0;
 const wall0 = Date.now() * 1000, mono0 = process.hrtime.bigint();
 const nowUs = () => wall0 + Number(process.hrtime.bigint() - mono0) / 1000;
 
-const sock = net.connect(port, '127.0.0.1', () => {
-    sock.write(`GET / HTTP/1.1\r\nHost: 127.0.0.1:${port}\r\nUpgrade: websocket\r\n` +
+const upgrade = () => sock.write(`GET / HTTP/1.1\r\nHost: 127.0.0.1:${port}\r\nUpgrade: websocket\r\n` +
                'Connection: Upgrade\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n' +
                'Sec-WebSocket-Version: 13\r\n\r\n');
-});
+const sock = process.argv[4]
+    ? tls.connect({port, host: '127.0.0.1', ca: fs.readFileSync(process.argv[4])}, upgrade)
+    : net.connect(port, '127.0.0.1', upgrade);
 let buf = Buffer.alloc(0), upgraded = false, done = false;
 sock.on('data', (data) => {
     const readAt = process.hrtime.bigint(), recv = nowUs();

@@ -7,6 +7,7 @@
 'use strict';
 const fs = require('fs');
 const http = require('http');
+const https = require('https');
 const crypto = require('crypto');
 
 const text = fs.readFileSync(process.argv[2]);
@@ -39,7 +40,10 @@ for (let start = 0; start < text.length;) {
 chunks.push(out.subarray(0, used));
 chunks.push(Buffer.from([0x88, 0x02, 0x03, 0xe8])); // close, 1000
 
-const server = http.createServer((req, res) => { res.writeHead(426); res.end(); });
+const refuse = (req, res) => { res.writeHead(426); res.end(); };
+const server = process.argv[3] // CERT KEY: wss://, TLS as an exchange serves it
+    ? https.createServer({cert: fs.readFileSync(process.argv[3]), key: fs.readFileSync(process.argv[4])}, refuse)
+    : http.createServer(refuse);
 server.on('upgrade', (req, socket) => {
     const accept = crypto.createHash('sha1')
         .update(req.headers['sec-websocket-key'] + '258EAFA5-E914-47DA-95CA-C5AB0DC85B11')

@@ -1,14 +1,14 @@
 /*
  * feed_ws.c - the feed's own WebSocket client end to end: trade messages from a local WebSocket
- * server (bench/candles_ws_server.js) received by lib/ws_client.c (libwebsockets, as the feed
- * runner uses it), parsed and folded into candles, with the latency from the socket read to the
- * candle update of each message. libwebsockets hands over, within one service round, the messages
- * of one socket read; a message's latency runs from the first message of its round (the read) to
- * its own candle update, so it includes the parse and fold of the messages before it in the read,
- * as bench/candles_ws.c counts them. Prints, as bench_candles_ws does:
+ * server (bench/candles_ws_server.js) received by lib/ws_client.c (libwebsockets' raw connection,
+ * TLS and frames as the feed runner reads them), parsed and folded into candles, with the latency
+ * from the socket read to the candle update of each message. One socket read hands over, within
+ * one service round, the messages it holds; a message's latency runs from the first message of
+ * its round (the read) to its own candle update, so it includes the parse and fold of the
+ * messages before it in the read. Prints:
  *   messages trades candles late wall_s cpu_s trades_per_wall_s trades_per_cpu_s p50_us p99_us
  *   checksum
- *   bench_feed_ws PORT [GRACE_MS=2000]
+ *   bench_feed_ws PORT [GRACE_MS=2000] [tls]
  * The client is private (lib/ws_client.h): this tool links the library's object files.
  */
 #include "../lib/ws_client.h"
@@ -86,7 +86,7 @@ static double percentile(uint64_t n, double q) {
 
 int main(int argc, char **argv) {
     if (argc < 2) {
-        fprintf(stderr, "usage: bench_feed_ws PORT [GRACE_MS]\n");
+        fprintf(stderr, "usage: bench_feed_ws PORT [GRACE_MS] [tls]\n");
         return 2;
     }
     bs_candle_options o = bs_candle_defaults();
@@ -100,7 +100,9 @@ int main(int argc, char **argv) {
         return 1;
     }
     char url[64];
-    snprintf(url, sizeof url, "ws://127.0.0.1:%s", argv[1]);
+    /* tls: wss://, the CA from BTCSTREAM_CA_FILE as in a feed */
+    snprintf(url, sizeof url, "%s://127.0.0.1:%s", argc > 3 && strcmp(argv[3], "tls") == 0 ? "wss" : "ws",
+             argv[1]);
     ws_conn conn;
     memset(&conn, 0, sizeof conn);
     ws_handlers h = {on_open, on_message, on_close, NULL};
