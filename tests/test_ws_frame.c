@@ -432,6 +432,30 @@ static void test_read_unmasked_hello(void **state) {
     read_every_way(in, sizeof in, 0, want, N(want), 0, why, sizeof why);
 }
 
+/*
+ * A piece that ends just after a data frame's header leaves no payload to gather yet. The reader
+ * must not pass its still-NULL buffer to memcpy for those 0 bytes (undefined behaviour: the
+ * ASan+UBSan build stops on it, lib/ws_frame.c gather()). An empty data frame in the slow path
+ * does the same.
+ */
+static void test_a_piece_ending_with_a_header_gathers_nothing_safely(void **state) {
+    (void)state;
+    static const unsigned char in[] = {0x81, 0x05, 0x48, 0x65, 0x6c, 0x6c, 0x6f};
+    const event want[] = {{0, HELLO, 5}};
+    checker c = {want, N(want), 0, ""};
+    ws_frame_events ev = {on_message, on_control, &c};
+    ws_reader r;
+    memset(&r, 0, sizeof r);
+    char why[256];
+    int rc1 = ws_reader_feed(&r, in, 2, &ev, why, sizeof why); /* the header alone */
+    int rc2 = ws_reader_feed(&r, in + 2, 5, &ev, why, sizeof why);
+    ws_reader_free(&r);
+    assert_int_equal(rc1, 0);
+    assert_int_equal(rc2, 0);
+    assert_int_equal(c.got, 1);
+    assert_string_equal(c.bad, "");
+}
+
 static void test_read_fragmented_hello_is_one_message(void **state) {
     (void)state;
     static const unsigned char in[] = {0x01, 0x03, 0x48, 0x65, 0x6c, 0x80, 0x02, 0x6c, 0x6f};
@@ -687,6 +711,7 @@ int main(void) {
         cmocka_unit_test(test_encode_masked_hello_is_the_rfc6455_example),
         cmocka_unit_test(test_encode_256_bytes_uses_the_16_bit_length),
         cmocka_unit_test(test_encode_65536_bytes_uses_the_64_bit_length),
+        cmocka_unit_test(test_a_piece_ending_with_a_header_gathers_nothing_safely),
         cmocka_unit_test(test_read_unmasked_hello),
         cmocka_unit_test(test_read_fragmented_hello_is_one_message),
         cmocka_unit_test(test_read_unmasked_ping_is_a_control_with_its_payload),
