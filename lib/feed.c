@@ -34,6 +34,7 @@
 #include "btcstream/timeutil.h"
 #include "btcstream/trade.h"
 #include "feed.h"
+#include "gap_log.h"
 #include "ws_client.h"
 
 #define SECOND INT64_C(1000000)
@@ -80,6 +81,7 @@ struct feed {
     int await_trade;       /* reconnected: the gap ends at the first trade on the new line */
     uint64_t gaps_pending; /* found and not filled */
     int64_t fill_mono, fill_delay;
+    int journal_failed; /* the gap journal could not be written: said once */
     /* raw messages */
     FILE *raw;
     char raw_day[16];
@@ -196,9 +198,21 @@ static void on_late(void *ctx, const bs_trade *trade) {
     notice(f, "late trade at %s (its minute is written already): counted, not merged", when);
 }
 
+/* Writes a gap event into the market's journal (gap_log.h), when there is a data folder. */
+static void journal(feed *f, bs_status st, const bs_error *err) {
+    if (st != BS_OK && !f->journal_failed) notice(f, "gap journal not kept: %s", err->msg);
+    f->journal_failed = st != BS_OK;
+}
+
 /* Something may be missing from exchange time from_us to end_us: hold those minutes. */
 static void gap(feed *f, int64_t from_us, int64_t end_us, const char *why) {
     f->stats->gaps_found++;
+    const char *data_dir = f->r->o->data_dir;
+    bs_error err = {{0}};
+    if (data_dir)
+        journal(f,
+                gap_log_found(data_dir, f->market, bs_time_floor(from_us, BS_CANDLE_US), why, &err),
+                &err);
     if (!f->r->backfill) {
         notice(f, "gap (%s): no REST backfill in this build; the minutes stay as traded", why);
         f->stats->gaps_open++;
@@ -264,6 +278,10 @@ static void try_fill(feed *f) {
         f->fill_delay = f->fill_delay * 2 > FILL_RETRY_MAX ? FILL_RETRY_MAX : f->fill_delay * 2;
         return;
     }
+    if (f->r->o->data_dir)
+        journal(f,
+                gap_log_filled(f->r->o->data_dir, f->market, held, until, f->gaps_pending, n, &err),
+                &err);
     f->stats->gaps_filled += f->gaps_pending; /* before the fill: its candles report them */
     f->gaps_pending = 0;
     f->stats->gaps_open = 0;

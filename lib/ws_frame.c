@@ -70,6 +70,7 @@ static int start_frame(ws_reader *r, const frame *f, char *why, size_t size) {
 }
 
 static int gather(ws_reader *r, const unsigned char *p, size_t n) {
+    if (n == 0) return 0; /* buf may still be NULL: no pointer arithmetic, no memcpy on it */
     if (r->len + n > r->cap) {
         size_t cap = r->cap ? r->cap : 4096;
         while (cap < r->len + n) cap *= 2;

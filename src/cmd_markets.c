@@ -18,7 +18,9 @@ static const char usage_text[] =
     "Lists the markets of a data folder (DATA_DIR/markets/SOURCE/SYMBOL/history.json), one row\n"
     "each: market, first and last time (UTC), rows, whether they are candles or ticks, and for\n"
     "1-minute candles the missing minutes between the first and the last and the holes they\n"
-    "make; then the totals. A history from before markets (DATA_DIR/bitcoin_combined.json)\n"
+    "make (what is still open), and the gaps an exchange feed found and of those filled\n"
+    "(its journal, gaps.jsonl beside the history); then the totals. A history from before markets "
+    "(DATA_DIR/bitcoin_combined.json)\n"
     "shows as \"(no market)\": 'btcstream markets migrate --market M' moves it to market M.\n\n"
     "Options:\n"
     "  --data-dir D  the data folder (default " CLI_DEFAULT_DATA_DIR ")\n"
@@ -34,18 +36,20 @@ static void print_row(const char *format, const market_row *r) {
     char first[BS_TIME_TEXT_SIZE] = "", last[BS_TIME_TEXT_SIZE] = "";
     if (r->s.rows) bs_time_format(r->s.first_us, first), bs_time_format(r->s.last_us, last);
     const char *kind = r->is_total ? "-" : r->s.candles ? "candles" : "ticks";
-    unsigned long long rows = r->s.rows, missing = r->s.missing_minutes, holes = r->s.holes;
+    unsigned long long rows = r->s.rows, missing = r->s.missing_minutes, holes = r->s.holes,
+                       found = r->s.gaps_found, filled = r->s.gaps_filled;
     if (strcmp(format, "csv") == 0) /* a name never holds '"' (market.h): quoting is safe */
-        printf(strchr(r->name, ',') ? "\"%s\",%s,%s,%llu,%s,%llu,%llu\n"
-                                    : "%s,%s,%s,%llu,%s,%llu,%llu\n",
-               r->name, first, last, rows, kind, missing, holes);
+        printf(strchr(r->name, ',') ? "\"%s\",%s,%s,%llu,%s,%llu,%llu,%llu,%llu\n"
+                                    : "%s,%s,%s,%llu,%s,%llu,%llu,%llu,%llu\n",
+               r->name, first, last, rows, kind, missing, holes, found, filled);
     else if (strcmp(format, "json") == 0)
-        printf("{\"market\":\"%s\",\"first\":\"%s\",\"last\":\"%s\",\"rows\":%llu,\"kind\":\"%s\","
-               "\"missing_minutes\":%llu,\"holes\":%llu}\n",
-               r->name, first, last, rows, kind, missing, holes);
+        printf(
+            "{\"market\":\"%s\",\"first\":\"%s\",\"last\":\"%s\",\"rows\":%llu,\"kind\":\"%s\","
+            "\"missing_minutes\":%llu,\"holes\":%llu,\"gaps_found\":%llu,\"gaps_filled\":%llu}\n",
+            r->name, first, last, rows, kind, missing, holes, found, filled);
     else
-        printf("%-24s %-19s %-19s %10llu %-7s %10llu %6llu\n", r->name, first, last, rows, kind,
-               missing, holes);
+        printf("%-24s %-19s %-19s %10llu %-7s %10llu %6llu %6llu %6llu\n", r->name, first, last,
+               rows, kind, missing, holes, found, filled);
 }
 
 static int list_markets(const char *cmd, const char *data_dir, const char *format) {
@@ -55,10 +59,11 @@ static int list_markets(const char *cmd, const char *data_dir, const char *forma
     if (bs_market_list(data_dir, &list, &n, &err) != BS_OK) return cli_fail(cmd, &err);
     int legacy = 0;
     market_row total = {"total", {0}, 1};
-    if (strcmp(format, "csv") == 0) printf("market,first,last,rows,kind,missing_minutes,holes\n");
+    if (strcmp(format, "csv") == 0)
+        printf("market,first,last,rows,kind,missing_minutes,holes,gaps_found,gaps_filled\n");
     else if (strcmp(format, "table") == 0)
-        printf("%-24s %-19s %-19s %10s %-7s %10s %6s\n", "market", "first", "last", "rows", "kind",
-               "missing", "holes");
+        printf("%-24s %-19s %-19s %10s %-7s %10s %6s %6s %6s\n", "market", "first", "last", "rows",
+               "kind", "missing", "holes", "gaps", "filled");
     for (size_t i = 0; i < n; i++) {
         market_row r = {list[i].name[0] ? list[i].name : "(no market)", {0}, 0};
         if (bs_market_stats_scan(list[i].history, &r.s, &err) != BS_OK) {
@@ -78,6 +83,8 @@ static int list_markets(const char *cmd, const char *data_dir, const char *forma
         total.s.candles += r.s.candles;
         total.s.missing_minutes += r.s.missing_minutes;
         total.s.holes += r.s.holes;
+        total.s.gaps_found += r.s.gaps_found;
+        total.s.gaps_filled += r.s.gaps_filled;
     }
     bs_market_list_free(list);
     if (n > 1 || strcmp(format, "table") == 0) print_row(format, &total);

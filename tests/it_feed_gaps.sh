@@ -34,6 +34,34 @@ s=$(summary coinbase:BTC-USD err.txt)
 expect_eq "$(count "$s" "reconnects")" 0 "coinbase reconnects (sequence jumps are no gap)"
 pass "gaps, stalls and reconnects counted; none open at the end"
 
+# The gap journal beside each history: every gap found and filled, counted by `markets` the same
+# as the feed's own summary said, and no hole left in the stored candles.
+"$BTCSTREAM" stream --stream-dir stream --data-dir data --until-idle --quiet > stream.txt 2>&1 ||
+    { cat stream.txt; fail "stream failed"; }
+"$BTCSTREAM" markets --data-dir data --format json > markets.json 2> markets.err ||
+    { cat markets.err; fail "markets failed"; }
+for m in binance:BTCUSDT coinbase:BTC-USD; do
+    s=$(summary $m err.txt)
+    $PY - "$m" "$(count "$s" "gaps found")" "$(count "$s" "filled")" markets.json \
+        "data/markets/${m%%:*}/${m#*:}/gaps.jsonl" <<'PY' || fail "$m: the gap journal"
+import json, sys
+market, found, filled, listing, journal = sys.argv[1], int(sys.argv[2]), int(sys.argv[3]), sys.argv[4], sys.argv[5]
+row = next(r for r in map(json.loads, open(listing)) if r["market"] == market)
+events = [json.loads(l) for l in open(journal)]
+j_found = sum("Found" in e for e in events)
+j_filled = sum(e.get("Gaps", 0) for e in events if "Filled" in e)
+for e in events:
+    assert e["From"].endswith(":00.000000+00:00"), f"From is not a minute: {e}"
+    if "Filled" in e:
+        assert e["To"] > e["From"] and e["Candles"] >= 0, e
+assert (j_found, j_filled) == (found, filled), f"journal {j_found}/{j_filled}, feed said {found}/{filled}"
+assert (row["gaps_found"], row["gaps_filled"]) == (found, filled), f"markets says {row}"
+assert row["holes"] == 0 and row["missing_minutes"] == 0, f"holes left: {row}"
+print(f"{market}: {found} gaps found, {filled} filled, 0 holes")
+PY
+done
+pass "the gap journal: markets counts what the feed found and filled; no hole left"
+
 # Kraken's connections closed by the exchange every 2 s (24-h style), Binance's renewed by us
 # every 1.5 s (--max-connection): each reconnect is a gap, filled from REST.
 start_mock kr kraken --scenario forceclose:2000 --seed 3

@@ -10,6 +10,7 @@
 #include <cmocka.h>
 
 #include "btcstream/export_data.h"
+#include "btcstream/fsutil.h"
 #include "test_util.h"
 
 #define MIN(m) "\"2024-05-01T00:" #m ":00Z\""
@@ -65,6 +66,60 @@ static void test_stats_of_ticks_have_no_gaps(void **state) {
     assert_int_equal(s.bad, 1);
     assert_int_equal(s.candles, 0);
     assert_int_equal(s.missing_minutes, 0);
+}
+
+/* DIR/markets/SOURCE/SYMBOL/history.json holding text; its path. */
+static const char *market_history(const char *source, const char *text) {
+    static char path[256];
+    char folder[200];
+    bs_error err = {{0}};
+    snprintf(folder, sizeof folder, "%s/markets/%s/BTC-USD", dir, source);
+    assert_int_equal(bs_mkdirs(folder, &err), BS_OK);
+    snprintf(path, sizeof path, "%s/history.json", folder);
+    test_write_text(path, text);
+    return path;
+}
+
+#define ROW(at) "{\"Datetime\": \"2024-05-01T00:" at "Z\", \"Close\": 5, \"Volume\": 1}\n"
+
+/* Minutes 10 and 13 with Trades, 11 a REST candle without (Coinbase's give no count), and a row
+ * at 12:30 that starts no minute: in an exchange's history 10, 11, 13 are held (12 missing, one
+ * hole); in another source's only 10 and 13 (11 and 12 missing, one hole). */
+static void test_stats_count_a_rest_candle_without_trades_only_for_an_exchange(void **state) {
+    (void)state;
+    const char *text = CANDLE(10, 1, 3) ROW("11:00") ROW("12:30") CANDLE(13, 1, 0);
+    bs_market_stats s;
+    bs_error err = {{0}};
+    assert_int_equal(bs_market_stats_scan(market_history("coinbase", text), &s, &err), BS_OK);
+    assert_int_equal(s.rows, 4);
+    assert_int_equal(s.candles, 3);
+    assert_int_equal(s.missing_minutes, 1);
+    assert_int_equal(s.holes, 1);
+    assert_int_equal(bs_market_stats_scan(market_history("coingecko", text), &s, &err), BS_OK);
+    assert_int_equal(s.candles, 2);
+    assert_int_equal(s.missing_minutes, 2);
+    assert_int_equal(s.holes, 1);
+}
+
+/* The journal beside the history: three gaps found, two of them filled by one fill; the last
+ * line cut short by a crash does not count. */
+static void test_stats_count_the_gap_journal_skipping_a_torn_line(void **state) {
+    (void)state;
+    const char *path = market_history("binance", CANDLE(10, 1, 3));
+    char journal[256];
+    snprintf(journal, sizeof journal, "%s/markets/binance/BTC-USD/gaps.jsonl", dir);
+    test_write_text(journal,
+                    "{\"Found\":\"a\",\"From\":\"b\",\"Why\":\"start\"}\n"
+                    "{\"Found\":\"a\",\"From\":\"b\",\"Why\":\"reconnected\"}\n"
+                    "{\"Filled\":\"a\",\"From\":\"b\",\"To\":\"c\",\"Gaps\":2,\"Candles\":4}\n"
+                    "{\"Found\":\"a\",\"From\":\"b\",\"Why\":\"stall\"}\n"
+                    "{\"Filled\":\"a\",\"From\":\"b\",\"To\":\"c\",\"Gaps\":1,\"Cand");
+    bs_market_stats s;
+    bs_error err = {{0}};
+    assert_int_equal(bs_market_stats_scan(path, &s, &err), BS_OK);
+    assert_int_equal(s.gaps_found, 3);
+    assert_int_equal(s.gaps_filled, 2);
+    assert_int_equal(s.candles, 1);
 }
 
 static void test_stats_of_an_empty_history_are_zero(void **state) {
@@ -126,6 +181,10 @@ int main(void) {
         cmocka_unit_test_setup_teardown(test_stats_count_missing_minutes_and_holes, setup,
                                         teardown),
         cmocka_unit_test_setup_teardown(test_stats_of_ticks_have_no_gaps, setup, teardown),
+        cmocka_unit_test_setup_teardown(
+            test_stats_count_a_rest_candle_without_trades_only_for_an_exchange, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_stats_count_the_gap_journal_skipping_a_torn_line,
+                                        setup, teardown),
         cmocka_unit_test_setup_teardown(test_stats_of_an_empty_history_are_zero, setup, teardown),
         cmocka_unit_test_setup_teardown(test_export_csv_sorted_last_per_instant_in_range, setup,
                                         teardown),

@@ -30,7 +30,9 @@
 
 typedef struct {
     uint64_t rows;             /* good lines */
-    uint64_t candles;          /* rows that are candles built from trades (Trades >= 0) */
+    /* rows that are 1-minute candles: with Trades, or in an exchange market's history
+     * (markets/binance|coinbase|kraken/...) starting a minute (a REST candle may lack Trades) */
+    uint64_t candles;
     uint64_t bad;              /* bad lines skipped */
     int64_t first_us, last_us; /* the oldest and newest row's time; 0 when rows is 0 */
     /*
@@ -39,11 +41,16 @@ typedef struct {
      * minutes) they make. 0 otherwise.
      */
     uint64_t missing_minutes, holes;
+    /*
+     * From the market's gap journal (a feed's record beside its history): gaps the feed runner
+     * found over the market's life, and how many of them a backfill filled. 0 without a journal.
+     */
+    uint64_t gaps_found, gaps_filled;
 } bs_market_stats;
 
 /*
  * Scans the history at path once, without loading it (memory: 8 bytes a candle for the gap
- * count, nothing a non-candle row), into *out. A missing history is BS_ERR_IO naming it; an empty
+ * count, nothing a non-candle row), and counts the gap journal beside it, into *out. A missing history is BS_ERR_IO naming it; an empty
  * one gives zero rows and BS_OK.
  */
 BS_API bs_status bs_market_stats_scan(const char *path, bs_market_stats *out, bs_error *err);

@@ -87,23 +87,26 @@ def csv_text(rows):
 
 
 def markets_table(histories):
-    out = ["market,first,last,rows,kind,missing_minutes,holes"]
+    # gaps_found and gaps_filled come from a feed's journal, which these histories have not
+    out = ["market,first,last,rows,kind,missing_minutes,holes,gaps_found,gaps_filled"]
     tot = [None, None, 0, 0, 0]
     for name in sorted(histories):
         rows = histories[name]
         ts = [r[0] for r in rows]
-        minutes = sorted({r[0] // 60000000 for r in rows if r[6] >= 0})
+        exchange = name.split(":")[0] in ("binance", "coinbase", "kraken")
+        minutes = sorted({r[0] // 60000000 for r in rows
+                          if r[6] >= 0 or (exchange and r[0] % 60000000 == 0)})
         missing = sum(b - a - 1 for a, b in zip(minutes, minutes[1:]) if b - a > 1)
         holes = sum(1 for a, b in zip(minutes, minutes[1:]) if b - a > 1)
         kind = "candles" if minutes else "ticks"
-        out.append("%s,%s,%s,%d,%s,%d,%d" % (name, text_time(min(ts)), text_time(max(ts)), len(rows),
+        out.append("%s,%s,%s,%d,%s,%d,%d,0,0" % (name, text_time(min(ts)), text_time(max(ts)), len(rows),
                                              kind, missing, holes))
         tot[0] = min(ts) if tot[0] is None else min(tot[0], min(ts))
         tot[1] = max(ts) if tot[1] is None else max(tot[1], max(ts))
         tot[2] += len(rows)
         tot[3] += missing
         tot[4] += holes
-    out.append("total,%s,%s,%d,-,%d,%d" % (text_time(tot[0]), text_time(tot[1]), tot[2], tot[3], tot[4]))
+    out.append("total,%s,%s,%d,-,%d,%d,0,0" % (text_time(tot[0]), text_time(tot[1]), tot[2], tot[3], tot[4]))
     return "\n".join(out) + "\n"
 
 
