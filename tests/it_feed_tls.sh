@@ -29,3 +29,15 @@ BTCSTREAM_CA_FILE=$WORK/other-ca.pem "$BTCSTREAM" ingest --source binance:BTCUSD
 grep -qiE "certificate|verif|x509" bad.err || { cat bad.err; fail "the refusal does not say it is the certificate"; }
 grep -q "disconnected" bad.err || fail "no connection failure reported"
 pass "another CA: refused, saying why ($(grep -m1 -oiE '[^:]*(certificate|x509)[^;]*' bad.err | head -1))"
+
+# A certificate the trusted CA signed, but for another host: refused too (the URL's host, here an
+# IP address, is checked against the certificate's names, not only the chain).
+bash "$BS_SOURCE_DIR/tests/tls/make-certs.sh" "$WORK" elsewhere DNS:example.invalid
+start_mock away binance --tls-cert elsewhere-server.pem --tls-key elsewhere-server.key
+point binance away wss
+BTCSTREAM_CA_FILE=$WORK/elsewhere-ca.pem "$BTCSTREAM" ingest --source binance:BTCUSDT --duration 3s \
+    --stream-root away --data-dir d > away.out 2> away.err || true
+[ ! -d away/binance/BTCUSDT ] || [ "$(ls away/binance/BTCUSDT | wc -l)" -eq 0 ] ||
+    fail "a certificate for another host delivered candles"
+grep -qiE "mismatch" away.err || { cat away.err; fail "the refusal does not say the name does not match"; }
+pass "a certificate for another host: refused ($(grep -m1 -oiE '[^:(]*mismatch' away.err | head -1))"
