@@ -57,7 +57,7 @@ pass "a Market that is no market name is a bad line naming the field"
 mkdir -p R
 "$BTCSTREAM" stream --stream-dir R --data-dir E --trigger 0 --quiet > live.txt 2> live.err &
 pid=$!
-trap 'kill $pid 2> /dev/null || true' EXIT
+trap 'kill $pid 2> /dev/null || true; rm -rf "$WORK"' EXIT
 sleep 0.5
 mkdir -p R/coinbase/.tmp R/coinbase/BTC-USD
 tick 11:00:00 500 coinbase:BTC-USD > R/coinbase/.tmp/f
@@ -68,7 +68,7 @@ for _ in $(seq 1 100); do
 done
 kill -TERM $pid
 wait $pid || fail "stream stopped by SIGTERM: $(cat live.err)"
-trap - EXIT
+trap 'rm -rf "$WORK"' EXIT
 expect_eq "$(closes E/markets/coinbase/BTC-USD/history.json)" "[500.0]" "a market folder made while running"
 pass "a market folder that appears while stream runs is picked up"
 
